@@ -1,0 +1,64 @@
+# Testimony Intake. `make run` starts the app; `make test` runs every test, browser tests included.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+INTAKE_HOME ?= instance
+CHROMIUM ?= /usr/bin/chromium
+LANGS := ar ckb ku tr syr
+
+.PHONY: run test install test-install translations extract chromium bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+test-install: $(VENV)/.test-installed
+
+translations: install
+	$(VENV)/bin/pybabel compile --statistics -d translations
+
+run: install translations
+	$(VENV)/bin/intake --home $(INTAKE_HOME) serve --host $(HOST) --port $(PORT)
+
+test: test-install translations chromium
+	$(PY) -m pytest
+
+lint: test-install
+	$(VENV)/bin/ruff check intake tests wsgi.py
+
+bench: install translations
+	$(PY) -m intake.bench
+
+# Refresh the template and every catalogue after changing user-visible strings.
+extract: install
+	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	for lang in $(LANGS); do \
+	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(VENV)/bin/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations -l $$lang; \
+	  else \
+	    $(VENV)/bin/pybabel init -i translations/messages.pot -d translations -l $$lang; \
+	  fi; \
+	done
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium at $(CHROMIUM): install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

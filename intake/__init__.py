@@ -1,0 +1,62 @@
+"""Testimony Intake: the application factory (``create_app``) wiring config, sessions,
+CSRF, languages, security headers and the blueprints together."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask import redirect as _redirect
+from flask import url_for as _url_for
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from .config import Config
+from .i18n import LANGUAGES, language_name, select_locale, text_direction
+from .security_headers import set_security_headers
+from .sessions import MemorySessionInterface
+from .web import close_db, current_user
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_OPEN_BEFORE_SETUP = {"setup.start", "setup.recovery_key", "static", "auth.language"}
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """A configured application for one instance home."""
+    config = config or Config()
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app.config.update(
+        INTAKE=config,
+        TESTING=config.testing,
+        SECRET_KEY=secrets.token_bytes(32),  # signs CSRF tokens; sessions live in memory
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives and dies with the server-side session
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
+        BABEL_DEFAULT_LOCALE="en",
+    )
+    app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
+    CSRFProtect(app)
+    Babel(app, locale_selector=select_locale)
+    app.after_request(set_security_headers)
+    app.teardown_appcontext(close_db)
+
+    from .views import admin, auth, errors, setup, testimonies
+
+    for blueprint in (setup.bp, auth.bp, testimonies.bp, admin.bp, errors.bp):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def require_setup():  # type: ignore[no-untyped-def]
+        if not config.is_initialised and request.endpoint not in _OPEN_BEFORE_SETUP:
+            return _redirect(_url_for("setup.start"))
+        return None
+
+    @app.context_processor
+    def page_context() -> dict:
+        lang = select_locale()
+        return {"lang": lang, "dir": text_direction(lang), "languages": LANGUAGES,
+                "language_name": language_name, "user": current_user(),
+                "organisation": session.get("organisation", ""), "settings": config}
+
+    return app

@@ -1,0 +1,64 @@
+"""Consent, asked first and enforced by code.
+
+Purposes follow the consent form of the interview (docs/testimony-schema.md): recording, audio,
+use at trial, identity to prosecutors, a reparations claim under the Yazidi Survivors Law
+(No. 8 of 2021), international mechanisms, anonymised research, and recontact. Every change of an
+answer is kept in ``consent.history`` with its time, method and witness. Without consent to
+record, nothing but the refusal itself is kept.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PURPOSES = {
+    "record": _l("To record this testimony"),
+    "audio": _l("To make an audio recording"),
+    "trial": _l("To use it in criminal proceedings (trials)"),
+    "identity_to_prosecutors": _l("To disclose their identity to prosecutors"),
+    "reparations": _l("To use it for a reparations claim under the Yazidi Survivors Law"),
+    "international": _l("To share it with UN or other international mechanisms"),
+    "research": _l("To use it, without their name, for research and advocacy"),
+    "recontact": _l("To be contacted again"),
+}
+SHORT_NAMES = {
+    "record": _l("Record"), "audio": _l("Audio"), "trial": _l("Trial"),
+    "identity_to_prosecutors": _l("Identity"), "reparations": _l("Reparations"),
+    "international": _l("International"), "research": _l("Research"),
+    "recontact": _l("Recontact"),
+}
+METHODS = {"verbal": _l("Verbal"), "written": _l("Written"), "thumbprint": _l("Thumbprint")}
+
+
+def consent_given(document: dict, purpose: str) -> bool:
+    """True only for an explicit yes that is not withdrawn; a minor also needs the guardian's
+    consent and the child's own assent."""
+    consent = document.get("consent", {})
+    if consent.get(purpose) is not True:
+        return False
+    guardian = consent.get("guardian") or {}
+    if document.get("survivor", {}).get("minor"):
+        return guardian.get("consent") is True and guardian.get("child_assent") is True
+    return True
+
+
+def summary(document: dict) -> str:
+    """The purposes consented to, as a comma-separated list of codes, for the list page."""
+    return ",".join(p for p in PURPOSES if consent_given(document, p))
+
+
+def with_history(old: dict, new: dict, *, at: str, by: str) -> dict:
+    """``new`` consent with an entry in its history for every answer that changed since ``old``."""
+    history = list(old.get("history", []))
+    for purpose in PURPOSES:
+        if purpose in new and new.get(purpose) != old.get(purpose):
+            history.append({"purpose": purpose, "value": new[purpose], "at": at, "by": by,
+                            "method": new.get("method", ""), "witness": new.get("witness", "")})
+    return {**new, "history": history}
+
+
+def enforce_refusal(document: dict) -> dict:
+    """The document as it may be stored: without consent to record, only the consent part."""
+    if consent_given(document, "record"):
+        return document
+    return {"consent": document.get("consent", {"record": False})}

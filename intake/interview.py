@@ -1,0 +1,464 @@
+"""The eight steps of the survivor-centred interview: one form per step and how each maps to and
+from the testimony document (docs/testimony.schema.json).
+
+Only the consent to record is required. Every other answer may stay empty, and sensitive
+questions offer "prefer not to say". Dates are EDTF; a date that is not yet valid is kept as
+typed (so nothing is lost) and flagged until it is corrected, since completion needs valid dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .consent import METHODS, PURPOSES
+from .schema import is_edtf
+from .taxonomy import act_choices
+
+EDTF_HINT = _l("Dates can be approximate: 2014-08-03, 2014-08 (August 2014), 2014-08~ (around "
+               "August 2014), 2014? (perhaps 2014), 2014-22 (summer 2014), "
+               "2014-08/2017-05 (from August 2014 to May 2017).")
+SURVIVOR_LANGUAGES = ("ku", "ckb", "ar", "tr", "syr", "fa", "en")
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
+                           r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")
+_YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+_NO_AUTOFILL = {"autocomplete": "off"}
+_TEXT = {"dir": "auto"}
+
+
+def _edtf(form: Form, field: StringField) -> None:
+    if not is_edtf((field.data or "").strip()):
+        raise ValidationError(_l("This is not a date we can read. %(hint)s", hint=EDTF_HINT))
+
+
+def _tags(form: Form, field: StringField) -> None:
+    if any(not _LANGUAGE_TAG.match(tag) for tag in split_list(field.data, ",")):
+        raise ValidationError(_l("Use language codes such as ku, ar or syr, separated by commas."))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Survivors' languages, named in the interface language."""
+    from babel import Locale
+
+    ui = get_locale()
+    return [("", "—")] + [(tag, Locale.parse(tag).get_display_name(ui) or tag)
+                          for tag in SURVIVOR_LANGUAGES]
+
+
+def date_field(label: str) -> StringField:
+    return StringField(label, validators=[_edtf], description=EDTF_HINT,
+                       render_kw={**_NO_AUTOFILL, "dir": "ltr"})
+
+
+def _t(field: StringField) -> str:
+    """A text answer without surrounding spaces; a field missing from the post is empty."""
+    return (field.data or "").strip()
+
+
+def split_list(text: str | None, separator: str = "\n") -> list[str]:
+    return [part.strip() for part in (text or "").split(separator) if part.strip()]
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def from_bool(value: bool | None) -> str | None:
+    return {True: "yes", False: "no"}.get(value)  # type: ignore[arg-type]
+
+
+def _filled(entries: list[dict]) -> list[dict]:
+    """Rows with something in them; a cleared row is how an entry is removed."""
+    def has_content(value: object) -> bool:
+        if isinstance(value, dict):
+            return any(has_content(v) for v in value.values())
+        if isinstance(value, list):
+            return any(has_content(v) for v in value)
+        return value not in (None, "", False)
+    return [entry for entry in entries if has_content(entry)]
+
+
+class LanguageSelect(SelectField):
+    def __init__(self, label: str, **kwargs: object):
+        super().__init__(label, choices=[], validate_choice=False, **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data and self.data not in SURVIVOR_LANGUAGES:
+            raise ValidationError(_l("Choose a language from the list."))
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+# Step 1: consent ----------------------------------------------------------------------------
+
+class ConsentForm(FlaskForm):
+    record = RadioField(PURPOSES["record"], choices=_YES_NO, validators=[
+        InputRequired(message=_l("Ask this first: without an answer nothing can be saved."))])
+    audio = RadioField(PURPOSES["audio"], choices=_YES_NO, validators=[Optional()])
+    trial = RadioField(PURPOSES["trial"], choices=_YES_NO, validators=[Optional()])
+    identity_to_prosecutors = RadioField(PURPOSES["identity_to_prosecutors"], choices=_YES_NO,
+                                         validators=[Optional()])
+    reparations = RadioField(PURPOSES["reparations"], choices=_YES_NO, validators=[Optional()])
+    international = RadioField(PURPOSES["international"], choices=_YES_NO,
+                               validators=[Optional()])
+    research = RadioField(PURPOSES["research"], choices=_YES_NO, validators=[Optional()])
+    recontact = RadioField(PURPOSES["recontact"], choices=_YES_NO, validators=[Optional()])
+    method = SelectField(_l("How consent was given"),
+                         choices=[("", "—"), *METHODS.items()])
+    witness = StringField(_l("Witness to the consent"), render_kw=_TEXT)
+    language = LanguageSelect(_l("Language the consent was read in"))
+    minor = BooleanField(_l("The survivor is under 18"))
+    guardian_name = StringField(_l("Guardian's name"), render_kw=_TEXT)
+    guardian_relation = StringField(_l("Guardian's relation to the child"), render_kw=_TEXT)
+    guardian_consent = RadioField(_l("The guardian consents"), choices=_YES_NO,
+                                  validators=[Optional()])
+    child_assent = RadioField(_l("The child agrees too"), choices=_YES_NO,
+                              validators=[Optional()])
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        consent = doc.get("consent", {})
+        guardian = consent.get("guardian", {})
+        return {**{p: from_bool(consent.get(p)) for p in PURPOSES},
+                "method": consent.get("method", ""), "witness": consent.get("witness", ""),
+                "language": consent.get("language", ""),
+                "minor": doc.get("survivor", {}).get("minor", False),
+                "guardian_name": guardian.get("name", ""),
+                "guardian_relation": guardian.get("relation", ""),
+                "guardian_consent": from_bool(guardian.get("consent")),
+                "child_assent": from_bool(guardian.get("child_assent"))}
+
+    def to_document(self, doc: dict) -> dict:
+        consent = {p: value for p in PURPOSES
+                   if (value := yes_no(getattr(self, p).data)) is not None}
+        consent.update(method=self.method.data or "", witness=_t(self.witness),
+                       language=self.language.data or "")
+        if self.minor.data:
+            guardian = {"name": _t(self.guardian_name),
+                        "relation": _t(self.guardian_relation),
+                        "consent": yes_no(self.guardian_consent.data),
+                        "child_assent": yes_no(self.child_assent.data)}
+            consent["guardian"] = {k: v for k, v in guardian.items() if v is not None}
+        survivor = {**doc.get("survivor", {}), "minor": bool(self.minor.data)}
+        history = doc.get("consent", {}).get("history", [])
+        return {**doc, "consent": {**consent, "history": history}, "survivor": survivor}
+
+
+# Step 2: the interview ----------------------------------------------------------------------
+
+class EarlierInterviewForm(Form):
+    organisation = StringField(_l("Organisation"), render_kw=_TEXT)
+    date = date_field(_l("When"))
+
+
+class InterviewForm(FlaskForm):
+    date = date_field(_l("Date of this interview"))
+    location = StringField(_l("Place (general: camp, town or district)"), render_kw=_TEXT)
+    interviewer = StringField(_l("Interviewer"), render_kw=_TEXT)
+    interpreter = StringField(_l("Interpreter"), render_kw=_TEXT)
+    language = LanguageSelect(_l("Main language of the interview"))
+    other_languages = StringField(_l("Other languages spoken (codes, separated by commas)"),
+                                  validators=[_tags], render_kw={"dir": "ltr"})
+    earlier_interviews = FieldList(FormField(EarlierInterviewForm), min_entries=1,
+                                   label=_l("Earlier interviews by other organisations"))
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        interview = doc.get("interview", {})
+        return {**interview, "other_languages": ", ".join(interview.get("other_languages", []))}
+
+    def to_document(self, doc: dict) -> dict:
+        tags = [t for t in split_list(self.other_languages.data, ",") if _LANGUAGE_TAG.match(t)]
+        interview = {
+            "date": _t(self.date), "location": _t(self.location),
+            "interviewer": _t(self.interviewer),
+            "interpreter": _t(self.interpreter), "language": self.language.data or "",
+            "other_languages": tags,
+            "earlier_interviews": _filled([{"organisation": _t(e.organisation),
+                                            "date": _t(e.date)}
+                                           for e in self.earlier_interviews]),
+        }
+        return {**doc, "interview": interview}
+
+
+# Step 3: the survivor -----------------------------------------------------------------------
+
+_PREFER_NOT = ("prefer_not_to_say", _l("Prefer not to say"))
+COMMUNITIES = {"yazidi": _l("Yazidi"), "turkmen": _l("Turkmen"), "shabak": _l("Shabak"),
+               "christian": _l("Christian"), "other": _l("Other"),
+               "prefer_not_to_say": _PREFER_NOT[1]}
+SEXES = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other"),
+         "prefer_not_to_say": _PREFER_NOT[1]}
+STATUS_NAMES = {"draft": _l("Draft"), "complete": _l("Complete"),
+                "refused": _l("Consent refused")}
+
+
+class SurvivorForm(FlaskForm):
+    full_name = StringField(_l("Full name"), render_kw={**_TEXT, **_NO_AUTOFILL})
+    other_names = TextAreaField(_l("Other names and spellings (one per line)"),
+                                render_kw={**_TEXT, **_NO_AUTOFILL, "rows": 3})
+    sex = SelectField(_l("Sex"), choices=[("", "—"), *SEXES.items()])
+    date_of_birth = date_field(_l("Date of birth"))
+    age = IntegerField(_l("Age, if the date of birth is not known"),
+                       validators=[Optional(), NumberRange(0, 130)])
+    community = SelectField(_l("Community"), choices=[("", "—"), *COMMUNITIES.items()])
+    community_other = StringField(_l("Community, if other"), render_kw=_TEXT)
+    place_of_origin = StringField(_l("Place of origin"), render_kw=_TEXT)
+    current_location = StringField(_l("Where they live now"), render_kw={**_TEXT, **_NO_AUTOFILL})
+    phone = StringField(_l("Phone"), render_kw={**_NO_AUTOFILL, "dir": "ltr", "type": "tel"})
+    id_number = StringField(_l("National ID number"), render_kw={**_NO_AUTOFILL, "dir": "ltr"})
+
+    _TEXT_FIELDS = ("full_name", "community_other", "place_of_origin", "current_location",
+                    "phone", "id_number")
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        survivor = doc.get("survivor", {})
+        return {**survivor, "other_names": "\n".join(survivor.get("other_names", []))}
+
+    def to_document(self, doc: dict) -> dict:
+        survivor = {name: _t(getattr(self, name)) for name in self._TEXT_FIELDS}
+        survivor.update(other_names=split_list(self.other_names.data), sex=self.sex.data or "",
+                        date_of_birth=_t(self.date_of_birth), age=self.age.data,
+                        community=self.community.data or "",
+                        minor=doc.get("survivor", {}).get("minor", False))
+        return {**doc, "survivor": survivor}
+
+
+# Step 4: narrative --------------------------------------------------------------------------
+
+class TextBlockForm(Form):
+    language = LanguageSelect(_l("Language"))
+    text = TextAreaField(_l("Text"), render_kw={**_TEXT, "rows": 10})
+
+
+def _blocks(field: FieldList) -> list[dict]:
+    return _filled([{"language": b.language.data or "", "text": _t(b.text)}
+                    for b in field if _t(b.text)])
+
+
+class NarrativeForm(FlaskForm):
+    narrative = FieldList(FormField(TextBlockForm), min_entries=1, label=_l("Narrative"))
+    restricted_narrative = FieldList(FormField(TextBlockForm), min_entries=1,
+                                     label=_l("Restricted: graphic detail"))
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        return {"narrative": doc.get("narrative", []),
+                "restricted_narrative": doc.get("restricted_narrative", [])}
+
+    def to_document(self, doc: dict) -> dict:
+        return {**doc, "narrative": _blocks(self.narrative),
+                "restricted_narrative": _blocks(self.restricted_narrative)}
+
+
+# Step 5: incidents --------------------------------------------------------------------------
+
+class PerpetratorForm(Form):
+    name = StringField(_l("Name"), render_kw=_TEXT)
+    aliases = StringField(_l("Kunya or other names (separated by commas)"), render_kw=_TEXT)
+    nationality = StringField(_l("Nationality"), render_kw=_TEXT)
+    role = StringField(_l("Role"), render_kw=_TEXT)
+
+
+class OtherPersonForm(Form):
+    name = StringField(_l("Name"), render_kw=_TEXT)
+    role = SelectField(_l("Was this person"), choices=[("", "—"), ("victim", _l("a victim")),
+                                                       ("witness", _l("a witness"))])
+
+
+class IncidentForm(Form):
+    acts = CheckboxesField(_l("What happened"), choices=act_choices)
+    date = date_field(_l("When"))
+    place = StringField(_l("Where"), render_kw=_TEXT)
+    perpetrators = FieldList(FormField(PerpetratorForm), min_entries=1,
+                             label=_l("Perpetrators"))
+    others = FieldList(FormField(OtherPersonForm), min_entries=1,
+                       label=_l("Other victims and witnesses"))
+    description = TextAreaField(_l("Description"), render_kw={**_TEXT, "rows": 5})
+
+
+class IncidentsForm(FlaskForm):
+    incidents = FieldList(FormField(IncidentForm), min_entries=1, label=_l("Incidents"))
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        incidents = [{**i, "perpetrators": [{**p, "aliases": ", ".join(p.get("aliases", []))}
+                                            for p in i.get("perpetrators", [])]}
+                     for i in doc.get("incidents", [])]
+        return {"incidents": incidents}
+
+    def to_document(self, doc: dict) -> dict:
+        incidents = []
+        for entry in self.incidents:
+            incident = entry.form
+            incidents.append({
+                "acts": list(incident.acts.data or []), "date": _t(incident.date),
+                "place": _t(incident.place),
+                "perpetrators": _filled([
+                    {"name": _t(p.form.name),
+                     "aliases": split_list(p.form.aliases.data, ","),
+                     "nationality": _t(p.form.nationality),
+                     "role": _t(p.form.role)} for p in incident.perpetrators]),
+                "others": _filled([{"name": _t(o.form.name), "role": o.form.role.data}
+                                   for o in incident.others]),
+                "description": _t(incident.description)})
+        return {**doc, "incidents": _filled(incidents)}
+
+
+# Step 6: Yazidi Survivors Law ---------------------------------------------------------------
+
+YSL_CATEGORIES = {
+    "yazidi_female_captivity": _l("Yazidi woman or girl who survived ISIL captivity (Art. 2, First)"),
+    "minority_female_captivity": _l("Turkmen, Shabak or Christian woman or girl who survived "
+                                    "ISIL captivity (Art. 2, Second)"),
+    "child_abducted": _l("Yazidi child abducted before the age of 18 (Art. 2, Third)"),
+    "mass_killing_survivor": _l("Survivor of a mass killing (Art. 2, Fourth)"),
+    "not_eligible": _l("Not eligible"),
+    "unknown": _l("Not yet known"),
+}
+
+
+class YslForm(FlaskForm):
+    category = SelectField(_l("Eligibility category"),
+                           choices=[("", "—"), *YSL_CATEGORIES.items()])
+    abduction_date = date_field(_l("Date of abduction"))
+    release_date = date_field(_l("Date of release or escape"))
+    age_at_abduction = IntegerField(_l("Age at abduction"),
+                                    validators=[Optional(), NumberRange(0, 130)])
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        return doc.get("ysl", {})
+
+    def to_document(self, doc: dict) -> dict:
+        return {**doc, "ysl": {"category": self.category.data or "",
+                               "abduction_date": _t(self.abduction_date),
+                               "release_date": _t(self.release_date),
+                               "age_at_abduction": self.age_at_abduction.data}}
+
+
+# Step 7: relatives, needs and referrals -----------------------------------------------------
+
+NEEDS = {"medical": _l("Medical"), "psychosocial": _l("Psychosocial"), "legal": _l("Legal"),
+         "livelihood": _l("Livelihood"), "shelter": _l("Shelter")}
+RELATIVE_STATUSES = {"killed": _l("Killed"), "missing": _l("Missing"),
+                     "survived": _l("Survived"), "unknown": _l("Unknown")}
+
+
+class RelativeForm(Form):
+    name = StringField(_l("Name"), render_kw=_TEXT)
+    relation = StringField(_l("Relation"), render_kw=_TEXT)
+    status = SelectField(_l("Status"), choices=[("", "—"), *RELATIVE_STATUSES.items()])
+
+
+class NeedForm(Form):
+    needed = BooleanField(_l("Needed"))
+    referred_to = StringField(_l("Referred to"), render_kw=_TEXT)
+
+
+class RelativesNeedsForm(FlaskForm):
+    relatives = FieldList(FormField(RelativeForm), min_entries=1, label=_l("Relatives"))
+    medical = FormField(NeedForm, label=NEEDS["medical"])
+    psychosocial = FormField(NeedForm, label=NEEDS["psychosocial"])
+    legal = FormField(NeedForm, label=NEEDS["legal"])
+    livelihood = FormField(NeedForm, label=NEEDS["livelihood"])
+    shelter = FormField(NeedForm, label=NEEDS["shelter"])
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        needs = {n["kind"]: {"needed": True, "referred_to": n.get("referred_to", "")}
+                 for n in doc.get("needs", [])}
+        return {"relatives": doc.get("relatives", []), **needs}
+
+    def to_document(self, doc: dict) -> dict:
+        relatives = _filled([{"name": _t(r.form.name),
+                              "relation": _t(r.form.relation),
+                              "status": r.form.status.data} for r in self.relatives])
+        needs = [{"kind": kind, "referred_to": _t(getattr(self, kind).form.referred_to)}
+                 for kind in NEEDS if getattr(self, kind).form.needed.data]
+        return {**doc, "relatives": relatives, "needs": needs}
+
+
+# Step 8: private notes ----------------------------------------------------------------------
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(_l("Interviewer's private notes"), render_kw={**_TEXT, "rows": 8})
+
+    @staticmethod
+    def from_document(doc: dict) -> dict:
+        return {"notes": doc.get("notes", "")}
+
+    def to_document(self, doc: dict) -> dict:
+        return {**doc, "notes": _t(self.notes)}
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    form: Callable[..., FlaskForm]
+    template: str
+
+
+STEPS = (
+    Step(1, _l("Consent"), ConsentForm, "interview/consent.html"),
+    Step(2, _l("Interview"), InterviewForm, "interview/step.html"),
+    Step(3, _l("Survivor"), SurvivorForm, "interview/step.html"),
+    Step(4, _l("Narrative"), NarrativeForm, "interview/step.html"),
+    Step(5, _l("Incidents"), IncidentsForm, "interview/step.html"),
+    Step(6, _l("Yazidi Survivors Law"), YslForm, "interview/step.html"),
+    Step(7, _l("Relatives and needs"), RelativesNeedsForm, "interview/step.html"),
+    Step(8, _l("Notes"), NotesForm, "interview/step.html"),
+)
+
+
+def make_form(step: Step, document: dict | None = None) -> FlaskForm:
+    """The step's form, filled from the request on POST or from ``document`` otherwise."""
+    form = step.form(data=step.form.from_document(document) if document is not None else None)
+    for field in _all_fields(form):
+        if isinstance(field, LanguageSelect):
+            field.choices = language_choices()
+    return form
+
+
+def _all_fields(form: Form):  # type: ignore[no-untyped-def]
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                yield from _all_fields(entry.form) if isinstance(entry, FormField) else [entry]
+        elif isinstance(field, FormField):
+            yield from _all_fields(field.form)
+        else:
+            yield field
+
+
+def add_entry(form: Form, path: str) -> bool:
+    """Append an empty row to the list named by ``path`` (e.g. ``incidents-0-perpetrators``)."""
+    target: object = form
+    for part in path.split("-"):
+        if isinstance(target, FieldList) and part.isdigit() and int(part) < len(target.entries):
+            target = target.entries[int(part)].form
+        elif isinstance(target, Form) and part in target._fields:
+            target = target._fields[part]
+        else:
+            return False
+    if isinstance(target, FieldList) and len(target.entries) < 50:
+        target.append_entry()
+        for field in _all_fields(form):
+            if isinstance(field, LanguageSelect):
+                field.choices = language_choices()
+        return True
+    return False

@@ -1,0 +1,155 @@
+"""Key slots: the file that lets each passphrase, and the recovery key, unlock the master key.
+
+Modelled on LUKS key slots: one random master key; each slot holds it wrapped (AES-256-GCM) by a
+key derived with Argon2id from one secret. Changing a passphrase rewrites one slot; nothing else
+is re-encrypted. A slot is found by an HMAC label of the user's name, so the file names nobody.
+The file is replaced atomically (write, fsync, rename, fsync the directory).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .crypto import CryptoError, KdfParams, keyed_hash, open_sealed, passphrase_key, seal
+
+FORMAT_VERSION = 1
+RECOVERY_LABEL = "recovery"
+
+
+class UnlockError(Exception):
+    """No slot opened with the secret given."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def user_label(label_key: bytes, name: str) -> str:
+    """The slot label of a user name: case and Unicode form do not matter."""
+    return keyed_hash(label_key, unicodedata.normalize("NFKC", name).strip().casefold())
+
+
+@dataclass
+class KeySlot:
+    """The master key wrapped under one secret."""
+
+    label: str
+    salt: bytes
+    kdf: KdfParams
+    wrapped: bytes
+
+    @classmethod
+    def create(cls, label: str, secret: str, master: bytes, kdf: KdfParams) -> KeySlot:
+        salt = secrets.token_bytes(16)
+        kek = passphrase_key(secret, salt, kdf)
+        return cls(label, salt, kdf, seal(kek, bytes(master), _aad(label)))
+
+    def open(self, secret: str) -> bytes:
+        kek = passphrase_key(secret, self.salt, self.kdf)
+        return open_sealed(kek, self.wrapped, _aad(self.label))
+
+    def to_json(self) -> dict:
+        return {"label": self.label, "salt": _b64(self.salt), "kdf": self.kdf.as_dict(),
+                "wrapped": _b64(self.wrapped)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> KeySlot:
+        return cls(data["label"], _unb64(data["salt"]), KdfParams(**data["kdf"]),
+                   _unb64(data["wrapped"]))
+
+
+def _aad(label: str) -> bytes:
+    return f"testimony-intake keyslot v{FORMAT_VERSION} {label}".encode()
+
+
+@dataclass
+class KeySlotFile:
+    """All slots of one instance, plus the random key that makes name labels."""
+
+    path: Path
+    label_key: bytes
+    slots: dict[str, KeySlot] = field(default_factory=dict)
+
+    @classmethod
+    def new(cls, path: Path) -> KeySlotFile:
+        return cls(path, secrets.token_bytes(32))
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlotFile:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("format") != FORMAT_VERSION:
+                raise UnlockError(f"key slot file {path} has an unknown format")
+            slots = {s["label"]: KeySlot.from_json(s) for s in data["slots"]}
+            return cls(path, _unb64(data["label_key"]), slots)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UnlockError(f"key slot file {path} is unreadable: {exc}") from None
+
+    def save(self) -> None:
+        data = {"format": FORMAT_VERSION, "label_key": _b64(self.label_key),
+                "slots": [s.to_json() for s in self.slots.values()]}
+        write_atomically(self.path, json.dumps(data, indent=1).encode("utf-8"))
+
+    def label_for(self, name: str) -> str:
+        return user_label(self.label_key, name)
+
+    def set_user(self, name: str, passphrase: str, master: bytes, kdf: KdfParams) -> str:
+        label = self.label_for(name)
+        self.slots[label] = KeySlot.create(label, passphrase, master, kdf)
+        return label
+
+    def set_recovery(self, recovery_key: str, master: bytes, kdf: KdfParams) -> None:
+        self.slots[RECOVERY_LABEL] = KeySlot.create(RECOVERY_LABEL, recovery_key, master, kdf)
+
+    def open_user(self, name: str, passphrase: str) -> tuple[str, bytes]:
+        """(label, master key) for a user's passphrase, or :class:`UnlockError`."""
+        label = self.label_for(name)
+        return label, self._open(label, passphrase)
+
+    def open_recovery(self, recovery_key: str) -> bytes:
+        return self._open(RECOVERY_LABEL, recovery_key)
+
+    def _open(self, label: str, secret: str) -> bytes:
+        slot = self.slots.get(label)
+        if slot is None:
+            # Spend the same work as a real attempt, so timing does not tell which names exist.
+            decoy = next(iter(self.slots.values()), None)
+            if decoy is not None:
+                passphrase_key(secret, decoy.salt, decoy.kdf)
+            raise UnlockError("no such slot")
+        try:
+            return slot.open(secret)
+        except CryptoError:
+            raise UnlockError("wrong secret") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so a crash leaves the old or the new file, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

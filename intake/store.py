@@ -1,0 +1,123 @@
+"""The SQLCipher store: the one way to open it, its pragmas, and its schema migrations.
+
+The database is keyed with a raw 256-bit key (``PRAGMA key = "x'…'"``, SQLCipher 4 API), never a
+passphrase string, so opening costs well under a millisecond. Pragmas are set here and nowhere
+else; docs/security.md lists each one and why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3
+
+Connection = sqlcipher3.Connection
+IntegrityError = sqlcipher3.IntegrityError
+
+# Order matters: cipher settings come right after the key, before the first read.
+PRAGMAS = (
+    ("cipher_memory_security", "ON"),   # wipe SQLCipher's buffers when freed
+    ("journal_mode", "WAL"),            # readers never block the autosaving writer
+    ("synchronous", "FULL"),            # a power cut never loses an acknowledged save
+    ("foreign_keys", "ON"),
+    ("secure_delete", "ON"),            # deleted rows are overwritten, not just unlinked
+    ("trusted_schema", "OFF"),          # no SQL functions run from schema definitions
+    ("temp_store", "MEMORY"),           # no temporary files beside the database
+    ("busy_timeout", "5000"),
+)
+
+MIGRATIONS = (
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('interviewer', 'supervisor', 'admin')),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE testimonies (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        witness_code TEXT NOT NULL UNIQUE,
+        owner_id INTEGER NOT NULL REFERENCES users (id),
+        status TEXT NOT NULL CHECK (status IN ('draft', 'complete', 'refused')),
+        community TEXT,
+        interview_date TEXT,
+        consent_summary TEXT NOT NULL,
+        step INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        data_key BLOB NOT NULL,
+        sealed BLOB NOT NULL
+    );
+    CREATE INDEX testimonies_by_update ON testimonies (updated_at DESC);
+    CREATE INDEX testimonies_by_owner ON testimonies (owner_id, updated_at DESC);
+    CREATE VIRTUAL TABLE testimony_search USING fts5 (
+        body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+)
+
+
+class StoreError(Exception):
+    """The store could not be opened: wrong key, not a database, or damaged."""
+
+
+def connect(path: Path, key: bytes) -> Connection:
+    """Open the store with its raw key, apply every pragma and any pending migration."""
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
+        for name, value in PRAGMAS:
+            conn.execute(f"PRAGMA {name} = {value}")
+        _migrate(conn)
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"cannot open the store at {path}: {exc}") from None
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """All or nothing: commit on success, roll back on any exception. Nested use is a savepoint
+    inside the outer transaction."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        conn.execute("RELEASE nested")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _migrate(conn: Connection) -> None:
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(conn):
+            for statement in filter(str.strip, script.split(";")):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+def get_setting(conn: Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(conn: Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))

@@ -1,0 +1,206 @@
+"""Testimonies: create, save, read, list, search and crypto-shred sealed records.
+
+A record is one JSON document (docs/testimony.schema.json) sealed under its own data key
+(vault.py). Columns hold only what the list page needs: witness code, community, interview date,
+status and consent summary. Search runs over an FTS5 index inside the encrypted store, kept
+contentless (no copy of the text) and fed folded words (textnorm.py) so spelling variants match.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from . import consent
+from .instance import User, now_utc
+from .schema import validate
+from .store import Connection, transaction
+from .textnorm import fold, words
+from .vault import Vault
+
+STEPS = 8
+_COLUMNS = ("id, witness_code, owner_id, status, step, version, created_at, updated_at, "
+            "data_key, sealed")
+
+
+class NotFound(LookupError):
+    """No testimony with that id that this user may see."""
+
+
+@dataclass
+class Testimony:
+    id: str
+    witness_code: str
+    owner_id: int
+    status: str
+    step: int
+    version: int
+    created_at: str
+    updated_at: str
+    document: dict
+
+    def as_export(self) -> dict:
+        """The document with its identity, as ``testimony show --json`` prints it."""
+        return {"id": self.id, "witness_code": self.witness_code, "status": self.status,
+                **self.document}
+
+
+@dataclass
+class Summary:
+    id: str
+    witness_code: str
+    community: str
+    interview_date: str
+    status: str
+    consent_summary: str
+    updated_at: str
+    owner_name: str
+
+
+def _status(document: dict, complete: bool) -> str:
+    if not consent.consent_given(document, "record"):
+        return "refused"
+    return "complete" if complete else "draft"
+
+
+def _search_body(document: dict) -> str:
+    """Every piece of text in the document, folded, for the search index."""
+    pieces: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            pieces.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk({k: v for k, v in document.items() if k != "consent"})
+    return fold(" ".join(pieces))
+
+
+def create(conn: Connection, vault: Vault, owner: User, document: dict,
+           *, completed: bool = False) -> Testimony:
+    """A new sealed testimony with the next witness code."""
+    document = consent.enforce_refusal(validate(_without_identity(document)))
+    record_id = uuid.uuid4().hex
+    data_key = vault.new_data_key(record_id)
+    with transaction(conn):
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'testimonies'").fetchone()
+        witness_code = f"W-{(row[0] if row else 0) + 1:04d}"
+        stamp = now_utc()
+        conn.execute(
+            "INSERT INTO testimonies (id, witness_code, owner_id, status, consent_summary, "
+            "created_at, updated_at, version, data_key, sealed) VALUES (?,?,?,?,?,?,?,0,?,x'')",
+            (record_id, witness_code, owner.id, "draft", "", stamp, stamp, data_key))
+        _write(conn, vault, record_id, 1, document, complete=completed, step=None)
+    return load(conn, vault, record_id, owner)
+
+
+def save(conn: Connection, vault: Vault, viewer: User, record_id: str, document: dict,
+         *, step: int | None = None, draft: bool = False) -> Testimony:
+    """Replace a testimony's content with a new sealed version. A ``draft`` save (the form,
+    autosave) keeps a date that is not valid EDTF yet; completing a record needs valid dates."""
+    document = consent.enforce_refusal(validate(_without_identity(document),
+                                                check_dates=not draft))
+    with transaction(conn):
+        current = _row(conn, record_id, viewer)
+        _write(conn, vault, record_id, current[5] + 1, document,
+               complete=current[3] == "complete" and not draft, step=step)
+    return load(conn, vault, record_id, viewer)
+
+
+def complete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> Testimony:
+    """Mark a testimony complete; raises :class:`~intake.schema.DocumentError` while any date
+    is not valid EDTF."""
+    testimony = load(conn, vault, record_id, viewer)
+    validate(testimony.document)
+    with transaction(conn):
+        _write(conn, vault, record_id, testimony.version + 1, testimony.document,
+               complete=True, step=None)
+    return load(conn, vault, record_id, viewer)
+
+
+def _write(conn: Connection, vault: Vault, record_id: str, version: int, document: dict,
+           *, complete: bool, step: int | None) -> None:
+    (seq, data_key) = conn.execute("SELECT seq, data_key FROM testimonies WHERE id = ?",
+                                   (record_id,)).fetchone()
+    sealed = vault.seal_record(record_id, version, data_key, document)
+    survivor, interview = document.get("survivor", {}), document.get("interview", {})
+    conn.execute(
+        "UPDATE testimonies SET status = ?, community = ?, interview_date = ?, "
+        "consent_summary = ?, step = COALESCE(?, step), updated_at = ?, version = ?, sealed = ? "
+        "WHERE id = ?",
+        (_status(document, complete), survivor.get("community", ""), interview.get("date", ""),
+         consent.summary(document), step, now_utc(), version, sealed, record_id))
+    conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
+    conn.execute("INSERT INTO testimony_search (rowid, body) VALUES (?, ?)",
+                 (seq, _search_body(document)))
+
+
+def _without_identity(document: dict) -> dict:
+    """Drop the read-only keys that ``as_export`` adds, so an exported record imports again."""
+    return {k: v for k, v in document.items() if k not in ("id", "witness_code", "status")}
+
+
+def _row(conn: Connection, record_id: str, viewer: User) -> tuple:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM testimonies WHERE id = ?",  # noqa: S608
+                       (record_id,)).fetchone()
+    if row is None or not (viewer.sees_all or row[2] == viewer.id):
+        raise NotFound(record_id)
+    return row
+
+
+def load(conn: Connection, vault: Vault, record_id: str, viewer: User) -> Testimony:
+    """Open one testimony, if ``viewer`` may see it."""
+    row = _row(conn, record_id, viewer)
+    document = vault.open_record(record_id, row[5], row[8], row[9])
+    return Testimony(*row[:8], document=document)
+
+
+def delete(conn: Connection, viewer: User, record_id: str) -> None:
+    """Crypto-shred: the data key and sealed text are overwritten (secure_delete) and the WAL is
+    checkpointed so no copy stays behind in it."""
+    with transaction(conn):
+        (seq, *_) = _row(conn, record_id, viewer)
+        conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
+        conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,
+              per_page: int = 25) -> tuple[list[Summary], int]:
+    """One page of the testimonies ``viewer`` may see, newest first, and how many there are."""
+    where, params = ["1 = 1"], []
+    if not viewer.sees_all:
+        where.append("t.owner_id = ?")
+        params.append(viewer.id)
+    terms = words(query)
+    if terms:
+        match = " ".join(f'"{term}"*' for term in terms)
+        where.append("t.seq IN (SELECT rowid FROM testimony_search WHERE testimony_search "
+                     "MATCH ?)")
+        params.append(match)
+    clause = " AND ".join(where)
+    (total,) = conn.execute(f"SELECT count(*) FROM testimonies t WHERE {clause}",  # noqa: S608
+                            params).fetchone()
+    rows = conn.execute(
+        "SELECT t.id, t.witness_code, COALESCE(t.community, ''), "
+        "COALESCE(t.interview_date, ''), t.status, t.consent_summary, t.updated_at, u.name "
+        f"FROM testimonies t JOIN users u ON u.id = t.owner_id WHERE {clause} "  # noqa: S608
+        "ORDER BY t.updated_at DESC, t.seq DESC LIMIT ? OFFSET ?",
+        [*params, per_page, (max(page, 1) - 1) * per_page]).fetchall()
+    return [Summary(*row) for row in rows], total
+
+
+def import_documents(conn: Connection, vault: Vault, owner: User, documents: list) -> list[str]:
+    """Validate every document first, then create them all in one transaction."""
+    for index, document in enumerate(documents):
+        try:
+            validate(_without_identity(document) if isinstance(document, dict) else document)
+        except ValueError as exc:
+            raise ValueError(f"record {index + 1}: {exc}") from None
+    with transaction(conn):
+        return [create(conn, vault, owner, document, completed=True).id for document in documents]

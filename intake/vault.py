@@ -1,0 +1,60 @@
+"""The unlocked vault: the master key in memory and the keys derived from it (docs/security.md).
+
+master key ──HKDF "sqlcipher"──► raw SQLCipher key
+           ──HKDF "record-wrap"─► wraps each testimony's own data key
+Each testimony is sealed under its data key with its id and version as associated data, so a
+sealed record moved to another row, or rolled back to another version, fails to open. Destroying
+the wrapped data key erases the record for good (crypto-shredding).
+"""
+
+from __future__ import annotations
+
+import json
+
+from .crypto import derive_key, open_sealed, random_key, seal, wipe
+
+
+class Vault:
+    """Keys that exist only while someone is unlocked; :meth:`close` wipes them."""
+
+    def __init__(self, master: bytes):
+        self._master = bytearray(master)
+        self._db_key = bytearray(derive_key(master, "sqlcipher"))
+        self._record_kek = bytearray(derive_key(master, "record-wrap"))
+
+    @property
+    def master(self) -> bytes:
+        return bytes(self._master)
+
+    @property
+    def db_key(self) -> bytes:
+        return bytes(self._db_key)
+
+    def new_data_key(self, record_id: str) -> bytes:
+        """A wrapped fresh data key for one record."""
+        return seal(self._record_kek, random_key(), _key_aad(record_id))
+
+    def seal_record(self, record_id: str, version: int, wrapped_key: bytes, document: dict) -> bytes:
+        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        plaintext = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return seal(data_key, plaintext, _record_aad(record_id, version))
+
+    def open_record(self, record_id: str, version: int, wrapped_key: bytes, sealed: bytes) -> dict:
+        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        return json.loads(open_sealed(data_key, sealed, _record_aad(record_id, version)))
+
+    @property
+    def closed(self) -> bool:
+        return not any(self._master)
+
+    def close(self) -> None:
+        for buffer in (self._master, self._db_key, self._record_kek):
+            wipe(buffer)
+
+
+def _key_aad(record_id: str) -> bytes:
+    return f"testimony-intake data-key {record_id}".encode()
+
+
+def _record_aad(record_id: str, version: int) -> bytes:
+    return f"testimony-intake record {record_id} v{version}".encode()

@@ -1,0 +1,33 @@
+"""Administration: the users of this laptop and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..forms import AddUserForm
+from ..instance import InstanceError, add_user, list_users
+from ..passphrase_policy import HINT, passphrase_problem
+from ..web import config, current_vault, db, login_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required("admin")
+def users():  # type: ignore[no-untyped-def]
+    form = AddUserForm()
+    if form.validate_on_submit():
+        problem = passphrase_problem(form.passphrase.data, (form.name.data,))
+        if problem:
+            form.passphrase.errors.append(problem)
+        else:
+            try:
+                add_user(config(), current_vault(), form.name.data, form.role.data,
+                         form.passphrase.data)
+            except InstanceError:
+                form.name.errors.append(_("A user with this name already exists."))
+            else:
+                flash(_("User %(name)s added.", name=form.name.data.strip()), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("users.html", form=form, users=list_users(db()), hint=HINT)

@@ -1,0 +1,158 @@
+"""Signing in and out, locking and unlocking, recovery, passphrase change and the language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from ..forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
+from ..i18n import LANGUAGES
+from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
+from ..keyslots import UnlockError
+from ..passphrase_policy import HINT, passphrase_problem
+from ..security_headers import CLEAR_SITE_DATA
+from ..sessions import lock as lock_session
+from ..store import connect
+from ..throttle import LoginThrottle
+from ..web import config, current_user, login_required, sign_in
+
+bp = Blueprint("auth", __name__)
+_RECOVERY = "\x00recovery"  # throttle key for recovery attempts; no user name can equal it
+
+
+def _throttle() -> LoginThrottle:
+    app = current_app
+    if "intake_throttle" not in app.extensions:
+        app.extensions["intake_throttle"] = LoginThrottle(config().login_backoff_seconds,
+                                                          config().login_free_attempts)
+    return app.extensions["intake_throttle"]
+
+
+def _too_soon(key: str) -> bool:
+    wait = _throttle().wait_seconds(key)
+    if wait:
+        flash(_("Too many failed attempts. Wait %(seconds)d seconds and try again.",
+                seconds=wait), "error")
+    return bool(wait)
+
+
+def _signed_in(name: str, passphrase: str) -> bool:
+    """Unlock and sign in, or count a failure; the message never says which part was wrong."""
+    try:
+        vault, user = unlock(config(), name, passphrase)
+    except UnlockError:
+        _throttle().failed(name)
+        flash(_("Wrong name or passphrase."), "error")
+        return False
+    _throttle().succeeded(name)
+    sign_in(vault, user)
+    conn = connect(config().database_path, vault.db_key)
+    try:
+        session["organisation"] = organisation(conn)
+    finally:
+        conn.close()
+    return True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user():
+        return redirect(url_for("testimonies.index"))
+    form = LoginForm()
+    if form.validate_on_submit() and not _too_soon(form.name.data):
+        if _signed_in(form.name.data, form.passphrase.data):
+            return redirect(url_for("testimonies.index"))
+    return render_template("login.html", form=form)
+
+
+@bp.route("/unlock", methods=["GET", "POST"], endpoint="unlock")
+def unlock_page():  # type: ignore[no-untyped-def]
+    name = session.get("locked_user")
+    if current_user() or not name:
+        return redirect(url_for("testimonies.index"))
+    form = UnlockForm()
+    if form.validate_on_submit() and not _too_soon(name):
+        if _signed_in(name, form.passphrase.data):
+            return redirect(url_for("testimonies.index"))
+    return render_template("unlock.html", form=form, name=name)
+
+
+@bp.route("/lock", methods=["POST"])
+def lock():  # type: ignore[no-untyped-def]
+    lock_session(session)
+    session.modified = True
+    return redirect(url_for("auth.unlock"))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # type: ignore[no-untyped-def]
+    lock_session(session)
+    session.clear()
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@bp.route("/recover", methods=["GET", "POST"])
+def recover():  # type: ignore[no-untyped-def]
+    form = RecoverForm()
+    if form.validate_on_submit() and not _too_soon(_RECOVERY):
+        problem = passphrase_problem(form.passphrase.data, (form.name.data,))
+        if problem:
+            form.passphrase.errors.append(problem)
+        else:
+            try:
+                vault = unlock_with_recovery(config(), form.recovery_key.data)
+            except UnlockError:
+                _throttle().failed(_RECOVERY)
+                flash(_("That recovery key does not open this archive. Check each group of "
+                        "four characters."), "error")
+                return render_template("recover.html", form=form, hint=HINT)
+            try:
+                set_passphrase(config(), vault, form.name.data, form.passphrase.data)
+            except InstanceError:
+                flash(_("There is no user with that name."), "error")
+                return render_template("recover.html", form=form, hint=HINT)
+            finally:
+                vault.close()
+            _throttle().succeeded(_RECOVERY)
+            if _signed_in(form.name.data, form.passphrase.data):
+                flash(_("Your new passphrase is set."), "success")
+                return redirect(url_for("testimonies.index"))
+    return render_template("recover.html", form=form, hint=HINT)
+
+
+@bp.route("/passphrase", methods=["GET", "POST"])
+@login_required()
+def change_passphrase():  # type: ignore[no-untyped-def]
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required
+    form = PassphraseChangeForm()
+    if form.validate_on_submit() and not _too_soon(user.name):
+        problem = passphrase_problem(form.passphrase.data, (user.name,))
+        try:
+            check, _user = unlock(config(), user.name, form.current.data)
+            check.close()
+        except UnlockError:
+            _throttle().failed(user.name)
+            form.current.errors.append(_("This is not your current passphrase."))
+        else:
+            if problem:
+                form.passphrase.errors.append(problem)
+            else:
+                set_passphrase(config(), session["vault"], user.name, form.passphrase.data)
+                flash(_("Your new passphrase is set."), "success")
+                return redirect(url_for("testimonies.index"))
+    return render_template("passphrase.html", form=form, hint=HINT)
+
+
+@bp.route("/language", methods=["POST"])
+def language():  # type: ignore[no-untyped-def]
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in LANGUAGES:
+        session["lang"] = form.lang.data
+    target = form.next.data or ""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("testimonies.index")
+    return redirect(target)
+

@@ -1,0 +1,29 @@
+"""Error pages in the interface language, each one line that says what happened."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+bp = Blueprint("errors", __name__)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    messages = {
+        400: _("This form expired or was incomplete. Go back, reload the page and try again."),
+        403: _("Your role does not allow this."),
+        404: _("This page does not exist, or you may not see it."),
+        405: _("This page cannot be used that way."),
+        413: _("That is more than this form accepts."),
+    }
+    code = error.code or 500
+    message = messages.get(code, _("Something went wrong. Everything saved before is safe."))
+    return render_template("error.html", message=message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+    return http_error(_error)

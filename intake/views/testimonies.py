@@ -1,0 +1,202 @@
+"""The interview pages: list and search, the eight steps, autosave, review, complete, delete.
+
+Views stay thin: forms live in interview.py, records in testimonies.py. Every step posts to
+itself; the same handler serves a button press (redirect) and an autosave (JSON), so the form
+works without JavaScript and loses nothing with it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import force_locale, format_datetime, format_time
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from .. import consent, testimonies
+from ..forms import ConfirmForm, SearchForm
+from ..i18n import LANGUAGES, select_locale, text_direction
+from ..instance import User, now_utc
+from ..interview import (COMMUNITIES, NEEDS, RELATIVE_STATUSES, SEXES, STATUS_NAMES, STEPS,
+                         YSL_CATEGORIES, ConsentForm, add_entry, make_form)
+from ..schema import DocumentError
+from ..taxonomy import ACT_NAMES, acts
+from ..web import config, current_user, current_vault, db, login_required
+
+bp = Blueprint("testimonies", __name__)
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran first
+    return user
+
+
+def _load(record_id: str) -> testimonies.Testimony:
+    try:
+        return testimonies.load(db(), current_vault(), record_id, _user())
+    except testimonies.NotFound:
+        abort(404)
+
+
+@bp.app_template_filter("when")
+def when(iso: str) -> str:
+    """A stored UTC time, shown in the interface language."""
+    return format_datetime(datetime.fromisoformat(iso), "medium") if iso else ""
+
+
+@bp.route("/")
+@login_required()
+def index():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = session.get("query", "")
+    rows, total = testimonies.summaries(db(), _user(), query=query, page=page,
+                                        per_page=config().page_size)
+    search = SearchForm(data={"query": query})
+    return render_template("index.html", rows=rows, total=total, page=page, search=search,
+                           pages=max(1, math.ceil(total / config().page_size)),
+                           purposes=consent.PURPOSES)
+
+
+@bp.route("/search", methods=["POST"])
+@login_required()
+def search():  # type: ignore[no-untyped-def]
+    # Search words may be names: they stay in the server-side session, never in a URL.
+    form = SearchForm()
+    if form.validate_on_submit():
+        session["query"] = (form.query.data or "").strip()
+    return redirect(url_for("testimonies.index"))
+
+
+@bp.app_context_processor
+def labels() -> dict:
+    return {"communities": COMMUNITIES, "status_names": STATUS_NAMES, "sexes": SEXES,
+            "short_names": consent.SHORT_NAMES}
+
+
+def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  # type: ignore[no-untyped-def]
+    """The consent step, with the script to read aloud in the survivor's language, which may
+    differ from the interviewer's."""
+    script_lang = request.args.get("script", "")
+    if script_lang not in LANGUAGES:
+        script_lang = select_locale()
+    with force_locale(script_lang):
+        script = render_template("interview/consent_script.html", purposes=consent.PURPOSES,
+                                 organisation=session.get("organisation", ""))
+    return render_template(STEPS[0].template, form=form, step=STEPS[0], steps=STEPS,
+                           testimony=testimony, script=Markup(script),  # noqa: S704
+                           script_lang=script_lang, script_dir=text_direction(script_lang))
+
+
+@bp.route("/testimonies/new", methods=["GET", "POST"])
+@login_required()
+def new():  # type: ignore[no-untyped-def]
+    form = make_form(STEPS[0], {} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        user = _user()
+        document = form.to_document({})
+        document["consent"] = consent.with_history({}, document["consent"], at=now_utc(),
+                                                   by=user.name)
+        testimony = testimonies.create(db(), current_vault(), user, document)
+        if testimony.status == "refused":
+            flash(_("Consent to record was refused: only that fact is stored."), "info")
+            return redirect(url_for("testimonies.view", record_id=testimony.id))
+        number = 1 if request.form.get("go") == "stay" else 2
+        return redirect(url_for("testimonies.step", record_id=testimony.id, number=number))
+    return _consent_page(form, None)
+
+
+@bp.route("/testimonies/<record_id>/step/<int:number>", methods=["GET", "POST"])
+@login_required()
+def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
+    if not 1 <= number <= len(STEPS):
+        abort(404)
+    testimony = _load(record_id)
+    if testimony.status == "refused" and number != 1:
+        return redirect(url_for("testimonies.view", record_id=record_id))
+    current = STEPS[number - 1]
+    if request.method == "GET":
+        form = make_form(current, testimony.document)
+        return _render_step(current, form, testimony)
+
+    form = make_form(current)
+    valid = form.validate()
+    if number == 1 and form.record.errors:
+        return _render_step(current, form, testimony), 422
+    document = form.to_document(testimony.document)
+    if number == 1:
+        document["consent"] = consent.with_history(testimony.document.get("consent", {}),
+                                                   document["consent"], at=now_utc(),
+                                                   by=_user().name)
+    saved = testimonies.save(db(), current_vault(), _user(), record_id, document,
+                             step=number, draft=True)
+    if request.headers.get("X-Autosave"):
+        return jsonify(saved_at=format_time(datetime.fromisoformat(saved.updated_at), "short"),
+                       version=saved.version,
+                       problems=len(form.errors))
+    added = next((key[4:] for key in request.form if key.startswith("add-")), None)
+    if added and add_entry(form, added):
+        return _render_step(current, form, saved)
+    if not valid:
+        flash(_("Saved. Some answers need checking before the testimony can be completed."),
+              "warning")
+        return _render_step(current, form, saved), 422
+    if saved.status == "refused":
+        return redirect(url_for("testimonies.view", record_id=record_id))
+    target = request.form.get("go", "next")
+    if target == "back" and number > 1:
+        return redirect(url_for("testimonies.step", record_id=record_id, number=number - 1))
+    if target == "next" and number < len(STEPS):
+        return redirect(url_for("testimonies.step", record_id=record_id, number=number + 1))
+    if target.startswith("step-") and target[5:].isdigit():
+        return redirect(url_for("testimonies.step", record_id=record_id, number=int(target[5:])))
+    if target == "stay":
+        flash(_("Saved."), "success")
+        return redirect(url_for("testimonies.step", record_id=record_id, number=number))
+    return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+def _render_step(current, form, testimony):  # type: ignore[no-untyped-def]
+    if current.number == 1:
+        return _consent_page(form, testimony)
+    return render_template(current.template, form=form, step=current, steps=STEPS,
+                           testimony=testimony)
+
+
+@bp.route("/testimonies/<record_id>")
+@login_required()
+def view(record_id: str):  # type: ignore[no-untyped-def]
+    testimony = _load(record_id)
+    return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
+                           purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
+                           needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/testimonies/<record_id>/complete", methods=["POST"])
+@login_required()
+def complete(record_id: str):  # type: ignore[no-untyped-def]
+    _load(record_id)
+    try:
+        testimonies.complete(db(), current_vault(), _user(), record_id)
+    except DocumentError as exc:
+        flash(_("Cannot complete yet: %(problem)s", problem=str(exc)), "error")
+    else:
+        flash(_("The testimony is complete."), "success")
+    return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+@bp.route("/testimonies/<record_id>/delete", methods=["GET", "POST"])
+@login_required()
+def delete(record_id: str):  # type: ignore[no-untyped-def]
+    testimony = _load(record_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        testimonies.delete(db(), _user(), record_id)
+        flash(_("Testimony %(code)s was destroyed for good.", code=testimony.witness_code),
+              "success")
+        return redirect(url_for("testimonies.index"))
+    return render_template("delete.html", t=testimony, form=form)
