@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+ROLE_NAMES = {"interviewer": _l("Interviewer"), "supervisor": _l("Supervisor"),
+              "admin": _l("Administrator")}
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 _NEW_SECRET = {"autocomplete": "new-password"}
+
+
+def options(pairs: object) -> list[SelectChoice]:
+    """Choices for a select or radio field from (value, label) pairs or a dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]  # type: ignore[union-attr]
 
 
 def _passphrase(label: str) -> PasswordField:
@@ -69,9 +77,7 @@ class PassphraseChangeForm(FlaskForm):
 class AddUserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
                        render_kw=_NO_AUTOFILL)
-    role = SelectField(_l("Role"), choices=[("interviewer", _l("Interviewer")),
-                                            ("supervisor", _l("Supervisor")),
-                                            ("admin", _l("Administrator"))])
+    role = SelectField(_l("Role"), choices=options(ROLE_NAMES))
     passphrase = _passphrase(_l("Passphrase"))
     confirm = _confirmation("passphrase")
 

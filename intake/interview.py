@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .consent import METHODS, PURPOSES
+from .forms import options
 from .schema import is_edtf
 from .taxonomy import act_choices
 
@@ -30,7 +31,7 @@ EDTF_HINT = _l("Dates can be approximate: 2014-08-03, 2014-08 (August 2014), 201
 SURVIVOR_LANGUAGES = ("ku", "ckb", "ar", "tr", "syr", "fa", "en")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
                            r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")
-_YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+_YES_NO = options([("yes", _l("Yes")), ("no", _l("No"))])
 _NO_AUTOFILL = {"autocomplete": "off"}
 _TEXT = {"dir": "auto"}
 
@@ -45,13 +46,13 @@ def _tags(form: Form, field: StringField) -> None:
         raise ValidationError(_l("Use language codes such as ku, ar or syr, separated by commas."))
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list:
     """Survivors' languages, named in the interface language."""
     from babel import Locale
 
     ui = get_locale()
-    return [("", "—")] + [(tag, Locale.parse(tag).get_display_name(ui) or tag)
-                          for tag in SURVIVOR_LANGUAGES]
+    return options([("", "—")] + [(tag, Locale.parse(tag).get_display_name(ui) or tag)
+                                  for tag in SURVIVOR_LANGUAGES])
 
 
 def date_field(label: str) -> StringField:
@@ -115,8 +116,8 @@ class ConsentForm(FlaskForm):
                                validators=[Optional()])
     research = RadioField(PURPOSES["research"], choices=_YES_NO, validators=[Optional()])
     recontact = RadioField(PURPOSES["recontact"], choices=_YES_NO, validators=[Optional()])
-    method = SelectField(_l("How consent was given"),
-                         choices=[("", "—"), *METHODS.items()])
+    method = SelectField(default="", label=_l("How consent was given"),
+                         choices=options([("", "—"), *METHODS.items()]))
     witness = StringField(_l("Witness to the consent"), render_kw=_TEXT)
     language = LanguageSelect(_l("Language the consent was read in"))
     minor = BooleanField(_l("The survivor is under 18"))
@@ -209,11 +210,11 @@ class SurvivorForm(FlaskForm):
     full_name = StringField(_l("Full name"), render_kw={**_TEXT, **_NO_AUTOFILL})
     other_names = TextAreaField(_l("Other names and spellings (one per line)"),
                                 render_kw={**_TEXT, **_NO_AUTOFILL, "rows": 3})
-    sex = SelectField(_l("Sex"), choices=[("", "—"), *SEXES.items()])
+    sex = SelectField(default="", label=_l("Sex"), choices=options([("", "—"), *SEXES.items()]))
     date_of_birth = date_field(_l("Date of birth"))
     age = IntegerField(_l("Age, if the date of birth is not known"),
                        validators=[Optional(), NumberRange(0, 130)])
-    community = SelectField(_l("Community"), choices=[("", "—"), *COMMUNITIES.items()])
+    community = SelectField(default="", label=_l("Community"), choices=options([("", "—"), *COMMUNITIES.items()]))
     community_other = StringField(_l("Community, if other"), render_kw=_TEXT)
     place_of_origin = StringField(_l("Place of origin"), render_kw=_TEXT)
     current_location = StringField(_l("Where they live now"), render_kw={**_TEXT, **_NO_AUTOFILL})
@@ -275,12 +276,12 @@ class PerpetratorForm(Form):
 
 class OtherPersonForm(Form):
     name = StringField(_l("Name"), render_kw=_TEXT)
-    role = SelectField(_l("Was this person"), choices=[("", "—"), ("victim", _l("a victim")),
-                                                       ("witness", _l("a witness"))])
+    role = SelectField(default="", label=_l("Was this person"), choices=options([("", "—"), ("victim", _l("a victim")),
+                                                               ("witness", _l("a witness"))]))
 
 
 class IncidentForm(Form):
-    acts = CheckboxesField(_l("What happened"), choices=act_choices)
+    acts = CheckboxesField(_l("What happened"), choices=lambda: options(act_choices()))
     date = date_field(_l("When"))
     place = StringField(_l("Where"), render_kw=_TEXT)
     perpetrators = FieldList(FormField(PerpetratorForm), min_entries=1,
@@ -332,8 +333,8 @@ YSL_CATEGORIES = {
 
 
 class YslForm(FlaskForm):
-    category = SelectField(_l("Eligibility category"),
-                           choices=[("", "—"), *YSL_CATEGORIES.items()])
+    category = SelectField(default="", label=_l("Eligibility category"),
+                           choices=options([("", "—"), *YSL_CATEGORIES.items()]))
     abduction_date = date_field(_l("Date of abduction"))
     release_date = date_field(_l("Date of release or escape"))
     age_at_abduction = IntegerField(_l("Age at abduction"),
@@ -361,7 +362,7 @@ RELATIVE_STATUSES = {"killed": _l("Killed"), "missing": _l("Missing"),
 class RelativeForm(Form):
     name = StringField(_l("Name"), render_kw=_TEXT)
     relation = StringField(_l("Relation"), render_kw=_TEXT)
-    status = SelectField(_l("Status"), choices=[("", "—"), *RELATIVE_STATUSES.items()])
+    status = SelectField(default="", label=_l("Status"), choices=options([("", "—"), *RELATIVE_STATUSES.items()]))
 
 
 class NeedForm(Form):

@@ -39,4 +39,5 @@ def acts() -> dict[str, list[str]]:
 
 
 def act_choices() -> list[tuple[str, str]]:
+    """(code, translatable name) pairs in the data file's order."""
     return [(code, ACT_NAMES[code]) for code in acts()]

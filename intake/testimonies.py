@@ -164,7 +164,8 @@ def delete(conn: Connection, viewer: User, record_id: str) -> None:
     """Crypto-shred: the data key and sealed text are overwritten (secure_delete) and the WAL is
     checkpointed so no copy stays behind in it."""
     with transaction(conn):
-        (seq, *_) = _row(conn, record_id, viewer)
+        _row(conn, record_id, viewer)
+        (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
         conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
         conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

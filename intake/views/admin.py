@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..forms import AddUserForm
+from ..forms import ROLE_NAMES, AddUserForm
 from ..instance import InstanceError, add_user, list_users
 from ..passphrase_policy import HINT, passphrase_problem
 from ..web import config, current_vault, db, login_required
@@ -30,4 +30,5 @@ def users():  # type: ignore[no-untyped-def]
             else:
                 flash(_("User %(name)s added.", name=form.name.data.strip()), "success")
                 return redirect(url_for("admin.users"))
-    return render_template("users.html", form=form, users=list_users(db()), hint=HINT)
+    return render_template("users.html", form=form, users=list_users(db()), hint=HINT,
+                           role_names=ROLE_NAMES)

@@ -1,0 +1,76 @@
+"""Sealing, key derivation and the recovery key: round trips, and every tampering refused."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from intake.crypto import CryptoError, KdfParams, derive_key, open_sealed, passphrase_key, random_key, seal
+from intake.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
+
+KEY = bytes(range(32))
+
+
+@given(st.binary(max_size=2000), st.binary(max_size=64))
+def test_seal_round_trip(plaintext, aad):
+    assert open_sealed(KEY, seal(KEY, plaintext, aad), aad) == plaintext
+
+
+@given(st.binary(min_size=1, max_size=200), st.data())
+def test_any_flipped_bit_is_refused(plaintext, data):
+    blob = bytearray(seal(KEY, plaintext, b"aad"))
+    index = data.draw(st.integers(0, len(blob) - 1))
+    blob[index] ^= 1 << data.draw(st.integers(0, 7))
+    with pytest.raises(CryptoError):
+        open_sealed(KEY, bytes(blob), b"aad")
+
+
+@given(st.binary(max_size=100), st.integers(0, 40))
+def test_truncation_is_refused(plaintext, cut):
+    blob = seal(KEY, plaintext, b"")
+    with pytest.raises(CryptoError):
+        open_sealed(KEY, blob[: max(0, len(blob) - 1 - cut)], b"")
+
+
+def test_wrong_key_and_wrong_context_are_refused():
+    blob = seal(KEY, b"testimony", b"record 1 v1")
+    with pytest.raises(CryptoError):
+        open_sealed(random_key(), blob, b"record 1 v1")
+    with pytest.raises(CryptoError):
+        open_sealed(KEY, blob, b"record 2 v1")
+
+
+def test_subkeys_differ_by_purpose_and_are_stable():
+    assert derive_key(KEY, "sqlcipher") == derive_key(KEY, "sqlcipher")
+    assert derive_key(KEY, "sqlcipher") != derive_key(KEY, "record-wrap")
+
+
+def test_passphrase_key_is_normalised_and_salted():
+    cheap = KdfParams(memory_kib=64, time_cost=1, parallelism=1)
+    composed, decomposed = "Şêx", "S\u0327e\u0302x"
+    assert passphrase_key(composed, b"s" * 16, cheap) == passphrase_key(decomposed, b"s" * 16, cheap)
+    assert passphrase_key(composed, b"s" * 16, cheap) != passphrase_key(composed, b"t" * 16, cheap)
+
+
+def test_recovery_key_shape_and_forgiving_input():
+    key = new_recovery_key()
+    groups = key.split("-")
+    assert len(groups) == 11 and all(len(g) == 4 for g in groups)
+    sloppy = " ".join(groups).lower().replace("o", "0").replace("i", "1").replace("b", "8")
+    assert normalise_recovery_key(sloppy) == key
+
+
+@given(st.data())
+def test_recovery_key_typo_is_caught(data):
+    key = new_recovery_key().replace("-", "")
+    index = data.draw(st.integers(0, len(key) - 1))
+    replacement = data.draw(st.sampled_from([c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+                                             if c != key[index]]))
+    typo = key[:index] + replacement + key[index + 1:]
+    with pytest.raises(RecoveryKeyError):
+        normalise_recovery_key(typo)
+
+
+@pytest.mark.parametrize("text", ["", "ABCD", "Ж" * 44, new_recovery_key() + "A"])
+def test_malformed_recovery_keys(text):
+    with pytest.raises(RecoveryKeyError):
+        normalise_recovery_key(text)

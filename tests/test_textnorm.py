@@ -1,0 +1,33 @@
+"""Folding spelling variants (property tests): what search uses now and redaction will use."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from intake.textnorm import fold, words
+
+ARABIC_VARIANTS = [("أحمد", "احمد"), ("إبراهيم", "ابراهيم"), ("آمنة", "امنه"), ("ليلى", "ليلي"),
+                   ("مُحَمَّد", "محمد"), ("مــحمد", "محمد"), ("فاطمة", "فاطمه")]
+
+
+def test_arabic_spelling_variants_fold_together():
+    for variant, plain in ARABIC_VARIANTS:
+        assert fold(variant) == fold(plain)
+
+
+def test_digits_of_every_numeral_system_fold_to_ascii():
+    assert fold("٠٧٥٠ ١٢٣") == fold("۰۷۵۰ ۱۲۳") == "0750 123"
+
+
+def test_latin_case_and_diacritics():
+    assert words("Şêx XELÎL") == words("sex xelil") == ["sex", "xelil"]
+
+
+@given(st.text(max_size=200))
+def test_fold_is_idempotent(text):
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(max_size=200))
+def test_words_are_folded_and_nonempty(text):
+    for word in words(text):
+        assert word and fold(word) == word
