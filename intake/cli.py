@@ -10,6 +10,7 @@ a second, new passphrase likewise from a prompt, ``--new-passphrase-file`` or
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import os
 import sys
@@ -30,7 +31,6 @@ from .schema import DocumentError
 from .store import Connection, StoreError, connect
 from .vault import Vault
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class CliError(click.ClickException):
@@ -129,11 +129,18 @@ def serve(host: str, port: int) -> None:
 
     from . import create_app
 
-    if host not in LOOPBACK:
+    if not _is_loopback(host):
         click.echo(f"Warning: listening on {host}, not only on this computer. Anyone on the "
                    "network can reach the sign-in page.", err=True)
     click.echo(f"Testimony Intake on http://{host}:{port}/ (home: {_config().home})")
     waitress_serve(create_app(_config()), host=host, port=port, threads=4, ident="")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @main.group()
@@ -273,3 +280,7 @@ def testimony_delete(record_id: str, user_name: str, passphrase_file: Path | Non
     with _unlocked(user_name, passphrase_file) as (_vault, acting, conn):
         testimonies.delete(conn, acting, record_id)
     click.echo(f"Destroyed {record_id}.")
+
+
+if __name__ == "__main__":
+    main()

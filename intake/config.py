@@ -33,7 +33,8 @@ class Config:
             time_cost=int(env.get("INTAKE_KDF_TIME_COST", defaults.time_cost)),
             parallelism=int(env.get("INTAKE_KDF_PARALLELISM", defaults.parallelism)))
         return cls(home=home or Path(env.get("INTAKE_HOME", "instance")), kdf=kdf,
-                   idle_timeout_seconds=int(env.get("INTAKE_IDLE_TIMEOUT_SECONDS", 15 * 60)))
+                   idle_timeout_seconds=int(env.get("INTAKE_IDLE_TIMEOUT_SECONDS", 15 * 60)),
+                   autosave_seconds=int(env.get("INTAKE_AUTOSAVE_SECONDS", 10)))
 
     @property
     def database_path(self) -> Path:
