@@ -36,7 +36,7 @@ lint: test-install
 	$(VENV)/bin/ruff check intake tests wsgi.py
 
 bench: install translations
-	$(PY) -m intake.bench
+	$(PY) -m tests.bench
 
 # Refresh the template and every catalogue after changing user-visible strings.
 extract: install
