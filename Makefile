@@ -30,6 +30,7 @@ run: install translations
 	$(VENV)/bin/intake --home $(INTAKE_HOME) serve --host $(HOST) --port $(PORT)
 
 test: test-install translations chromium
+	$(VENV)/bin/ruff check intake tests wsgi.py
 	$(PY) -m pytest
 
 lint: test-install

@@ -23,14 +23,20 @@ import click
 
 from . import testimonies
 from .config import Config
-from .instance import (InstanceError, User, add_user, initialise, set_passphrase, unlock,
-                       unlock_with_recovery)
+from .instance import (
+    InstanceError,
+    User,
+    add_user,
+    initialise,
+    set_passphrase,
+    unlock,
+    unlock_with_recovery,
+)
 from .keyslots import UnlockError
 from .passphrase_policy import passphrase_problem
 from .schema import DocumentError
 from .store import Connection, StoreError, connect
 from .vault import Vault
-
 
 
 class CliError(click.ClickException):

@@ -184,15 +184,15 @@ def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,
         where.append("t.seq IN (SELECT rowid FROM testimony_search WHERE testimony_search "
                      "MATCH ?)")
         params.append(match)
+    # Only fixed clauses are joined here; every value travels as a bound parameter.
     clause = " AND ".join(where)
     (total,) = conn.execute(f"SELECT count(*) FROM testimonies t WHERE {clause}",  # noqa: S608
                             params).fetchone()
-    rows = conn.execute(
-        "SELECT t.id, t.witness_code, COALESCE(t.community, ''), "
-        "COALESCE(t.interview_date, ''), t.status, t.consent_summary, t.updated_at, u.name "
-        f"FROM testimonies t JOIN users u ON u.id = t.owner_id WHERE {clause} "  # noqa: S608
-        "ORDER BY t.updated_at DESC, t.seq DESC LIMIT ? OFFSET ?",
-        [*params, per_page, (max(page, 1) - 1) * per_page]).fetchall()
+    select = ("SELECT t.id, t.witness_code, COALESCE(t.community, ''), COALESCE(t.interview_date, ''), "  # noqa: S608
+              "t.status, t.consent_summary, t.updated_at, u.name "
+              f"FROM testimonies t JOIN users u ON u.id = t.owner_id WHERE {clause} "
+              "ORDER BY t.updated_at DESC, t.seq DESC LIMIT ? OFFSET ?")
+    rows = conn.execute(select, [*params, per_page, (max(page, 1) - 1) * per_page]).fetchall()
     return [Summary(*row) for row in rows], total
 
 

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.crypto import CryptoError, KdfParams, derive_key, open_sealed, passphrase_key, random_key, seal
+from intake.crypto import (
+    CryptoError,
+    KdfParams,
+    derive_key,
+    open_sealed,
+    passphrase_key,
+    random_key,
+    seal,
+)
 from intake.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
 
 KEY = bytes(range(32))

@@ -176,3 +176,28 @@ def test_no_external_url_in_templates_css_or_js():
         text = path.read_text("utf-8")
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.I), path
         assert "@import" not in text and "url(" not in text, path
+
+
+def test_recover_with_the_recovery_key_in_the_browser_flow(client, recovery_key):
+    token = csrf_token(client.get("/recover").get_data(as_text=True))
+    form = {"csrf_token": token, "name": ADMIN, "passphrase": "velvet island thunder six",
+            "confirm": "velvet island thunder six"}
+    wrong = client.post("/recover", data={**form, "recovery_key": "AAAA-" * 10 + "AAAA"})
+    assert "does not open this archive" in wrong.get_data(as_text=True)
+    right = client.post("/recover", data={**form, "recovery_key": recovery_key})
+    assert right.status_code == 302 and client.get("/").status_code == 200
+    other = create_app(Config(home=Path(client.application.config["INTAKE"].home),
+                              kdf=CHEAP_KDF, testing=True)).test_client()
+    assert sign_in(other, ADMIN, PASSPHRASE).status_code == 200  # old passphrase is gone
+    assert sign_in(other, ADMIN, "velvet island thunder six").status_code == 302
+
+
+def test_change_passphrase_needs_the_current_one(signed_in):
+    token = csrf_token(signed_in.get("/passphrase").get_data(as_text=True))
+    new = "velvet island thunder six"
+    bad = signed_in.post("/passphrase", data={"csrf_token": token, "current": "nope",
+                                              "passphrase": new, "confirm": new})
+    assert "not your current passphrase" in bad.get_data(as_text=True)
+    good = signed_in.post("/passphrase", data={"csrf_token": token, "current": PASSPHRASE,
+                                               "passphrase": new, "confirm": new})
+    assert good.status_code == 302

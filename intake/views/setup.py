@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from ..crypto import same_bytes
 from ..forms import RecoveryKeyConfirmForm, SetupForm
 from ..instance import initialise, unlock
 from ..passphrase_policy import HINT, passphrase_problem
 from ..recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
-from ..crypto import same_bytes
 from ..web import config, sign_in
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")

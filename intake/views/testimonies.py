@@ -10,8 +10,17 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -20,8 +29,18 @@ from .. import consent, testimonies
 from ..forms import ConfirmForm, SearchForm
 from ..i18n import LANGUAGES, select_locale, text_direction
 from ..instance import User, now_utc
-from ..interview import (COMMUNITIES, NEEDS, RELATIVE_STATUSES, SEXES, STATUS_NAMES, STEPS,
-                         YSL_CATEGORIES, ConsentForm, add_entry, make_form)
+from ..interview import (
+    COMMUNITIES,
+    NEEDS,
+    RELATIVE_STATUSES,
+    SEXES,
+    STATUS_NAMES,
+    STEPS,
+    YSL_CATEGORIES,
+    ConsentForm,
+    add_entry,
+    make_form,
+)
 from ..schema import DocumentError
 from ..taxonomy import ACT_NAMES, acts
 from ..web import config, current_user, current_vault, db, login_required
