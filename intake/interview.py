@@ -67,7 +67,7 @@ def language_choices() -> list:
 
 def date_field(label: str) -> StringField:
     return StringField(label, validators=[_edtf], description=EDTF_HINT,
-                       render_kw={**_NO_AUTOFILL, "dir": "ltr"})
+                       filters=[_without_bidi_controls], render_kw={**_NO_AUTOFILL, "dir": "ltr"})
 
 
 def _t(field: StringField) -> str:
@@ -75,8 +75,18 @@ def _t(field: StringField) -> str:
     return (field.data or "").strip()
 
 
+_SEPARATORS = {"\n": re.compile(r"[\r\n]+"), ",": re.compile(r"[,،؛;]")}  # Latin and Arabic commas
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def split_list(text: str | None, separator: str = "\n") -> list[str]:
-    return [part.strip() for part in (text or "").split(separator) if part.strip()]
+    """Items of a list typed one per line, or separated by commas in any script."""
+    return [part.strip() for part in _SEPARATORS[separator].split(text or "") if part.strip()]
+
+
+def _without_bidi_controls(text: str | None) -> str | None:
+    """A date copied from right-to-left text may carry invisible direction marks."""
+    return text.translate(_BIDI_CONTROLS) if text else text
 
 
 def yes_no(value: str | None) -> bool | None:

@@ -31,3 +31,11 @@ def test_fold_is_idempotent(text):
 def test_words_are_folded_and_nonempty(text):
     for word in words(text):
         assert word and fold(word) == word
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters=",،؛;\r\n"), min_size=1), max_size=6))
+def test_lists_split_on_latin_and_arabic_commas(items):
+    from intake.interview import split_list
+
+    expected = [item.strip() for item in items if item.strip()]
+    assert split_list("،".join(items), ",") == split_list(",".join(items), ",") == expected

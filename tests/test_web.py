@@ -201,3 +201,13 @@ def test_change_passphrase_needs_the_current_one(signed_in):
     good = signed_in.post("/passphrase", data={"csrf_token": token, "current": PASSPHRASE,
                                                "passphrase": new, "confirm": new})
     assert good.status_code == 302
+
+
+def test_a_date_copied_from_right_to_left_text_is_accepted(signed_in):
+    token = csrf_token(signed_in.get("/testimonies/new").get_data(as_text=True))
+    step2 = signed_in.post("/testimonies/new", data={"csrf_token": token, "record": "yes"}).location
+    saved = signed_in.post(step2, data={"csrf_token": token, "date": "\u20662014?\u2069",
+                                        "other_languages": "ku، ar", "go": "next"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    page = signed_in.get(step2).get_data(as_text=True)
+    assert 'value="2014?"' in page and 'value="ku, ar"' in page
