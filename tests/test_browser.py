@@ -9,12 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,46 +18,12 @@ from intake.config import Config
 from intake.instance import initialise
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE
+from .server import Server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """`intake serve` in a subprocess with cheap key derivation and a short autosave."""
-
-    def __init__(self, home: Path):
-        self.home = home
-        self.port = _free_port()
-        env = {**os.environ, "INTAKE_KDF_MEMORY_KIB": str(CHEAP_KDF.memory_kib),
-               "INTAKE_KDF_TIME_COST": "1", "INTAKE_KDF_PARALLELISM": "1",
-               "INTAKE_AUTOSAVE_SECONDS": "2", "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "intake.cli", "--home", str(home), "serve",
-             "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/static/intake.css", timeout=1).close()  # noqa: S310
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        self.stop()
-        raise AssertionError("the server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.communicate(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import pytest
 from intake.cli import main
 
 from .conftest import full_record
+from .server import Server
 
 PASS = "amber river lantern seven"
 NEW = "copper meadow violin eleven"
@@ -114,45 +115,7 @@ def test_passphrase_change_and_recover(runner, home, monkeypatch, tmp_path):
     assert wrong.exit_code == 1 and wrong.output.count("\n") == 1
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(config, host: str):
-    """`intake serve` as a real process; returns it once it answers on loopback."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.error
-    import urllib.request
-
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "intake.cli", "--home", str(config.home), "serve", "--host", host,
-         "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1)  # noqa: S310
-            return process
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError(process.stderr.read())
-
-
 def test_serve_binds_loopback_and_warns_otherwise(config, home):
-    quiet = _serve(config, "127.0.0.1")
-    quiet.terminate()
-    _, err = quiet.communicate(timeout=10)
-    assert "Warning" not in err
-    loud = _serve(config, "0.0.0.0")  # noqa: S104 - the point of the test
-    loud.terminate()
-    _, err = loud.communicate(timeout=10)
-    assert "Warning: listening on 0.0.0.0" in err
+    assert "Warning" not in Server(config.home).stop()
+    loud = Server(config.home, host="0.0.0.0")  # noqa: S104 - the point of the test
+    assert "Warning: listening on 0.0.0.0" in loud.stop()
