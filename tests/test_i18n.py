@@ -59,4 +59,5 @@ def test_pages_are_translated(signed_in, lang):
     signed_in.post("/language", data={"csrf_token": token, "lang": lang, "next": "/"})
     page = signed_in.get("/testimonies/new").get_data(as_text=True)
     english = catalogue(lang).find("Step 1: Consent")
-    assert english.msgstr in page and "Step 1: Consent" not in page
+    assert english.msgstr and english.msgstr in page, f"{lang}: the page is not translated"
+    assert "Step 1: Consent" not in page, f"{lang}: English left on the page"
