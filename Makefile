@@ -44,7 +44,7 @@ extract: install
 	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
 	for lang in $(LANGS); do \
 	  if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(VENV)/bin/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations -l $$lang; \
+	    $(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations -l $$lang; \
 	  else \
 	    $(VENV)/bin/pybabel init -i translations/messages.pot -d translations -l $$lang; \
 	  fi; \

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -35,9 +36,25 @@ from .forms import options
 from .schema import is_edtf
 from .taxonomy import act_choices
 
-EDTF_HINT = _l("Dates can be approximate: 2014-08-03, 2014-08 (August 2014), 2014-08~ (around "
-               "August 2014), 2014? (perhaps 2014), 2014-22 (summer 2014), "
-               "2014-08/2017-05 (from August 2014 to May 2017).")
+EDTF_EXAMPLES = (("2014-08-03", _l("3 August 2014")), ("2014-08", _l("August 2014")),
+                 ("2014-08~", _l("around August 2014")), ("2014?", _l("perhaps 2014")),
+                 ("2014-22", _l("summer 2014")),
+                 ("2014-08/2017-05", _l("from August 2014 to May 2017")))
+
+
+class _DateHint:
+    """EDTF examples under a date field. Each date is isolated left-to-right in markup, so a
+    right-to-left page never shows 2014-08~ as ~2014-08. Rendered lazily, in the page's language."""
+
+    def __html__(self) -> Markup:
+        examples = Markup(" · ").join(Markup('<bdi dir="ltr"><code>{}</code></bdi> ({})').format(date, meaning)
+                                      for date, meaning in EDTF_EXAMPLES)
+        return Markup("{} {}").format(_l("Dates can be approximate, for example:"), examples)
+
+    __str__ = __html__
+
+
+EDTF_HINT = _DateHint()
 SURVIVOR_LANGUAGES = ("ku", "ckb", "ar", "tr", "syr", "fa", "en")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
                            r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")
@@ -48,7 +65,7 @@ _TEXT = {"dir": "auto"}
 
 def _edtf(form: Form, field: StringField) -> None:
     if not is_edtf((field.data or "").strip()):
-        raise ValidationError(_l("This is not a date we can read. %(hint)s", hint=EDTF_HINT))
+        raise ValidationError(_l("This is not a date we can read: see the examples below the field."))
 
 
 def _tags(form: Form, field: StringField) -> None:
