@@ -143,6 +143,7 @@ def interview(page: Page, server: Server, lang: str, marker: dict[str, str]) -> 
     page.select_option("#community", "yazidi")
     page.fill("#phone", marker["phone"])
     page.fill("#id_number", marker["id_number"])
+    assert_dates_read_left_to_right(page)
     shot(page, f"{lang}-05-survivor")
     press(page, "next")
 
@@ -194,6 +195,20 @@ def interview(page: Page, server: Server, lang: str, marker: dict[str, str]) -> 
     expect(page.locator(".status.complete")).to_have_count(1)
     shot(page, f"{lang}-11-review")
     return record_id
+
+
+def assert_dates_read_left_to_right(page: Page) -> None:
+    """Each EDTF example shows its characters in typing order, also on right-to-left pages."""
+    positions = page.evaluate("""() => [...document.querySelectorAll('.hint code')].map(code => {
+        const text = code.firstChild;
+        return [...text.data].map((_, i) => {
+            const range = document.createRange();
+            range.setStart(text, i);
+            range.setEnd(text, i + 1);
+            return range.getBoundingClientRect().x;
+        });
+    })""")
+    assert positions and all(xs == sorted(xs) for xs in positions), positions
 
 
 def lock_and_unlock(page: Page) -> None:
