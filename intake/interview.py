@@ -466,10 +466,15 @@ STEPS = (
 def make_form(step: Step, document: dict | None = None) -> FlaskForm:
     """The step's form, filled from the request on POST or from ``document`` otherwise."""
     form = step.form(data=step.form.from_document(document) if document is not None else None)
+    _name_languages(form)
+    return form
+
+
+def _name_languages(form: Form) -> None:
+    """Language lists are named in the interface language, so they are filled per request."""
     for field in _all_fields(form):
         if isinstance(field, LanguageSelect):
             field.choices = language_choices()
-    return form
 
 
 def _all_fields(form: Form):  # type: ignore[no-untyped-def]
@@ -495,8 +500,6 @@ def add_entry(form: Form, path: str) -> bool:
             return False
     if isinstance(target, FieldList) and len(target.entries) < 50:
         target.append_entry()
-        for field in _all_fields(form):
-            if isinstance(field, LanguageSelect):
-                field.choices = language_choices()
+        _name_languages(form)
         return True
     return False
