@@ -116,6 +116,12 @@ def test_passphrase_change_and_recover(runner, home, monkeypatch, tmp_path):
 
 
 def test_serve_binds_loopback_and_warns_otherwise(config, home):
-    assert "Warning" not in Server(config.home).stop()
+    import urllib.request
+
+    quiet = Server(config.home)
+    with urllib.request.urlopen(quiet.url + "/login") as response:  # noqa: S310 - loopback
+        assert "Server" not in response.headers
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "Warning" not in quiet.stop()
     loud = Server(config.home, host="0.0.0.0")  # noqa: S104 - the point of the test
     assert "Warning: listening on 0.0.0.0" in loud.stop()
