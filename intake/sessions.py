@@ -81,7 +81,7 @@ class MemorySessionInterface(SessionInterface):
         for sid, (seen, data) in list(self._sessions.items()):
             if now - seen > FORGET_AFTER_SECONDS:
                 self._drop(self._sessions.pop(sid))
-            elif now - seen > self.idle_lock_seconds and "vault" in data:
+            elif now - seen > self.idle_lock_seconds and ("vault" in data or "setup" in data):
                 lock(data)
 
     @staticmethod

@@ -211,3 +211,15 @@ def test_a_date_copied_from_right_to_left_text_is_accepted(signed_in):
     assert saved.status_code == 302, saved.get_data(as_text=True)
     page = signed_in.get(step2).get_data(as_text=True)
     assert 'value="2014?"' in page and 'value="ku, ar"' in page
+
+
+def test_an_abandoned_set_up_forgets_its_secrets(tmp_path):
+    app = create_app(Config(home=tmp_path / "home", kdf=CHEAP_KDF, testing=True,
+                            idle_timeout_seconds=1))
+    client = app.test_client()
+    token = csrf_token(client.get("/setup").get_data(as_text=True))
+    client.post("/setup", data={"csrf_token": token, "organisation": "Org", "name": "Ana",
+                                "passphrase": PASSPHRASE, "confirm": PASSPHRASE})
+    assert client.get("/setup/recovery-key").status_code == 200
+    time.sleep(1.5)
+    assert client.get("/setup/recovery-key").location.endswith("/setup")
