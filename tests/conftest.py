@@ -24,7 +24,7 @@ ADMIN = "Layla Admin"
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return Config(home=tmp_path / "home", kdf=CHEAP_KDF, testing=True, login_backoff_seconds=0.2)
+    return Config(home=tmp_path / "home", kdf=CHEAP_KDF, testing=True, login_backoff_seconds=1.0)
 
 
 @pytest.fixture

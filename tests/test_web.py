@@ -78,7 +78,7 @@ def test_wrong_passphrase_says_one_thing_and_backs_off(client, recovery_key):
     page = sign_in(client, passphrase="wrong wrong wrong").get_data(as_text=True)
     page = sign_in(client).get_data(as_text=True)  # right passphrase, but too soon
     assert "Too many failed attempts" in page
-    time.sleep(0.5)
+    time.sleep(2.2)  # four failures with a 1 s base: wait 2 s
     assert sign_in(client).status_code == 302
 
 
@@ -98,11 +98,11 @@ def test_lock_and_unlock(signed_in):
 
 def test_idle_session_is_locked(tmp_path, recovery_key, config):
     app = create_app(Config(home=config.home, kdf=CHEAP_KDF, testing=True,
-                            idle_timeout_seconds=1))
+                            idle_timeout_seconds=2))
     client = app.test_client()
     assert sign_in(client).status_code == 302
     assert client.get("/").status_code == 200
-    time.sleep(1.5)
+    time.sleep(3)
     assert client.get("/").location.endswith("/unlock")
 
 
