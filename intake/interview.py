@@ -33,7 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .consent import METHODS, PURPOSES
 from .forms import options
-from .schema import is_edtf
+from .schema import is_edtf, schema
 from .taxonomy import act_choices
 
 EDTF_EXAMPLES = (("2014-08-03", _l("3 August 2014")), ("2014-08", _l("August 2014")),
@@ -56,8 +56,7 @@ class _DateHint:
 
 EDTF_HINT = _DateHint()
 SURVIVOR_LANGUAGES = ("ku", "ckb", "ar", "tr", "syr", "fa", "en")
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
-                           r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")
+_LANGUAGE_TAG = re.compile(schema()["$defs"]["language"]["pattern"])  # BCP 47, as the schema says
 _YES_NO = options([("yes", _l("Yes")), ("no", _l("No"))])
 _NO_AUTOFILL = {"autocomplete": "off"}
 _TEXT = {"dir": "auto"}
