@@ -4,6 +4,8 @@
   bound in, and a one-byte format version in front: ``version || nonce || ciphertext+tag``.
 - Sub-keys: HKDF-SHA256 (RFC 5869) from the master key, one ``info`` label per purpose.
 - Passphrases: Argon2id (RFC 9106) through argon2-cffi, parameters chosen by the caller.
+- Signatures: Ed25519 (RFC 8032) over exact bytes; public keys travel as PEM
+  (SubjectPublicKeyInfo, RFC 8410) so `openssl pkeyutl -verify` can check them without us.
 
 Every failure (wrong key, tampered bytes, truncated blob) surfaces as :class:`CryptoError`.
 """
@@ -16,8 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -95,3 +98,41 @@ def wipe(buffer: bytearray) -> None:
     """Overwrite a key held in a bytearray. Best effort: Python may hold other copies."""
     for i in range(len(buffer)):
         buffer[i] = 0
+
+
+def new_signing_key() -> bytes:
+    """A fresh Ed25519 private key, as its 32 raw bytes."""
+    return Ed25519PrivateKey.generate().private_bytes_raw()
+
+
+def public_key_pem(private_key: bytes) -> bytes:
+    """The PEM (SubjectPublicKeyInfo) public key of a raw Ed25519 private key."""
+    public = Ed25519PrivateKey.from_private_bytes(bytes(private_key)).public_key()
+    return public.public_bytes(serialization.Encoding.PEM,
+                               serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def raw_public_key(pem: bytes) -> bytes:
+    """The 32 raw bytes of a PEM Ed25519 public key, or :class:`CryptoError`."""
+    try:
+        public = serialization.load_pem_public_key(pem)
+    except (ValueError, TypeError):
+        raise CryptoError("not a PEM public key") from None
+    if not isinstance(public, Ed25519PublicKey):
+        raise CryptoError("not an Ed25519 public key")
+    return public.public_bytes_raw()
+
+
+def sign(private_key: bytes, message: bytes) -> bytes:
+    """A 64-byte Ed25519 signature of ``message``."""
+    return Ed25519PrivateKey.from_private_bytes(bytes(private_key)).sign(message)
+
+
+def verify_signature(public_pem: bytes, signature: bytes, message: bytes) -> None:
+    """Return quietly if ``signature`` is the key's signature of ``message``, else
+    :class:`CryptoError`."""
+    public = Ed25519PublicKey.from_public_bytes(raw_public_key(public_pem))
+    try:
+        public.verify(signature, message)
+    except InvalidSignature:
+        raise CryptoError("the signature does not match") from None

@@ -82,3 +82,47 @@ def test_recovery_key_typo_is_caught(data):
 def test_malformed_recovery_keys(text):
     with pytest.raises(RecoveryKeyError):
         normalise_recovery_key(text)
+
+
+@given(st.binary(max_size=2000), st.data())
+def test_a_signature_fails_on_any_change_to_the_message_or_signature(message, data):
+    from intake.crypto import new_signing_key, public_key_pem, sign, verify_signature
+
+    key = new_signing_key()
+    pem, signature = public_key_pem(key), sign(key, message)
+    verify_signature(pem, signature, message)
+    if message:
+        index = data.draw(st.integers(0, len(message) - 1))
+        changed = bytearray(message)
+        changed[index] ^= 1 << data.draw(st.integers(0, 7))
+        with pytest.raises(CryptoError):
+            verify_signature(pem, signature, bytes(changed))
+    flipped = bytearray(signature)
+    flipped[data.draw(st.integers(0, 63))] ^= 1
+    with pytest.raises(CryptoError):
+        verify_signature(pem, bytes(flipped), message)
+    with pytest.raises(CryptoError):
+        verify_signature(public_key_pem(new_signing_key()), signature, message)
+
+
+@pytest.mark.parametrize("pem", [b"", b"not a key", b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"])
+def test_a_malformed_public_key_is_a_crypto_error(pem):
+    from intake.crypto import verify_signature
+
+    with pytest.raises(CryptoError):
+        verify_signature(pem, b"x" * 64, b"message")
+
+
+def test_age_keys_are_checked_and_identity_files_read_like_age_keygen_writes_them():
+    from intake import agefile
+
+    identity = agefile.new_identity()
+    recipient = agefile.public_key(identity)
+    assert agefile.check_recipient(f"  {recipient}\n") == recipient
+    for bad in ("", "age1", recipient[:-1], recipient.upper() + "x", identity):
+        with pytest.raises(agefile.AgeError):
+            agefile.check_recipient(bad)
+    text = agefile.identity_file(identity, "2026-01-01T00:00:00+00:00")
+    assert agefile.identities_in(text) == [identity]
+    with pytest.raises(agefile.AgeError):
+        agefile.identities_in("# only a comment\n")

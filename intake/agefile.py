@@ -1,0 +1,182 @@
+"""The age file format (age-encryption.org/v1) through pyrage: the one module that imports it.
+
+Bundles are age files encrypted to X25519 recipients (``age1…``); an archive's identity
+(``AGE-SECRET-KEY-1…``) decrypts them, and is backed up as an age file under a passphrase
+(scrypt recipient). age encrypts in 64 KiB chunks (STREAM), so both directions run in constant
+memory: :func:`encrypt_stream` pulls plaintext from a reader, :func:`decrypting_reader` hands
+plaintext to the caller as a file it can read while decryption runs in a helper thread.
+"""
+
+from __future__ import annotations
+
+import io
+import queue
+import threading
+from collections.abc import Iterable
+from typing import IO, BinaryIO
+
+import pyrage
+
+_CHUNKS_IN_FLIGHT = 16  # 16 × 64 KiB of plaintext at most between the two threads
+
+
+class AgeError(Exception):
+    """A key is malformed, or an age file could not be decrypted (wrong identity, altered,
+    truncated, or not an age file at all)."""
+
+
+def new_identity() -> str:
+    """A fresh X25519 identity, ``AGE-SECRET-KEY-1…``."""
+    return str(pyrage.x25519.Identity.generate())
+
+
+def public_key(identity: str) -> str:
+    """The recipient (``age1…``) of an identity."""
+    return str(_identity(identity).to_public())
+
+
+def check_recipient(text: str) -> str:
+    """``text`` as a canonical age X25519 recipient, or :class:`AgeError`."""
+    text = text.strip()
+    try:
+        return str(pyrage.x25519.Recipient.from_str(text))
+    except (pyrage.RecipientError, ValueError):
+        raise AgeError("not an age public key (it starts with age1 and has 62 characters)") from None
+
+
+def identities_in(text: str) -> list[str]:
+    """The identities of an age identity file: one per line, ``#`` comments and blanks skipped."""
+    found = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not found:
+        raise AgeError("the identity file holds no identity")
+    for identity in found:
+        _identity(identity)
+    return found
+
+
+def identity_file(identity: str, created: str) -> str:
+    """An identity file as ``age-keygen`` writes it, so the standard tool can use it."""
+    return f"# created: {created}\n# public key: {public_key(identity)}\n{identity}\n"
+
+
+def encrypt_stream(reader: BinaryIO, writer: IO[bytes], recipients: Iterable[str]) -> None:
+    """Encrypt everything ``reader`` yields to every recipient, written to ``writer``."""
+    parsed = [pyrage.x25519.Recipient.from_str(check_recipient(r)) for r in recipients]
+    if not parsed:
+        raise AgeError("no recipient to encrypt to")
+    try:
+        pyrage.encrypt_io(reader, writer, parsed)
+    except pyrage.EncryptError as exc:
+        raise AgeError(f"encryption failed: {exc}") from None
+
+
+def encrypt_with_passphrase(plaintext: bytes, passphrase: str) -> bytes:
+    return pyrage.passphrase.encrypt(plaintext, passphrase)
+
+
+def decrypt_with_passphrase(ciphertext: bytes, passphrase: str) -> bytes:
+    try:
+        return pyrage.passphrase.decrypt(ciphertext, passphrase)
+    except (pyrage.DecryptError, ValueError):
+        raise AgeError("wrong passphrase, or not a passphrase-protected age file") from None
+
+
+def _identity(text: str) -> pyrage.x25519.Identity:
+    try:
+        return pyrage.x25519.Identity.from_str(text.strip())
+    except (pyrage.IdentityError, ValueError):
+        raise AgeError("not an age identity (it starts with AGE-SECRET-KEY-1)") from None
+
+
+class decrypting_reader(io.RawIOBase):  # noqa: N801 - used like open()
+    """A readable file of the plaintext of an age file, decrypted chunk by chunk.
+
+    Bytes read before the end are **not yet authenticated as a whole**: only after :meth:`finish`
+    returns (no exception) has the last chunk been checked, so truncation is caught. Callers
+    must treat everything as untrusted until then.
+    """
+
+    def __init__(self, source: BinaryIO, identities: Iterable[str]):
+        super().__init__()
+        self._identities = [_identity(i) for i in identities]
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(_CHUNKS_IN_FLIGHT)
+        self._pending = memoryview(b"")
+        self._error: str | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(source,), daemon=True)
+        self._thread.start()
+
+    def _run(self, source: BinaryIO) -> None:
+        try:
+            pyrage.decrypt_io(source, _QueueWriter(self._chunks, self._stopped), self._identities)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one AgeError
+            self._error = _reason(exc)
+        finally:
+            self._put(None)
+
+    def _put(self, item: bytes | None) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = self._chunks.get()
+            if chunk is None:
+                self._chunks.put(None)  # stay at end of file for later reads
+                if self._error:
+                    raise AgeError(self._error)
+                return 0
+            self._pending = memoryview(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def finish(self) -> None:
+        """Read to the end, so the whole file is authenticated; raise :class:`AgeError` if not."""
+        while self.read(1 << 16):
+            pass
+
+    def close(self) -> None:
+        self._stopped.set()
+        while self._thread.is_alive():
+            try:
+                self._chunks.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        super().close()
+
+
+class _QueueWriter(io.RawIOBase):
+    def __init__(self, chunks: queue.Queue[bytes | None], stopped: threading.Event):
+        super().__init__()
+        self._chunks, self._stopped = chunks, stopped
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        while not self._stopped.is_set():
+            try:
+                self._chunks.put(bytes(data), timeout=0.1)
+                return len(data)
+            except queue.Full:
+                continue
+        raise OSError("reader closed")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "no matching keys" in text or "no identity matched" in text:
+        return "none of the given identities can open this file (wrong identity)"
+    if "unknown age format" in text or "header" in text:
+        return "not an age file, or its header is damaged"
+    return "the file is damaged, truncated or was altered"
