@@ -3,7 +3,8 @@
 Arabic-script folding follows common practice in Arabic information retrieval (Larkey, Ballesteros
 & Connell, "Light Stemming for Arabic IR", 2002): drop harakat and tatweel, unify alef forms
 (أ إ آ ٱ → ا), alef maqsura and Persian ya (ى ی → ي), taa marbuta (ة → ه), Persian kaf (ک → ك)
-and hamza carriers (ؤ → و, ئ → ي). Latin text is case-folded without diacritics. Arabic-Indic
+and hamza carriers (ؤ → و, ئ → ي); Sorani ە (the sound of ة/ه at a word's end) → ه. Latin
+text is case-folded without diacritics, and Turkish dotless ı folds with i. Arabic-Indic
 and Persian digits become ASCII digits.
 """
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CHAR_MAP = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و",
-    "ة": "ه", "ک": "ك", "ـ": None,
+    "ة": "ه", "ە": "ه", "ک": "ك", "ـ": None, "ı": "i",
     **{chr(0x0660 + d): str(d) for d in range(10)},
     **{chr(0x06F0 + d): str(d) for d in range(10)},
 })
@@ -28,6 +30,26 @@ def fold(text: str) -> str:
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # NFKD splits أ into ا + hamza above (a combining mark), so alef forms fold here too.
     return unicodedata.normalize("NFC", kept).translate(_CHAR_MAP).casefold()
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` folded character by character, and for each folded character the index of the
+    character of ``text`` it came from (so a match in the folded text maps back to the original)."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        pieces.append(folded)
+        if len(folded) == 1:
+            origin.append(index)
+        else:
+            origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    return fold(char)
 
 
 def words(text: str) -> list[str]:
