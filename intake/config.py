@@ -18,6 +18,7 @@ class Config:
     idle_timeout_seconds: int = 15 * 60
     autosave_seconds: int = 10
     max_content_length: int = 16 * 1024 * 1024
+    max_bundle_bytes: int = 4 * 1024 * 1024 * 1024
     login_backoff_seconds: float = 1.0
     login_free_attempts: int = 3
     page_size: int = 25
@@ -43,6 +44,16 @@ class Config:
     @property
     def keyslot_path(self) -> Path:
         return self.home / "keys" / "keyslots.json"
+
+    @property
+    def exports_path(self) -> Path:
+        """Bundles made in the web interface (age-encrypted), until someone removes them."""
+        return self.home / "exports"
+
+    @property
+    def incoming_path(self) -> Path:
+        """Uploaded bundles (still age-encrypted) while they are verified and imported."""
+        return self.home / "incoming"
 
     @property
     def is_initialised(self) -> bool:

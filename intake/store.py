@@ -60,6 +60,96 @@ MIGRATIONS = (
         body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
     """,
+    # Evidence bundles (docs/bundle-format.md): the field side remembers recipients, what it
+    # exported to whom, and withdrawals; the archive side remembers trusted sources, imported
+    # bundles, the records they carried (sealed, with every earlier version) and revocations.
+    """
+    ALTER TABLE testimonies ADD COLUMN completed_at TEXT;
+    ALTER TABLE testimonies ADD COLUMN completed_by INTEGER REFERENCES users (id);
+    CREATE TABLE recipients (
+        name TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE exports (
+        bundle_id TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users (id),
+        record_count INTEGER NOT NULL,
+        revocation_count INTEGER NOT NULL,
+        file_sha256 TEXT NOT NULL
+    );
+    CREATE TABLE export_recipients (
+        bundle_id TEXT NOT NULL REFERENCES exports (bundle_id),
+        name TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        PRIMARY KEY (bundle_id, public_key)
+    );
+    CREATE TABLE export_records (
+        bundle_id TEXT NOT NULL REFERENCES exports (bundle_id),
+        record_id TEXT NOT NULL,
+        PRIMARY KEY (bundle_id, record_id)
+    );
+    CREATE INDEX export_records_by_record ON export_records (record_id);
+    CREATE TABLE withdrawals (
+        record_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        withdrawn_at TEXT NOT NULL,
+        withdrawn_by INTEGER REFERENCES users (id),
+        PRIMARY KEY (record_id, purpose)
+    );
+    CREATE TABLE sources (
+        fingerprint TEXT PRIMARY KEY,
+        organisation TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        trusted_at TEXT NOT NULL
+    );
+    CREATE TABLE bundles (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL REFERENCES sources (fingerprint),
+        purpose TEXT NOT NULL,
+        format_version INTEGER NOT NULL,
+        exported_at TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by INTEGER REFERENCES users (id),
+        record_count INTEGER NOT NULL,
+        revocation_count INTEGER NOT NULL,
+        file_sha256 TEXT NOT NULL
+    );
+    CREATE TABLE archive_records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL REFERENCES sources (fingerprint),
+        record_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        witness_code TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        bundle_id TEXT NOT NULL REFERENCES bundles (id),
+        imported_at TEXT NOT NULL,
+        data_key BLOB NOT NULL,
+        sealed BLOB NOT NULL,
+        UNIQUE (source, record_id, purpose)
+    );
+    CREATE TABLE archive_history (
+        record_seq INTEGER NOT NULL REFERENCES archive_records (seq),
+        version INTEGER NOT NULL,
+        bundle_id TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        sealed BLOB NOT NULL,
+        PRIMARY KEY (record_seq, version)
+    );
+    CREATE TABLE archive_withdrawals (
+        source TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        withdrawn_at TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        PRIMARY KEY (source, record_id, purpose)
+    );
+    CREATE VIRTUAL TABLE archive_search USING fts5 (
+        body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
 )
 
 

@@ -96,6 +96,8 @@ def create(conn: Connection, vault: Vault, owner: User, document: dict,
             "created_at, updated_at, version, data_key, sealed) VALUES (?,?,?,?,?,?,?,0,?,x'')",
             (record_id, witness_code, owner.id, "draft", "", stamp, stamp, data_key))
         _write(conn, vault, record_id, 1, document, complete=completed, step=None)
+        if completed:
+            _mark_completed(conn, record_id, owner)
     return load(conn, vault, record_id, owner)
 
 
@@ -120,7 +122,15 @@ def complete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> Te
     with transaction(conn):
         _write(conn, vault, record_id, testimony.version + 1, testimony.document,
                complete=True, step=None)
+        _mark_completed(conn, record_id, viewer)
     return load(conn, vault, record_id, viewer)
+
+
+def _mark_completed(conn: Connection, record_id: str, by: User) -> None:
+    """The first completion's time and user, for the chain of custody (exports.py)."""
+    conn.execute("UPDATE testimonies SET completed_at = COALESCE(completed_at, ?), "
+                 "completed_by = COALESCE(completed_by, ?) WHERE id = ? AND status = 'complete'",
+                 (now_utc(), by.id, record_id))
 
 
 def _write(conn: Connection, vault: Vault, record_id: str, version: int, document: dict,

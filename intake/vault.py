@@ -2,6 +2,7 @@
 
 master key ──HKDF "sqlcipher"──► raw SQLCipher key
            ──HKDF "record-wrap"─► wraps each testimony's own data key
+           ──HKDF "instance-secrets"─► seals the signing key and age identities (keyring.py)
 Each testimony is sealed under its data key with its id and version as associated data, so a
 sealed record moved to another row, or rolled back to another version, fails to open. Destroying
 the wrapped data key erases the record for good (crypto-shredding).
@@ -21,6 +22,7 @@ class Vault:
         self._master = bytearray(master)
         self._db_key = bytearray(derive_key(master, "sqlcipher"))
         self._record_kek = bytearray(derive_key(master, "record-wrap"))
+        self._secrets_key = bytearray(derive_key(master, "instance-secrets"))
 
     @property
     def master(self) -> bytes:
@@ -43,12 +45,19 @@ class Vault:
         data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
         return json.loads(open_sealed(data_key, sealed, _record_aad(record_id, version)))
 
+    def seal_secret(self, name: str, secret: bytes) -> bytes:
+        """Seal one of the instance's own secrets under its name."""
+        return seal(self._secrets_key, secret, _secret_aad(name))
+
+    def open_secret(self, name: str, sealed: bytes) -> bytes:
+        return open_sealed(self._secrets_key, sealed, _secret_aad(name))
+
     @property
     def closed(self) -> bool:
         return not any(self._master)
 
     def close(self) -> None:
-        for buffer in (self._master, self._db_key, self._record_kek):
+        for buffer in (self._master, self._db_key, self._record_kek, self._secrets_key):
             wipe(buffer)
 
 
@@ -58,3 +67,7 @@ def _key_aad(record_id: str) -> bytes:
 
 def _record_aad(record_id: str, version: int) -> bytes:
     return f"testimony-intake record {record_id} v{version}".encode()
+
+
+def _secret_aad(name: str) -> bytes:
+    return f"testimony-intake secret {name}".encode()
