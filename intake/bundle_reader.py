@@ -1,0 +1,343 @@
+"""Reading a bundle on the legal team's side: decrypt, check everything, then hand out records.
+
+:func:`verify` streams the age file once, in memory, and checks what docs/bundle-format.md
+promises: age authentication to the last chunk, a tar of plain files with expected names only,
+both payload and tag manifests, Payload-Oxum, the Ed25519 signature over tagmanifest-sha256.txt,
+the format version, and that every record is a valid testimony for the bundle's purpose. Nothing
+is trusted until the whole file has passed. :func:`records` streams it a second time for import,
+checking each file against the verified manifest again, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tarfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import agefile
+from .bag import ALGORITHMS, BAGIT_TXT, PUBLIC_KEY_FILE, SIGNATURE_FILE
+from .crypto import CryptoError, verify_signature
+from .exports import FORMAT_VERSION
+from .keyring import fingerprint
+from .profiles import PURPOSES
+from .schema import DocumentError, validate
+
+_ROOT = re.compile(r"^intake-bundle-([0-9a-f]{32})$")
+_RECORD = re.compile(r"^data/records/([0-9a-f]{32})\.json$")
+_PAYLOAD = {"data/bundle.json", "data/redaction-report.json", "data/custody.json"}
+_TAGS = {"bagit.txt", "bag-info.txt", PUBLIC_KEY_FILE, SIGNATURE_FILE,
+         *(f"{kind}-{a}.txt" for kind in ("manifest", "tagmanifest") for a in ALGORITHMS)}
+MAX_RECORD_BYTES = 16 << 20
+MAX_FILE_BYTES = 128 << 20
+_PIECE = 1 << 16
+
+
+class BundleError(Exception):
+    """The bundle fails a check; the message is one line naming the check."""
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass
+class Bundle:
+    """What a verified bundle says about itself."""
+
+    bundle_id: str = ""
+    purpose: str = ""
+    organisation: str = ""
+    fingerprint: str = ""
+    public_pem: bytes = b""
+    format_version: int = 0
+    created_at: str = ""
+    records: list[dict] = field(default_factory=list)
+    revocations: list[dict] = field(default_factory=list)
+    payload_sha256: dict[str, str] = field(default_factory=dict)
+    file_sha256: str = ""
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(check.passed for check in self.checks)
+
+
+def verify(path: Path, identities: list[str]) -> Bundle:
+    """Check a bundle completely; the report lists each check. Raises :class:`BundleError` with
+    the first failure (the report so far is on the exception's ``bundle`` attribute)."""
+    bundle = Bundle()
+    try:
+        _verify(path, identities, bundle)
+    except BundleError as exc:
+        exc.bundle = bundle  # type: ignore[attr-defined]
+        raise
+    return bundle
+
+
+def _fail(bundle: Bundle, name: str, detail: str) -> BundleError:
+    bundle.checks.append(Check(name, False, detail))
+    return BundleError(f"{name}: {detail}")
+
+
+def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
+    seen: dict[str, dict[str, str]] = {}  # path -> {algorithm: digest}
+    tags: dict[str, bytes] = {}
+    bundle_json = b""
+    envelopes: dict[str, tuple] = {}  # record id -> (purpose, witness code, version, source, format)
+    roots: list[str] = []
+    octets = 0
+    file_digest = hashlib.sha256()
+    try:
+        for name, content, digests in _members(path, identities, file_digest, roots):
+            if name in _TAGS:
+                tags[name] = content
+                continue
+            seen[name] = digests
+            octets += digests["size"]  # type: ignore[operator]
+            match = _RECORD.match(name)
+            if match:
+                envelopes[match.group(1)] = _check_record(match.group(1), content)
+            elif name == "data/bundle.json":
+                bundle_json = content
+    except agefile.AgeError as exc:
+        raise _fail(bundle, "decryption", str(exc)) from None
+    except BundleError as exc:
+        name, _, detail = str(exc).partition(": ")
+        raise _fail(bundle, name, detail) from None
+    bundle.file_sha256 = file_digest.hexdigest()
+    bundle.checks.append(Check("decryption", True, "age file opened and authenticated"))
+    bundle.checks.append(Check("structure", True, f"{len(seen)} payload files, names safe"))
+    _check_tags(bundle, tags, seen, octets)
+    _check_signature(bundle, tags)
+    _check_contents(bundle, tags, bundle_json, envelopes, roots[0])
+
+
+def _members(path: Path, identities: list[str], file_digest: hashlib._Hash | None = None,
+             roots: list[str] | None = None) -> Iterator[tuple[str, bytes, dict]]:
+    """(path inside the bag, content if kept, digests) of each file; the tar and age layers are
+    checked to the end before the iteration stops. The bag's directory is added to ``roots``."""
+    root = None
+    names: set[str] = set()
+    with open(path, "rb") as raw:
+        source = _DigestReader(raw, file_digest)
+        reader = agefile.decrypting_reader(source, identities)
+        try:
+            try:
+                archive = tarfile.open(fileobj=reader, mode="r|")  # noqa: SIM115
+                for member in archive:
+                    root, name = _safe_name(member, root, names)
+                    if roots is not None and not roots:
+                        roots.append(root)
+                    yield name, *_read_member(archive, member, name)
+            except (tarfile.TarError, UnicodeError, ValueError, EOFError) as exc:
+                raise BundleError(f"structure: not a valid tar inside the age file ({exc})") from None
+            reader.finish()  # the last age chunk authenticates the whole file
+        finally:
+            reader.close()
+    if root is None:
+        raise BundleError("structure: the bundle is empty")
+
+
+def _safe_name(member: tarfile.TarInfo, root: str | None, names: set[str]) -> tuple[str, str]:
+    """The bag-relative path of a member, or :class:`BundleError` for anything but a plain file
+    with an expected name (no links, devices, absolute paths, '..' or duplicates)."""
+    if not member.isfile():
+        raise BundleError(f"structure: {member.name!r} is not a plain file")
+    top, _, rest = member.name.partition("/")
+    if not _ROOT.match(top) or (root is not None and top != root):
+        raise BundleError(f"structure: unexpected path {member.name!r}")
+    if rest not in _TAGS and rest not in _PAYLOAD and not _RECORD.match(rest):
+        raise BundleError(f"structure: unexpected file {member.name!r}")
+    if rest in names:
+        raise BundleError(f"structure: {member.name!r} appears twice")
+    names.add(rest)
+    return top, rest
+
+
+def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, name: str) -> tuple[bytes, dict]:
+    limit = MAX_RECORD_BYTES if name.startswith("data/records/") else MAX_FILE_BYTES
+    if member.size > limit:
+        raise BundleError(f"size: {name} claims {member.size} bytes, more than a bundle holds")
+    stream = archive.extractfile(member)
+    hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
+    keep = name in _TAGS or name == "data/bundle.json" or name.startswith("data/records/")
+    pieces = []
+    while piece := stream.read(_PIECE):  # type: ignore[union-attr]
+        for digest in hashes.values():
+            digest.update(piece)
+        if keep:
+            pieces.append(piece)
+    digests: dict = {a: h.hexdigest() for a, h in hashes.items()}
+    digests["size"] = member.size
+    return b"".join(pieces), digests
+
+
+def _check_record(record_id: str, content: bytes) -> tuple:
+    try:
+        envelope = json.loads(content)
+        if not isinstance(envelope, dict) or envelope.get("id") != record_id:
+            raise ValueError("its id does not match its file name")
+        validate(envelope["document"])
+        return (str(envelope["purpose"]), str(envelope["witness_code"]), int(envelope["version"]),
+                str(envelope["source"]), envelope["bundle_format"])
+    except (ValueError, KeyError, TypeError, DocumentError, RecursionError) as exc:
+        raise BundleError(f"records: data/records/{record_id}.json is not a valid record "
+                          f"({str(exc).splitlines()[0][:200]})") from None
+
+
+def _manifest(bundle: Bundle, tags: dict[str, bytes], name: str) -> dict[str, str]:
+    """A manifest file as {path: digest}, or a failed check."""
+    if name not in tags:
+        raise _fail(bundle, "manifests", f"{name} is missing")
+    entries: dict[str, str] = {}
+    for line in tags[name].decode("utf-8", "replace").splitlines():
+        digest, _, path = line.partition(" ")
+        path = path.strip().replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+        if not digest or not path or path in entries:
+            raise _fail(bundle, "manifests", f"{name} has a malformed or repeated line")
+        entries[path] = digest.lower()
+    return entries
+
+
+def _check_tags(bundle: Bundle, tags: dict[str, bytes], seen: dict[str, dict],
+                octets: int) -> None:
+    if tags.get("bagit.txt") != BAGIT_TXT:
+        raise _fail(bundle, "manifests", "bagit.txt is missing or not BagIt 1.0")
+    for algorithm in ALGORITHMS:
+        listed = _manifest(bundle, tags, f"manifest-{algorithm}.txt")
+        if set(listed) != set(seen):
+            extra = sorted(set(seen) - set(listed)) or sorted(set(listed) - set(seen))
+            raise _fail(bundle, "manifests", f"payload files and manifest-{algorithm}.txt "
+                        f"differ ({extra[0]})")
+        for path, digest in listed.items():
+            if digest != seen[path][algorithm]:
+                raise _fail(bundle, "manifests", f"{path} does not match manifest-{algorithm}.txt")
+        tag_listed = _manifest(bundle, tags, f"tagmanifest-{algorithm}.txt")
+        for path, digest in tag_listed.items():
+            if path not in tags or hashlib.new(algorithm, tags[path]).hexdigest() != digest:
+                raise _fail(bundle, "manifests", f"{path} does not match tagmanifest-{algorithm}.txt")
+        bundle.payload_sha256 = listed if algorithm == "sha256" else bundle.payload_sha256
+    for required in ("bag-info.txt", f"manifest-{ALGORITHMS[0]}.txt", PUBLIC_KEY_FILE):
+        if required not in _manifest(bundle, tags, "tagmanifest-sha256.txt"):
+            raise _fail(bundle, "manifests", f"tagmanifest-sha256.txt does not cover {required}")
+    oxum = _bag_info(tags).get("Payload-Oxum", "")
+    if oxum != f"{octets}.{len(seen)}":
+        raise _fail(bundle, "size", f"the payload is {octets} bytes in {len(seen)} files, "
+                    f"but bag-info.txt claims {oxum or 'nothing'}")
+    bundle.checks.append(Check("manifests", True, f"SHA-256 and SHA-512, payload and tags; "
+                               f"Payload-Oxum {oxum}"))
+
+
+def _bag_info(tags: dict[str, bytes]) -> dict[str, str]:
+    info = {}
+    for line in tags.get("bag-info.txt", b"").decode("utf-8", "replace").splitlines():
+        label, _, value = line.partition(":")
+        info[label.strip()] = value.strip()
+    return info
+
+
+def _check_signature(bundle: Bundle, tags: dict[str, bytes]) -> None:
+    pem, signature = tags.get(PUBLIC_KEY_FILE), tags.get(SIGNATURE_FILE)
+    if not pem or not signature:
+        raise _fail(bundle, "signature", "the bundle carries no signature")
+    try:
+        verify_signature(pem, signature, tags["tagmanifest-sha256.txt"])
+        bundle.fingerprint = fingerprint(pem)
+    except CryptoError as exc:
+        raise _fail(bundle, "signature", f"{exc}: the bag was changed after it was signed") from None
+    bundle.public_pem = pem
+    bundle.checks.append(Check("signature", True, f"Ed25519 by {bundle.fingerprint}"))
+
+
+def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
+                    envelopes: dict[str, tuple], root: str) -> None:
+    info = _bag_info(tags)
+    version = info.get("Intake-Format-Version", "")
+    if version != str(FORMAT_VERSION):
+        raise _fail(bundle, "format", f"format version {version or 'missing'} is not one this "
+                    f"software reads (it reads {FORMAT_VERSION})")
+    try:
+        head = json.loads(bundle_json)
+        if head["format"] != "testimony-intake-bundle":
+            raise ValueError("not a bundle description")
+        bundle.format_version = int(head["format_version"])
+        bundle.bundle_id, bundle.purpose = str(head["bundle_id"]), str(head["purpose"])
+        bundle.created_at = str(head["created_at"])
+        bundle.organisation = str(head["source"]["organisation"])
+        declared = str(head["source"]["fingerprint"])
+        bundle.records = [dict(r) for r in head["records"]]
+        bundle.revocations = [{"record_id": str(r["record_id"]), "purpose": str(r["purpose"]),
+                               "withdrawn_at": str(r["withdrawn_at"])} for r in head["revocations"]]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise _fail(bundle, "format", "data/bundle.json is missing or malformed") from None
+    problems = []
+    if bundle.format_version != FORMAT_VERSION:
+        problems.append(f"bundle.json has format version {bundle.format_version}")
+    if bundle.purpose not in PURPOSES or info.get("Intake-Purpose") != bundle.purpose:
+        problems.append(f"purpose {bundle.purpose!r} is unknown or disagrees with bag-info.txt")
+    if declared != bundle.fingerprint or info.get("Intake-Instance-Fingerprint") != declared:
+        problems.append("the declared instance fingerprint is not the signer's")
+    if info.get("External-Identifier") != bundle.bundle_id or root != f"intake-bundle-{bundle.bundle_id}":
+        problems.append("the bundle id disagrees with bag-info.txt or the directory name")
+    if info.get("Intake-Revocation-Count") != str(len(bundle.revocations)):
+        problems.append("the number of revocation notices disagrees with bag-info.txt")
+    listed = {str(r.get("id")): r for r in bundle.records}
+    if set(listed) != set(envelopes) or info.get("Intake-Record-Count") != str(len(envelopes)):
+        problems.append("the list of records disagrees with the record files")
+    for record_id, (purpose, witness_code, version, source, form) in envelopes.items():
+        entry = listed.get(record_id, {})
+        if purpose != bundle.purpose or entry.get("witness_code") != witness_code \
+                or entry.get("version") != version or source != bundle.fingerprint \
+                or form != FORMAT_VERSION:
+            problems.append(f"record {record_id} disagrees with bundle.json")
+            break
+    if any(r["purpose"] != bundle.purpose for r in bundle.revocations):
+        problems.append("a revocation notice is for another purpose")
+    if problems:
+        raise _fail(bundle, "format", problems[0])
+    bundle.checks.append(Check("format", True, f"version {FORMAT_VERSION}, purpose "
+                               f"{bundle.purpose}, {len(envelopes)} records, "
+                               f"{len(bundle.revocations)} revocations"))
+
+
+def records(path: Path, identities: list[str], bundle: Bundle) -> Iterator[dict]:
+    """The record envelopes of a bundle :func:`verify` passed, each checked again against the
+    verified manifest (the file could have changed in between)."""
+    count = 0
+    for name, content, digests in _members(path, identities):
+        if name in _TAGS or name in _PAYLOAD:
+            if name in bundle.payload_sha256 and digests["sha256"] != bundle.payload_sha256[name]:
+                raise BundleError(f"manifests: {name} changed since it was verified")
+            continue
+        if bundle.payload_sha256.get(name) != digests["sha256"]:
+            raise BundleError(f"manifests: {name} changed since it was verified")
+        count += 1
+        yield json.loads(content)
+    if count != len(bundle.records):
+        raise BundleError("manifests: the file changed since it was verified")
+
+
+class _DigestReader:
+    """Hashes the encrypted bytes as age reads them (the bundle's file fingerprint)."""
+
+    def __init__(self, raw: object, digest: hashlib._Hash | None):
+        self._raw, self._digest = raw, digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)  # type: ignore[attr-defined]
+        if self._digest is not None:
+            self._digest.update(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        if self._digest is not None and count:
+            self._digest.update(buffer[:count])
+        return count

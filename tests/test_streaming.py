@@ -1,0 +1,50 @@
+"""Bundles stream: exporting or importing several times more records does not hold several times
+more in memory. Records here are large (about 70 KB of Sorani narrative each) so that keeping
+them would show; Python's allocations are traced (age's own buffers are fixed-size chunks)."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+from intake import archive, exports, keyring, testimonies
+
+from .conftest import full_record
+from .test_bundles import field, identity, law, lawyers  # noqa: F401 - fixtures
+
+NARRATIVE = "ئەوان ئێمەیان لە کۆچۆ برد و فرۆشتیان. " * 1000
+
+
+def _peak(action) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _round_trip(field, law, lawyers, tmp_path, count: int) -> tuple[int, int]:  # noqa: F811
+    ids = [testimonies.create(field.conn, field.vault, field.user, full_record(narrative=[
+        {"language": "ckb", "text": f"{n} {NARRATIVE}"}]), completed=True).id for n in range(count)]
+    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers], ids)
+    out = tmp_path / f"{count}.intake.age"
+    exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
+    trust = keyring.signing_key(field.conn, field.vault).fingerprint
+    imported = _peak(lambda: archive.import_bundle(law.conn, law.vault, law.user, out,
+                                                   [identity(law)], trust=trust))
+    return exported, imported
+
+
+def test_export_and_import_memory_does_not_grow_with_the_records(field, law, lawyers,  # noqa: F811
+                                                                 tmp_path):
+    gc.set_threshold(200, 5, 5)  # collect cyclic garbage promptly, so peaks show what is kept
+    try:
+        small = _round_trip(field, law, lawyers, tmp_path, 10)
+        large = _round_trip(field, law, lawyers, tmp_path, 70)
+    finally:
+        gc.set_threshold(700, 10, 10)
+    holding_them = 60 * len(NARRATIVE.encode())  # what keeping the extra records would cost
+    for before, after in zip(small, large, strict=True):
+        assert after - before < holding_them / 4, (small, large, holding_them)
