@@ -1,0 +1,90 @@
+"""Helpers every ``intake`` command shares: one-line errors, reading secrets, and unlocking.
+
+Secrets never come from arguments (they would show in the process list and shell history):
+a passphrase is read from a prompt, from ``--passphrase-file``, or from ``INTAKE_PASSPHRASE``;
+a second, new passphrase likewise from a prompt, ``--new-passphrase-file`` or
+``INTAKE_NEW_PASSPHRASE``; a recovery key from a prompt, ``--recovery-key-file`` or
+``INTAKE_RECOVERY_KEY``. Every error is one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import testimonies
+from .config import Config
+from .instance import InstanceError, User, unlock
+from .keyslots import UnlockError
+from .passphrase_policy import passphrase_problem
+from .schema import DocumentError
+from .store import Connection, StoreError, connect
+from .vault import Vault
+
+
+class CliError(click.ClickException):
+    """One line on stderr, exit status 1."""
+
+
+def one_line_errors(command: Callable) -> Callable:
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UnlockError:
+            raise CliError("wrong name, passphrase or recovery key") from None
+        except (InstanceError, DocumentError, StoreError, OSError, ValueError) as exc:
+            raise CliError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        except testimonies.NotFound as exc:
+            raise CliError(f"no testimony with id {exc}") from None
+    return wrapped
+
+
+def read_secret(file: Path | None, env_name: str, prompt: str, *, confirm: bool = False) -> str:
+    if file is not None:
+        return file.read_text("utf-8").rstrip("\r\n")
+    if os.environ.get(env_name):
+        return os.environ[env_name]
+    if not sys.stdin.isatty():
+        raise CliError(f"no {prompt.lower()} given: use a prompt, a file option or {env_name}")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+def read_new_passphrase(file: Path | None, related: tuple[str, ...]) -> str:
+    passphrase = read_secret(file, "INTAKE_NEW_PASSPHRASE", "New passphrase", confirm=True)
+    problem = passphrase_problem(passphrase, related)
+    if problem:
+        raise CliError(problem)
+    return passphrase
+
+
+option_passphrase_file = click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False,
+                                path_type=Path), help="Read the passphrase from this file.")
+option_new_passphrase_file = click.option("--new-passphrase-file", type=click.Path(
+    exists=True, dir_okay=False, path_type=Path), help="Read the new passphrase from this file.")
+option_acting_user = click.option("--user", "user_name", envvar="INTAKE_USER", required=True,
+                            help="Your user name (or INTAKE_USER).")
+
+
+def cli_config() -> Config:
+    return click.get_current_context().obj
+
+
+@contextmanager
+def unlocked(user_name: str, passphrase_file: Path | None) -> Iterator[tuple[Vault, User,
+                                                                              Connection]]:
+    passphrase = read_secret(passphrase_file, "INTAKE_PASSPHRASE", "Passphrase")
+    vault, user = unlock(cli_config(), user_name, passphrase)
+    conn = connect(cli_config().database_path, vault.db_key)
+    try:
+        yield vault, user, conn
+    finally:
+        conn.close()
+        vault.close()
