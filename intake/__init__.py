@@ -41,9 +41,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(set_security_headers)
     app.teardown_appcontext(close_db)
 
-    from .views import admin, auth, errors, setup, testimonies
+    from .views import admin, archive, auth, errors, export, keys, setup, testimonies
 
-    for blueprint in (setup.bp, auth.bp, testimonies.bp, admin.bp, errors.bp):
+    for blueprint in (setup.bp, auth.bp, testimonies.bp, export.bp, archive.bp, keys.bp, admin.bp,
+                      errors.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -25,7 +25,8 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import consent, testimonies
+from .. import consent, exports, testimonies
+from ..bundle_forms import WithdrawForm
 from ..forms import ConfirmForm, SearchForm
 from ..i18n import LANGUAGES, select_locale, text_direction
 from ..instance import User, now_utc
@@ -192,7 +193,23 @@ def view(record_id: str):  # type: ignore[no-untyped-def]
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), withdraw=WithdrawForm())
+
+
+@bp.route("/testimonies/<record_id>/withdraw", methods=["POST"])
+@login_required()
+def withdraw(record_id: str):  # type: ignore[no-untyped-def]
+    """Withdraw consent for one purpose: later bundles leave the record out and tell the
+    recipients of earlier ones."""
+    testimony = _load(record_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        exports.withdraw(db(), current_vault(), _user(), record_id, form.purpose.data,
+                         form.note.data or "")
+        flash(_("Consent for “%(purpose)s” was withdrawn for %(code)s.",
+                purpose=consent.PURPOSES[form.purpose.data], code=testimony.witness_code),
+              "success")
+    return redirect(url_for("testimonies.view", record_id=record_id))
 
 
 @bp.route("/testimonies/<record_id>/complete", methods=["POST"])

@@ -1,0 +1,133 @@
+"""Archive pages (a legal team's instance; supervisors and administrators): import a bundle by
+upload, confirm a new source's fingerprint, list imported bundles, and browse and search records
+across bundles with their provenance. Search words stay in the server-side session."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from .. import archive, keyring
+from ..bundle_forms import EXPORT_PURPOSES, ImportForm
+from ..bundle_reader import BundleError
+from ..forms import ConfirmForm, SearchForm
+from ..instance import User
+from ..web import config, current_user, current_vault, db, login_required
+
+bp = Blueprint("archive", __name__, url_prefix="/archive")
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran first
+    return user
+
+
+@bp.route("/")
+@login_required("supervisor", "admin")
+def index():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    purpose = request.args.get("purpose", "")
+    purpose = purpose if purpose in EXPORT_PURPOSES else ""
+    query = session.get("archive_query", "")
+    rows, total, hidden = archive.search(db(), query=query, purpose=purpose, page=page,
+                                         per_page=config().page_size)
+    return render_template("archive/index.html", rows=rows, total=total, hidden=hidden,
+                           page=page, pages=max(1, math.ceil(total / config().page_size)),
+                           purpose=purpose, purposes=EXPORT_PURPOSES,
+                           search=SearchForm(data={"query": query}), readable=keyring.readable)
+
+
+@bp.route("/search", methods=["POST"])
+@login_required("supervisor", "admin")
+def search():  # type: ignore[no-untyped-def]
+    form = SearchForm()
+    if form.validate_on_submit():
+        session["archive_query"] = (form.query.data or "").strip()
+    return redirect(url_for("archive.index"))
+
+
+@bp.route("/records/<int:seq>")
+@login_required("supervisor", "admin")
+def record(seq: int):  # type: ignore[no-untyped-def]
+    try:
+        found, envelope, history = archive.load(db(), current_vault(), seq)
+    except LookupError:
+        abort(404)
+    return render_template("archive/record.html", r=found, envelope=envelope, history=history,
+                           purposes=EXPORT_PURPOSES, readable=keyring.readable)
+
+
+@bp.route("/bundles")
+@login_required("supervisor", "admin")
+def bundles():  # type: ignore[no-untyped-def]
+    return render_template("archive/bundles.html", bundles=archive.bundles(db()),
+                           purposes=EXPORT_PURPOSES, readable=keyring.readable)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required("supervisor", "admin")
+def upload():  # type: ignore[no-untyped-def]
+    request.max_content_length = config().max_bundle_bytes
+    form = ImportForm()
+    if form.validate_on_submit():
+        config().incoming_path.mkdir(mode=0o700, exist_ok=True)
+        path = config().incoming_path / f"{secrets.token_hex(16)}.intake.age"
+        form.bundle.data.save(path)
+        return _import(path, trust=None)
+    pending = session.get("pending_import")
+    return render_template("archive/import.html", form=form, confirm=ConfirmForm(),
+                           pending=pending, readable=keyring.readable)
+
+
+@bp.route("/import/trust", methods=["POST"])
+@login_required("supervisor", "admin")
+def trust():  # type: ignore[no-untyped-def]
+    pending = session.pop("pending_import", None)
+    if not pending or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("archive.upload"))
+    path = Path(pending["path"])
+    if request.form.get("decision") != "trust":
+        path.unlink(missing_ok=True)
+        flash(_("Nothing was imported."), "info")
+        return redirect(url_for("archive.upload"))
+    return _import(path, trust=pending["fingerprint"])
+
+
+def _import(path: Path, trust: str | None):  # type: ignore[no-untyped-def]
+    keep = False
+    try:
+        identities = keyring.identities(db(), current_vault())
+        if not identities:
+            flash(_("This archive has no age identity yet: create one on the Keys page."), "error")
+            return redirect(url_for("archive.upload"))
+        result = archive.import_bundle(db(), current_vault(), _user(), path, identities,
+                                       trust=trust)
+    except archive.TrustError as exc:
+        if not exc.can_trust:
+            flash(_("Refused: %(reason)s", reason=str(exc)), "error")
+            return redirect(url_for("archive.upload"))
+        keep = True
+        session["pending_import"] = {"path": str(path), "fingerprint": exc.bundle.fingerprint,
+                                     "organisation": exc.bundle.organisation,
+                                     "purpose": exc.bundle.purpose,
+                                     "records": len(exc.bundle.records)}
+        return redirect(url_for("archive.upload"))
+    except BundleError as exc:
+        flash(_("Refused, nothing was imported: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("archive.upload"))
+    finally:
+        if not keep:
+            path.unlink(missing_ok=True)
+    if result.already_imported:
+        flash(_("This bundle was imported before; nothing changed."), "info")
+    else:
+        counts = result.counts
+        flash(_("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(revoked)d withdrawn.", new=counts["new"], updated=counts["updated"],
+                unchanged=counts["unchanged"], revoked=counts["revoked"]), "success")
+    return redirect(url_for("archive.bundles"))
