@@ -8,7 +8,7 @@ INTAKE_HOME ?= instance
 CHROMIUM ?= /usr/bin/chromium
 LANGS := ar ckb ku tr syr
 
-.PHONY: run test install test-install translations extract chromium bench lint clean
+.PHONY: run test install test-install translations extract system-tools bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ translations: install
 run: install translations
 	$(VENV)/bin/intake --home $(INTAKE_HOME) serve --host $(HOST) --port $(PORT)
 
-test: test-install translations chromium
+test: test-install translations system-tools
 	$(VENV)/bin/ruff check intake tests wsgi.py
 	$(PY) -m pytest
 
@@ -50,13 +50,18 @@ extract: install
 	  fi; \
 	done
 
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# The suite drives the system Chromium and opens bundles with the standard age and openssl tools.
+system-tools:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	command -v age >/dev/null || missing="$$missing age"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Browser tests need Chromium at $(CHROMIUM): install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
+	    echo "The tests need:$$missing (Debian: sudo apt-get install$$missing; or set CHROMIUM=/path/to/chromium)."; \
 	    exit 1; \
 	  fi; \
 	fi
