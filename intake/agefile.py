@@ -12,10 +12,12 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, BinaryIO
 
 import pyrage
+
+from .streams import ChunkReader
 
 _CHUNKS_IN_FLIGHT = 16  # 16 × 64 KiB of plaintext at most between the two threads
 
@@ -89,7 +91,7 @@ def _identity(text: str) -> pyrage.x25519.Identity:
         raise AgeError("not an age identity (it starts with AGE-SECRET-KEY-1)") from None
 
 
-class decrypting_reader(io.RawIOBase):  # noqa: N801 - used like open()
+class decrypting_reader(ChunkReader):  # noqa: N801 - used like open()
     """A readable file of the plaintext of an age file, decrypted chunk by chunk.
 
     Bytes read before the end are **not yet authenticated as a whole**: only after :meth:`finish`
@@ -98,58 +100,47 @@ class decrypting_reader(io.RawIOBase):  # noqa: N801 - used like open()
     """
 
     def __init__(self, source: BinaryIO, identities: Iterable[str]):
-        super().__init__()
         self._identities = [_identity(i) for i in identities]
-        self._chunks: queue.Queue[bytes | None] = queue.Queue(_CHUNKS_IN_FLIGHT)
-        self._pending = memoryview(b"")
+        self._chunks_in_flight: queue.Queue[bytes | None] = queue.Queue(_CHUNKS_IN_FLIGHT)
         self._error: str | None = None
         self._stopped = threading.Event()
+        super().__init__(self._received())
         self._thread = threading.Thread(target=self._run, args=(source,), daemon=True)
         self._thread.start()
 
     def _run(self, source: BinaryIO) -> None:
         try:
-            pyrage.decrypt_io(source, _QueueWriter(self._chunks, self._stopped), self._identities)
+            pyrage.decrypt_io(source, _QueueWriter(self._chunks_in_flight, self._stopped),
+                              self._identities)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one AgeError
             self._error = _reason(exc)
         finally:
-            self._put(None)
+            while not self._stopped.is_set():
+                try:
+                    self._chunks_in_flight.put(None, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
 
-    def _put(self, item: bytes | None) -> None:
-        while not self._stopped.is_set():
-            try:
-                self._chunks.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
-            chunk = self._chunks.get()
-            if chunk is None:
-                self._chunks.put(None)  # stay at end of file for later reads
-                if self._error:
-                    raise AgeError(self._error)
-                return 0
-            self._pending = memoryview(chunk)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
+    def _received(self) -> Iterator[bytes]:
+        while (chunk := self._chunks_in_flight.get()) is not None:
+            yield chunk
+        if self._error:
+            raise AgeError(self._error)
 
     def finish(self) -> None:
         """Read to the end, so the whole file is authenticated; raise :class:`AgeError` if not."""
         while self.read(1 << 16):
             pass
+        self._thread.join()
+        if self._error:
+            raise AgeError(self._error)
 
     def close(self) -> None:
         self._stopped.set()
         while self._thread.is_alive():
             try:
-                self._chunks.get(timeout=0.1)
+                self._chunks_in_flight.get(timeout=0.1)
             except queue.Empty:
                 continue
         super().close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tarfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -99,25 +99,3 @@ class BagStream:
         self._tar.close()
         return self._sink.take()
 
-
-class ChunkReader(io.RawIOBase):
-    """A readable file over an iterator of byte strings (what age encryption pulls from)."""
-
-    def __init__(self, chunks: Iterator[bytes]):
-        super().__init__()
-        self._chunks = chunks
-        self._pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = memoryview(chunk)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import agefile, consent, testimonies
-from .bag import BagStream, ChunkReader
+from .bag import BagStream
 from .crypto import sign
 from .instance import User, now_utc, organisation
 from .keyring import Recipient, SigningKey, signing_key
 from .profiles import PURPOSES, profile
 from .store import Connection, transaction
+from .streams import ChunkReader
 from .testimonies import Testimony
 from .vault import Vault
 
