@@ -36,6 +36,13 @@ def create_app(config: Config | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
     )
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
+
+    @app.before_request
+    def allow_large_bundles() -> None:
+        # Before CSRFProtect reads the form: only the archive's upload may exceed the usual limit.
+        if request.endpoint == "archive.upload":
+            request.max_content_length = config.max_bundle_bytes
+
     CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
     app.after_request(set_security_headers)

@@ -140,3 +140,14 @@ def test_withdrawing_consent_from_the_review_page(signed_in, conn, vault, admin)
     shown = signed_in.get(page).get_data(as_text=True)
     assert "was withdrawn" in shown and "By phone." in shown
     assert testimonies.load(conn, vault, kept.id, admin).document["consent"]["trial"] is False
+
+
+def test_a_bundle_upload_may_exceed_the_form_limit_but_not_the_bundle_limit(law_client, app):
+    law, _ = law_client
+    big = b"age-encryption.org/v1\n" + b"\0" * (20 * 1024 * 1024)  # over the 16 MiB form limit
+    refused = post(law, "/archive/import", {"bundle": (io.BytesIO(big), "big.intake.age")},
+                   content_type="multipart/form-data", follow_redirects=True)
+    assert refused.status_code == 200
+    assert "Refused, nothing was imported" in refused.get_data(as_text=True)
+    assert post(law, "/keys/", {"name": "x" * (20 * 1024 * 1024), "public_key": "age1"},
+                ).status_code == 413

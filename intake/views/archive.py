@@ -72,7 +72,6 @@ def bundles():  # type: ignore[no-untyped-def]
 @bp.route("/import", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
 def upload():  # type: ignore[no-untyped-def]
-    request.max_content_length = config().max_bundle_bytes
     form = ImportForm()
     if form.validate_on_submit():
         config().incoming_path.mkdir(mode=0o700, exist_ok=True)
