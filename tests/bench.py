@@ -1,4 +1,5 @@
-"""`make bench`: figures for unlock, store open, sealing saves and the list/search page.
+"""`make bench`: figures for unlock, store open, sealing saves, the list/search page, and
+exporting, verifying and importing a bundle of 1,000 testimonies.
 
 Run with production Argon2id parameters for unlock; everything else on a throw-away home in a
 temporary directory. Prints a small table; docs/benchmarks.md quotes it with the machine.
@@ -13,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from intake import create_app, testimonies
+from intake import agefile, archive, bundle_reader, create_app, exports, keyring, testimonies
 from intake.config import Config
 from intake.crypto import KdfParams
 from intake.instance import initialise, unlock
@@ -59,7 +60,7 @@ def main() -> None:
         report("load one testimony (read + open)",
                timed(lambda: testimonies.load(conn, vault, record.id, user), 200))
         for _ in range(999):
-            testimonies.create(conn, vault, user, full_record())
+            testimonies.create(conn, vault, user, full_record(), completed=True)
         report("list page at 1,000 records",
                timed(lambda: testimonies.summaries(conn, user, page=3), 50))
         report("search at 1,000 records",
@@ -80,8 +81,35 @@ def main() -> None:
         assert check.status_code == 200 and check.is_json, check.status_code
         report("autosave of a step through Flask (in process)",
                timed(lambda: client.post(url, data=form, headers={"X-Autosave": "1"}), 100))
+        bundles(Path(tmp), conn, vault, user)
         conn.close()
         vault.close()
+
+
+def bundles(tmp: Path, conn, vault, user) -> None:
+    """Export the 999 complete records for trial, then verify and import them on an archive."""
+    law = Config(home=tmp / "law", kdf=KdfParams(memory_kib=64, time_cost=1, parallelism=1))
+    initialise(law, "Bench Law", "Bench", PASSPHRASE)
+    law_vault, law_user = unlock(law, "Bench", PASSPHRASE)
+    law_conn = connect(law.database_path, law_vault.db_key)
+    keyring.create_identity(law_conn, law_vault)
+    identity = keyring.identities(law_conn, law_vault)[0]
+    recipient = keyring.add_recipient(conn, "Bench Law", agefile.public_key(identity))
+    plan = exports.plan(conn, vault, user, "trial", [recipient])
+    out = tmp / "bench.intake.age"
+    seconds = timed(lambda: exports.write(conn, vault, user, plan, [recipient], out), 1)[0] / 1000
+    size = out.stat().st_size / 1e6
+    count = len(plan.included)
+    print(f"{'export (trial) of ' + str(count) + ' records':<44} {seconds:9.2f} s     "
+          f"{count / seconds:7.0f} records/s  {size / seconds:6.1f} MB/s  ({size:.1f} MB)")
+    seconds = timed(lambda: bundle_reader.verify(out, [identity]), 1)[0] / 1000
+    print(f"{'verify':<44} {seconds:9.2f} s     {count / seconds:7.0f} records/s")
+    trust = keyring.signing_key(conn, vault).fingerprint
+    seconds = timed(lambda: archive.import_bundle(law_conn, law_vault, law_user, out, [identity],
+                                                  trust=trust), 1)[0] / 1000
+    print(f"{'import (verify, then write)':<44} {seconds:9.2f} s     {count / seconds:7.0f} records/s")
+    law_conn.close()
+    law_vault.close()
 
 
 if __name__ == "__main__":
