@@ -159,8 +159,12 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
     digest = hashlib.sha256()
     try:
         with open(partial, "wb") as file:
-            agefile.encrypt_stream(ChunkReader(chunks), _Hashing(file, digest),
-                                   [r.public_key for r in recipients])
+            reader = ChunkReader(chunks)
+            try:
+                agefile.encrypt_stream(reader, _Hashing(file, digest),
+                                       [r.public_key for r in recipients])
+            except agefile.AgeError as exc:
+                raise (reader.error or exc) from None  # the cause, not age's wrapper of it
             file.flush()
             os.fsync(file.fileno())
         summary.file_sha256 = digest.hexdigest()
@@ -179,8 +183,13 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
     bag = BagStream(f"intake-bundle-{bundle_id}", time.time())
     labels = {row[0]: row[1][:16] for row in conn.execute("SELECT id, label FROM users")}
     listing, reports, custody = bytearray(), bytearray(), bytearray()
+    withdrawn = dict(conn.execute("SELECT record_id, withdrawn_at FROM withdrawals WHERE "
+                                  "purpose = ?", (export.purpose,)).fetchall())
     for done, record_id in enumerate(export.included, start=1):
         record = testimonies.load(conn, vault, record_id, user)
+        if _exclusion(record, export.purpose, withdrawn):  # consent changed since the plan
+            raise ExportError(f"consent for {record.witness_code} changed during the export; "
+                              "nothing was written, start again")
         document, report = envelope(record, export.purpose, key.fingerprint)
         data = json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
         path = f"records/{record_id}.json"
@@ -206,6 +215,7 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
                     "date_overrides": rules.date_overrides, "places": rules.places},
         "revocations": export.revocations,
     }, ensure_ascii=False, indent=2)
+    # The record list was kept as encoded JSON text, so it is spliced in rather than re-parsed.
     bundle = (head[:-2] + ',\n  "records": ').encode() + _array(listing) + b"}\n"
     yield bag.add_payload("bundle.json", bundle)
     yield bag.finish([

@@ -450,3 +450,21 @@ def test_a_record_from_another_source_inside_a_signed_bag_is_refused(field, law,
     _signed_by_field(field, files)
     _refused(law, pack(files, public(law), tmp_path / "mixed.intake.age"), "format",
              trust=fingerprint(field))
+
+
+def test_consent_withdrawn_while_the_bundle_is_written_stops_the_export(field, lawyers, tmp_path):
+    first, second = add(field, 2)
+    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers])
+
+    def withdraw_midway(done, _total):
+        if done == 1:
+            exports.withdraw(field.conn, field.vault, field.user, second, "trial")
+
+    out = tmp_path / "out" / "late.intake.age"
+    out.parent.mkdir()
+    with pytest.raises(exports.ExportError, match="changed during the export"):
+        exports.write(field.conn, field.vault, field.user, plan, [lawyers], out,
+                      progress=withdraw_midway)
+    assert list(out.parent.iterdir()) == []
+    assert field.conn.execute("SELECT count(*) FROM exports").fetchone() == (0,)
+    assert first
