@@ -114,10 +114,17 @@ def _hidden_terms(document: dict, kept: tuple[str, ...], rules: dict, *, coarse_
         terms.ids.update(values_at(document, path))
     for path in rules["place_sources"]:
         if coarse_places or not _is_kept(path, kept):
-            terms.places.update(fold(v) for v in values_at(document, path)
-                                if fold(v) not in _district_names())
-    if coarse_places:
-        terms.places.update(_locality_names())  # a village or camp can name a survivor
+            for value in values_at(document, path):
+                if fold(value) not in _district_names():
+                    terms.places.add(fold(value))
+                    terms.places.update(_other_spellings(value))
+    if coarse_places:  # a village or camp can name a survivor
+        terms.places.update(name for _, group in _localities() for name in group)
+    else:  # a place that leaves in a kept field (an incident's place, say) hides nothing
+        for path in rules["place_sources"]:
+            if _is_kept(path, kept):
+                for value in values_at(document, path):
+                    terms.places -= {fold(value), *_other_spellings(value)}
     terms.phrases.update(fold(mark["text"]) for mark in document.get("redactions", []))
     return terms
 
@@ -240,18 +247,28 @@ def _district_names() -> frozenset[str]:
 
 
 @cache
-def _locality_names() -> frozenset[str]:
-    return frozenset(fold(n) for d in _data("places.json")["districts"] for n in d["localities"])
+def _localities() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """Each town, village or camp of the gazetteer: a pattern finding it, and its spellings."""
+    return tuple((_word_pattern(group), frozenset(fold(n) for n in group))
+                 for district in _data("places.json")["districts"]
+                 for group in district["localities"])
+
+
+def _other_spellings(place: str) -> set[str]:
+    """Every spelling of each known town, village or camp that ``place`` names."""
+    folded = fold(place)
+    return {name for pattern, group in _localities() if pattern.search(folded) for name in group}
+
+
+def _word_pattern(names: list[str]) -> re.Pattern[str]:
+    body = "|".join(re.escape(s) for s in sorted({fold(n) for n in names}, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:ال)?({body})(?!\w)")
 
 
 @cache
 def _gazetteer() -> tuple[tuple[re.Pattern[str], str], ...]:
-    entries = []
-    for district in _data("places.json")["districts"]:
-        spellings = {fold(n) for n in district["names"] + district["localities"]}
-        body = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
-        entries.append((re.compile(rf"(?<!\w)(?:ال)?({body})(?!\w)"), district["name"]))
-    return tuple(entries)
+    return tuple((_word_pattern(d["names"] + [n for group in d["localities"] for n in group]),
+                  d["name"]) for d in _data("places.json")["districts"])
 
 
 def district_of(place: str) -> str | None:

@@ -1023,3 +1023,15 @@ def test_property_e_research_never_carries_a_name(document):
     for name in person_names(document):
         for part in name_parts(name):
             assert not mentions(report_text, part)
+
+
+def test_a_hidden_village_is_scrubbed_in_every_spelling_the_gazetteer_knows():
+    from .conftest import full_record
+
+    record = full_record()  # place of origin "Kocho"; the narrative says Koço and كوجو
+    document, report = profile("trial").apply(record)
+    text = json.dumps(document["narrative"], ensure_ascii=False)
+    assert "Koço" not in text and "كوجو" not in text and report["text_redactions"]["place"] == 2
+    record["incidents"][0]["place"] = "كوچو"  # the same village, kept as an incident's place
+    document, _ = profile("trial").apply(record)
+    assert "Koço" in json.dumps(document["narrative"], ensure_ascii=False)
