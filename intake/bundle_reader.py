@@ -3,7 +3,8 @@
 :func:`verify` streams the age file once, in memory, and checks what docs/bundle-format.md
 promises: age authentication to the last chunk, a tar of plain files with expected names only,
 both payload and tag manifests, Payload-Oxum, the Ed25519 signature over tagmanifest-sha256.txt,
-the format version, and that every record is a valid testimony for the bundle's purpose. Nothing
+the format version, that every record is a valid testimony for the bundle's purpose, and that
+each carries the survivor's consent to that purpose. Nothing
 is trusted until the whole file has passed. :func:`records` streams it a second time for import,
 checking each file against the verified manifest again, so memory stays flat.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from . import agefile
 from .bag import ALGORITHMS, BAGIT_TXT, PUBLIC_KEY_FILE, SIGNATURE_FILE
+from .consent import consent_given
 from .crypto import CryptoError, verify_signature
 from .exports import FORMAT_VERSION
 from .keyring import fingerprint
@@ -186,7 +188,8 @@ def _check_record(record_id: str, content: bytes) -> tuple:
             raise ValueError("its id does not match its file name")
         validate(envelope["document"])
         return (str(envelope["purpose"]), str(envelope["witness_code"]), int(envelope["version"]),
-                str(envelope["source"]), envelope["bundle_format"])
+                str(envelope["source"]), envelope["bundle_format"],
+                consent_given(envelope["document"], str(envelope["purpose"])))
     except (ValueError, KeyError, TypeError, DocumentError, RecursionError) as exc:
         raise BundleError(f"records: data/records/{record_id}.json is not a valid record "
                           f"({str(exc).splitlines()[0][:200]})") from None
@@ -291,7 +294,7 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
     listed = {str(r.get("id")): r for r in bundle.records}
     if set(listed) != set(envelopes) or info.get("Intake-Record-Count") != str(len(envelopes)):
         problems.append("the list of records disagrees with the record files")
-    for record_id, (purpose, witness_code, version, source, form) in envelopes.items():
+    for record_id, (purpose, witness_code, version, source, form, _) in envelopes.items():
         entry = listed.get(record_id, {})
         if purpose != bundle.purpose or entry.get("witness_code") != witness_code \
                 or entry.get("version") != version or source != bundle.fingerprint \
@@ -305,6 +308,10 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
     bundle.checks.append(Check("format", True, f"version {FORMAT_VERSION}, purpose "
                                f"{bundle.purpose}, {len(envelopes)} records, "
                                f"{len(bundle.revocations)} revocations"))
+    refused = sorted(code for _, code, _, _, _, given in envelopes.values() if not given)
+    if refused:
+        raise _fail(bundle, "consent", f"{refused[0]} carries no consent for {bundle.purpose}")
+    bundle.checks.append(Check("consent", True, f"every record consents to {bundle.purpose}"))
 
 
 def records(path: Path, identities: list[str], bundle: Bundle) -> Iterator[dict]:

@@ -420,7 +420,7 @@ def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawy
 def test_verify_reports_every_check(field, law, bundle):
     checked = bundle_reader.verify(bundle, [identity(law)])
     assert [c.name for c in checked.checks] == ["decryption", "structure", "manifests",
-                                                 "signature", "format"]
+                                                 "signature", "format", "consent"]
     assert checked.passed and checked.purpose == "trial" and len(checked.records) == 2
     assert json.loads(json.dumps(checked.revocations)) == []
 
@@ -469,3 +469,12 @@ def test_consent_withdrawn_while_the_bundle_is_written_stops_the_export(field, l
     assert list(out.parent.iterdir()) == []
     assert field.conn.execute("SELECT count(*) FROM exports").fetchone() == (0,)
     assert first
+
+
+def test_a_signed_record_without_consent_for_the_purpose_is_refused(field, law, bundle, tmp_path):
+    files = unpack(bundle, identity(law))
+    record = next(n for n in files if "/data/records/" in n)
+    files[record] = files[record].replace(b'"trial": true', b'"trial": false')
+    _signed_by_field(field, files)  # as a faulty field instance would sign it
+    _refused(law, pack(files, public(law), tmp_path / "no-consent.intake.age"), "consent",
+             trust=fingerprint(field))
