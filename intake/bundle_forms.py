@@ -52,6 +52,7 @@ class ImportForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    purpose = SelectField(_l("Purpose"), choices=options({p: PURPOSES[p] for p in WITHDRAWABLE}))
+    purpose = SelectField(_l("Purpose"), choices=options([("", "—")] + [(p, PURPOSES[p]) for p in WITHDRAWABLE]),
+                          validators=[DataRequired(message=_l("Choose one purpose."))])
     note = TextAreaField(_l("Note (the survivor's words or the reason)"),
                          validators=[Length(max=1000)], render_kw={"dir": "auto", "rows": 2})

@@ -151,3 +151,12 @@ def test_a_bundle_upload_may_exceed_the_form_limit_but_not_the_bundle_limit(law_
     assert "Refused, nothing was imported" in refused.get_data(as_text=True)
     assert post(law, "/keys/", {"name": "x" * (20 * 1024 * 1024), "public_key": "age1"},
                 ).status_code == 413
+
+
+def test_withdrawal_needs_a_chosen_purpose(signed_in, conn, vault, admin):
+    kept = record(conn, vault, admin)
+    page = f"/testimonies/{kept.id}"
+    assert '<select id="purpose" name="purpose" required><option value="">—</option>' in \
+        signed_in.get(page).get_data(as_text=True)
+    post(signed_in, f"{page}/withdraw", {"purpose": "", "note": ""}, page=page)
+    assert testimonies.load(conn, vault, kept.id, admin).document["consent"]["trial"] is True
