@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bundle_reader
+from . import audit, bundle_reader
 from .bundle_reader import Bundle, BundleError
 from .instance import User, now_utc
 from .keyring import normalise_fingerprint, readable
@@ -92,6 +92,8 @@ def import_bundle(conn: Connection, vault: Vault, user: User, path: Path, identi
                 "bundle_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (bundle.fingerprint, notice["record_id"], notice["purpose"],
                  notice["withdrawn_at"], bundle.bundle_id)).rowcount
+        audit.record(conn, vault, user, "import", bundle_id=bundle.bundle_id,
+                     source=bundle.fingerprint, purpose=bundle.purpose, **counts)
     return ImportResult(bundle, counts)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import testimonies
+from . import audit, testimonies
 from .cli_bundles import COMMANDS
 from .cli_common import (
     CliError,
@@ -193,6 +193,8 @@ def testimony_show(record_id: str, as_json: bool, user_name: str,
     """Show one testimony."""
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         record = testimonies.load(conn, vault, record_id, acting)
+        audit.record(conn, vault, acting, "view", record_id=record.id,
+                     witness_code=record.witness_code)
     if as_json:
         click.echo(json.dumps(record.as_export(), ensure_ascii=False, indent=2))
         return
@@ -211,9 +213,45 @@ def testimony_show(record_id: str, as_json: bool, user_name: str,
 @one_line_errors
 def testimony_delete(record_id: str, user_name: str, passphrase_file: Path | None) -> None:
     """Destroy a testimony for good (its data key is erased)."""
-    with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
-        testimonies.delete(conn, acting, record_id)
+    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
+        testimonies.delete(conn, vault, acting, record_id)
     click.echo(f"Destroyed {record_id}.")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Read and check the audit trail."""
+
+
+@audit_group.command("verify")
+@option_acting_user
+@option_passphrase_file
+@one_line_errors
+def audit_verify(user_name: str, passphrase_file: Path | None) -> None:
+    """Check the whole chain; exit 1 naming the first broken entry."""
+    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
+        if acting.role != "admin":
+            raise CliError("only an administrator can read the audit trail")
+        problem = audit.verify(conn, vault)
+        count = len(audit.entries(conn))
+    if problem:
+        raise CliError(f"the audit trail is broken: {problem}")
+    click.echo(f"The audit trail is intact: {count} entries.")
+
+
+@audit_group.command("show")
+@click.option("--since", default="", help="Only entries at or after this date (YYYY-MM-DD).")
+@option_acting_user
+@option_passphrase_file
+@one_line_errors
+def audit_show(since: str, user_name: str, passphrase_file: Path | None) -> None:
+    """Print the audit trail, oldest first, one entry per line."""
+    with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
+        if acting.role != "admin":
+            raise CliError("only an administrator can read the audit trail")
+        for entry in audit.entries(conn, since):
+            detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+            click.echo(f"{entry.seq}  {entry.at}  {entry.actor}  {entry.event}  {detail}")
 
 
 for _command in COMMANDS:

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from . import testimonies
+from . import audit, testimonies
 from .config import Config
 from .instance import InstanceError, User, unlock
 from .keyslots import UnlockError
@@ -84,6 +84,7 @@ def unlocked(user_name: str, passphrase_file: Path | None) -> Iterator[tuple[Vau
     vault, user = unlock(cli_config(), user_name, passphrase)
     conn = connect(cli_config().database_path, vault.db_key)
     try:
+        audit.record(conn, vault, user, "sign_in", via="cli")
         yield vault, user, conn
     finally:
         conn.close()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import agefile, consent, testimonies
+from . import agefile, audit, consent, testimonies
 from .bag import BagStream
 from .crypto import sign
 from .instance import User, now_utc, organisation
@@ -170,6 +170,9 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
         summary.file_sha256 = digest.hexdigest()
         with transaction(conn):
             _remember(conn, user, export, recipients, summary)
+            audit.record(conn, vault, user, "export", bundle_id=bundle_id, purpose=export.purpose,
+                         recipients=[r.name for r in recipients], records=export.included,
+                         revocations=len(export.revocations), file_sha256=summary.file_sha256)
             os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
@@ -297,6 +300,8 @@ def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose
         conn.execute("INSERT INTO withdrawals (record_id, purpose, withdrawn_at, withdrawn_by) "
                      "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                      (record_id, purpose, entry["at"], user.id))
+        audit.record(conn, vault, user, "consent_withdrawn", record_id=record_id,
+                     witness_code=record.witness_code, purpose=purpose)
         if not given and not note.strip():
             return record
         return testimonies.save(conn, vault, user, record_id, document,

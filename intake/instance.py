@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from . import audit
 from .config import Config
 from .crypto import random_key
 from .keyslots import KeySlotFile, UnlockError
@@ -146,6 +147,7 @@ def add_user(config: Config, vault: Vault, name: str, role: str, passphrase: str
     try:
         with transaction(conn):
             _insert_user(conn, label, name, role)
+            audit.record(conn, vault, None, "user_added", name=name, role=role)
             slots.set_user(name, passphrase, vault.master, config.kdf)
             slots.save()
     finally:
@@ -159,3 +161,8 @@ def set_passphrase(config: Config, vault: Vault, name: str, new_passphrase: str)
         raise InstanceError("No such user.")
     slots.set_user(name, new_passphrase, vault.master, config.kdf)
     slots.save()
+    conn = connect(config.database_path, vault.db_key)
+    try:
+        audit.record(conn, vault, None, "passphrase_changed", name=clean_name(name))
+    finally:
+        conn.close()

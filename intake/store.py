@@ -150,6 +150,19 @@ MIGRATIONS = (
         body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
     """,
+    # The audit trail (audit.py): append-only, each entry chained to the one before by its MAC.
+    """
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        mac TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_by_time ON audit_log (at);
+    """,
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from . import consent
+from . import audit, consent
 from .instance import User, now_utc
 from .schema import validate
 from .store import Connection, transaction
@@ -96,6 +96,7 @@ def create(conn: Connection, vault: Vault, owner: User, document: dict,
             "created_at, updated_at, version, data_key, sealed) VALUES (?,?,?,?,?,?,?,0,?,x'')",
             (record_id, witness_code, owner.id, "draft", "", stamp, stamp, data_key))
         _write(conn, vault, record_id, 1, document, complete=completed, step=None)
+        audit.record(conn, vault, owner, "create", record_id=record_id, witness_code=witness_code)
         if completed:
             _mark_completed(conn, record_id, owner)
     return load(conn, vault, record_id, owner)
@@ -111,6 +112,8 @@ def save(conn: Connection, vault: Vault, viewer: User, record_id: str, document:
         current = _row(conn, record_id, viewer)
         _write(conn, vault, record_id, current[5] + 1, document,
                complete=current[3] == "complete" and not draft, step=step)
+        audit.record(conn, vault, viewer, "edit", record_id=record_id, witness_code=current[1],
+                     version=current[5] + 1)
     return load(conn, vault, record_id, viewer)
 
 
@@ -123,6 +126,8 @@ def complete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> Te
         _write(conn, vault, record_id, testimony.version + 1, testimony.document,
                complete=True, step=None)
         _mark_completed(conn, record_id, viewer)
+        audit.record(conn, vault, viewer, "complete", record_id=record_id,
+                     witness_code=testimony.witness_code)
     return load(conn, vault, record_id, viewer)
 
 
@@ -170,11 +175,12 @@ def load(conn: Connection, vault: Vault, record_id: str, viewer: User) -> Testim
     return Testimony(*row[:8], document=document)
 
 
-def delete(conn: Connection, viewer: User, record_id: str) -> None:
+def delete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> None:
     """Crypto-shred: the data key and sealed text are overwritten (secure_delete) and the WAL is
     checkpointed so no copy stays behind in it."""
     with transaction(conn):
-        _row(conn, record_id, viewer)
+        row = _row(conn, record_id, viewer)
+        audit.record(conn, vault, viewer, "delete", record_id=record_id, witness_code=row[1])
         (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
         conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
         conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))

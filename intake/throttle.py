@@ -39,6 +39,7 @@ class LoginThrottle:
             count, _ = self._failures.get(self._key(name), (0, 0.0))
             self._failures[self._key(name)] = (count + 1, time.monotonic())
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, name: str) -> int:
+        """Clear the counter; returns how many attempts had failed since the last success."""
         with self._lock:
-            self._failures.pop(self._key(name), None)
+            return self._failures.pop(self._key(name), (0, 0.0))[0]

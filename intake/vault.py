@@ -3,6 +3,7 @@
 master key ──HKDF "sqlcipher"──► raw SQLCipher key
            ──HKDF "record-wrap"─► wraps each testimony's own data key
            ──HKDF "instance-secrets"─► seals the signing key and age identities (keyring.py)
+           ──HKDF "audit-log"─► authenticates the audit trail (audit.py)
 Each testimony is sealed under its data key with its id and version as associated data, so a
 sealed record moved to another row, or rolled back to another version, fails to open. Destroying
 the wrapped data key erases the record for good (crypto-shredding).
@@ -23,6 +24,7 @@ class Vault:
         self._db_key = bytearray(derive_key(master, "sqlcipher"))
         self._record_kek = bytearray(derive_key(master, "record-wrap"))
         self._secrets_key = bytearray(derive_key(master, "instance-secrets"))
+        self._audit_key = bytearray(derive_key(master, "audit-log"))
 
     @property
     def master(self) -> bytes:
@@ -31,6 +33,10 @@ class Vault:
     @property
     def db_key(self) -> bytes:
         return bytes(self._db_key)
+
+    @property
+    def audit_key(self) -> bytes:
+        return bytes(self._audit_key)
 
     def new_data_key(self, record_id: str) -> bytes:
         """A wrapped fresh data key for one record."""
@@ -57,7 +63,8 @@ class Vault:
         return not any(self._master)
 
     def close(self) -> None:
-        for buffer in (self._master, self._db_key, self._record_kek, self._secrets_key):
+        for buffer in (self._master, self._db_key, self._record_kek, self._secrets_key,
+                       self._audit_key):
             wipe(buffer)
 
 

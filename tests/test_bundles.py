@@ -434,7 +434,7 @@ def test_changing_the_answer_or_destroying_the_record_also_sends_a_notice(field,
     answers = {**record.document["consent"], "trial": False}
     testimonies.save(field.conn, field.vault, field.user, changed, {**record.document,
                                                                      "consent": answers})
-    testimonies.delete(field.conn, field.user, destroyed)
+    testimonies.delete(field.conn, field.vault, field.user, destroyed)
     plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers])
     assert plan.included == [kept]
     assert sorted(n["record_id"] for n in plan.revocations) == sorted([changed, destroyed])

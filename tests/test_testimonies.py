@@ -54,7 +54,7 @@ def test_a_flipped_byte_in_the_store_is_refused(conn, vault, admin):
 
 def test_delete_shreds_the_record_and_its_search_entry(config, conn, vault, admin):
     record = testimonies.create(conn, vault, admin, full_record())
-    testimonies.delete(conn, admin, record.id)
+    testimonies.delete(conn, vault, admin, record.id)
     with pytest.raises(testimonies.NotFound):
         testimonies.load(conn, vault, record.id, admin)
     assert testimonies.summaries(conn, admin, query="Nadia")[1] == 0
@@ -92,7 +92,7 @@ def test_interviewers_see_only_their_own(conn, vault, admin, interviewer):
     with pytest.raises(testimonies.NotFound):
         testimonies.load(conn, vault, theirs.id, interviewer)
     with pytest.raises(testimonies.NotFound):
-        testimonies.delete(conn, interviewer, theirs.id)
+        testimonies.delete(conn, vault, interviewer, theirs.id)
     assert testimonies.summaries(conn, admin)[1] == 2
 
 

@@ -1,10 +1,11 @@
-"""Administration: the users of this laptop and their roles."""
+"""Administration: the users of this laptop and their roles, and the audit trail."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from .. import audit
 from ..forms import ROLE_NAMES, AddUserForm
 from ..instance import InstanceError, add_user, list_users
 from ..passphrase_policy import HINT, passphrase_problem
@@ -32,3 +33,11 @@ def users():  # type: ignore[no-untyped-def]
                 return redirect(url_for("admin.users"))
     return render_template("users.html", form=form, users=list_users(db()), hint=HINT,
                            role_names=ROLE_NAMES)
+
+
+@bp.route("/audit")
+@login_required("admin")
+def audit_trail():  # type: ignore[no-untyped-def]
+    problem = audit.verify(db(), current_vault())
+    entries = audit.entries(db())[::-1][:500]
+    return render_template("audit.html", problem=problem, entries=entries)

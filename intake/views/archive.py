@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import archive, keyring
+from .. import archive, audit, keyring
 from ..bundle_forms import EXPORT_PURPOSES, ImportForm
 from ..bundle_reader import BundleError
 from ..forms import ConfirmForm, SearchForm
@@ -58,6 +58,8 @@ def record(seq: int):  # type: ignore[no-untyped-def]
         found, envelope, history = archive.load(db(), current_vault(), seq)
     except LookupError:
         abort(404)
+    audit.record(db(), current_vault(), _user(), "view", archive_record=seq,
+                 record_id=found.record_id, witness_code=found.witness_code)
     return render_template("archive/record.html", r=found, envelope=envelope, history=history,
                            purposes=EXPORT_PURPOSES, readable=keyring.readable)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from .. import audit
 from ..forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
 from ..i18n import LANGUAGES
 from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
@@ -44,11 +45,14 @@ def _signed_in(name: str, passphrase: str) -> bool:
         _throttle().failed(name)
         flash(_("Wrong name or passphrase."), "error")
         return False
-    _throttle().succeeded(name)
+    failures = _throttle().succeeded(name)
     sign_in(vault, user)
     conn = connect(config().database_path, vault.db_key)
     try:
         session["organisation"] = organisation(conn)
+        if failures:  # counted while the store was locked, written now that it is open
+            audit.record(conn, vault, user, "failed_sign_ins", count=failures, via="web")
+        audit.record(conn, vault, user, "sign_in", via="web")
     finally:
         conn.close()
     return True

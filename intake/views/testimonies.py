@@ -25,7 +25,7 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import consent, exports, testimonies
+from .. import audit, consent, exports, testimonies
 from ..bundle_forms import WithdrawForm
 from ..forms import ConfirmForm, SearchForm
 from ..i18n import LANGUAGES, select_locale, text_direction
@@ -190,6 +190,8 @@ def _render_step(current, form, testimony):  # type: ignore[no-untyped-def]
 @login_required()
 def view(record_id: str):  # type: ignore[no-untyped-def]
     testimony = _load(record_id)
+    audit.record(db(), current_vault(), _user(), "view", record_id=record_id,
+                 witness_code=testimony.witness_code)
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
@@ -231,7 +233,7 @@ def delete(record_id: str):  # type: ignore[no-untyped-def]
     testimony = _load(record_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        testimonies.delete(db(), _user(), record_id)
+        testimonies.delete(db(), current_vault(), _user(), record_id)
         flash(_("Testimony %(code)s was destroyed for good.", code=testimony.witness_code),
               "success")
         return redirect(url_for("testimonies.index"))
