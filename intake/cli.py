@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import audit, testimonies
+from . import audit, backup, testimonies
 from .cli_bundles import COMMANDS
 from .cli_common import (
     CliError,
@@ -216,6 +216,47 @@ def testimony_delete(record_id: str, user_name: str, passphrase_file: Path | Non
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         testimonies.delete(conn, vault, acting, record_id)
     click.echo(f"Destroyed {record_id}.")
+
+
+@main.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The backup file to write (for example on a USB stick).")
+@option_acting_user
+@option_passphrase_file
+@option_new_passphrase_file
+@one_line_errors
+def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
+                   new_passphrase_file: Path | None) -> None:
+    """Write an encrypted backup of the whole home, under a passphrase of its own."""
+    if out.exists():
+        raise CliError(f"{out} exists; choose another name")
+    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
+        if not acting.sees_all:
+            raise CliError("only a supervisor or an administrator can back up")
+        protect = read_new_passphrase(new_passphrase_file, (acting.name,))
+        data = backup.make(cli_config(), conn, vault, acting, protect)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(out)
+    click.echo(f"Wrote {out} ({len(data) // 1024} KiB). Keep its passphrase apart from it.")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--home", "target", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The new home to restore into (it must not exist, or be empty).")
+@click.option("--replace", is_flag=True, help="Replace what is in --home.")
+@click.option("--backup-passphrase-file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Read the backup's passphrase from this file.")
+@one_line_errors
+def restore_command(file: Path, target: Path, replace: bool,
+                    backup_passphrase_file: Path | None) -> None:
+    """Check a backup (age authentication, SHA-256 of every file), then restore it into a new
+    home."""
+    protect = read_secret(backup_passphrase_file, "INTAKE_BACKUP_PASSPHRASE", "Backup passphrase")
+    backup.restore(file.read_bytes(), protect, target, replace=replace)
+    click.echo(f"Restored into {target}; checksums match. Sign in there, then run "
+               "'intake audit verify' to check the store.")
 
 
 @main.group("audit")

@@ -4,7 +4,8 @@ Secrets never come from arguments (they would show in the process list and shell
 a passphrase is read from a prompt, from ``--passphrase-file``, or from ``INTAKE_PASSPHRASE``;
 a second, new passphrase likewise from a prompt, ``--new-passphrase-file`` or
 ``INTAKE_NEW_PASSPHRASE``; a recovery key from a prompt, ``--recovery-key-file`` or
-``INTAKE_RECOVERY_KEY``. Every error is one line on stderr and a non-zero exit.
+``INTAKE_RECOVERY_KEY``; a backup's passphrase from a prompt, ``--backup-passphrase-file`` or
+``INTAKE_BACKUP_PASSPHRASE``. Every error is one line on stderr and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 import click
 
 from . import audit, testimonies
+from .agefile import AgeError
+from .backup import BackupError
 from .config import Config
 from .instance import InstanceError, User, unlock
 from .keyslots import UnlockError
@@ -40,7 +43,8 @@ def one_line_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except UnlockError:
             raise CliError("wrong name, passphrase or recovery key") from None
-        except (InstanceError, DocumentError, StoreError, OSError, ValueError) as exc:
+        except (InstanceError, DocumentError, StoreError, OSError, ValueError, BackupError,
+                AgeError) as exc:
             raise CliError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except testimonies.NotFound as exc:
             raise CliError(f"no testimony with id {exc}") from None

@@ -22,6 +22,7 @@ class Config:
     login_backoff_seconds: float = 1.0
     login_free_attempts: int = 3
     page_size: int = 25
+    backup_reminder_days: int = 7
     testing: bool = False
 
     @classmethod

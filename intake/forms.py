@@ -82,6 +82,11 @@ class AddUserForm(FlaskForm):
     confirm = _confirmation("passphrase")
 
 
+class BackupForm(FlaskForm):
+    passphrase = _passphrase(_l("A passphrase for the backup"))
+    confirm = _confirmation("passphrase")
+
+
 class LanguageForm(FlaskForm):
     lang = HiddenField()
     next = HiddenField()

@@ -71,7 +71,7 @@ def test_export_with_preview_then_import_and_browse(page, homes, tmp_path):  # n
     page.fill("#text", "سوق النخاسة")
     page.locator("details.mark select").select_option("private_detail")
     page.locator("details.mark button[type=submit]").click()
-    expect(page.locator("pre.bundle-json")).not_to_contain_text("النخاسة")
+    expect(page.locator("pre.bundle-json")).not_to_contain_text("النخاسة", timeout=15000)
     expect(page.locator("mark.redacted", has_text="[redacted]")).to_have_count(1)
 
     page.locator("form.confirm-export button[type=submit]").click()
@@ -91,11 +91,11 @@ def test_export_with_preview_then_import_and_browse(page, homes, tmp_path):  # n
     page.set_input_files("input[type=file]", str(bundle))
     page.locator("form.card button[type=submit]").click()
     trust = page.locator("section.trust")
-    expect(trust).to_contain_text(keyring.readable(fingerprint, short=True))
+    expect(trust).to_contain_text(keyring.readable(fingerprint, short=True), timeout=15000)
     expect(trust).to_contain_text("Field Org")
     shot(page, "archive-trust-ku")
     page.locator("button[value=trust]").click()
-    expect(page.locator("p.flash.success")).to_be_visible()
+    expect(page.locator("p.flash.success")).to_be_visible(timeout=15000)
     shot(page, "archive-bundles-ku")
 
     page.goto(law.url + "/archive/")

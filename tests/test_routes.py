@@ -22,6 +22,7 @@ RULES = {
     "auth.lock": EVERYONE, "auth.logout": EVERYONE, "auth.recover": EVERYONE,
     "auth.language": EVERYONE, "auth.change_passphrase": SIGNED_IN, "testimonies": SIGNED_IN,
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
+    "admin.make_backup": SUPERVISORS,
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete"}

@@ -1,15 +1,17 @@
-"""Administration: the users of this laptop and their roles, and the audit trail."""
+"""Administration: the users of this laptop and their roles, the audit trail, and backups."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from .. import audit
-from ..forms import ROLE_NAMES, AddUserForm
+from .. import audit, backup
+from ..forms import ROLE_NAMES, AddUserForm, BackupForm
 from ..instance import InstanceError, add_user, list_users
 from ..passphrase_policy import HINT, passphrase_problem
-from ..web import config, current_vault, db, login_required
+from ..web import config, current_user, current_vault, db, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,3 +43,22 @@ def audit_trail():  # type: ignore[no-untyped-def]
     problem = audit.verify(db(), current_vault())
     entries = audit.entries(db())[::-1][:500]
     return render_template("audit.html", problem=problem, entries=entries)
+
+
+@bp.route("/backup", methods=["GET", "POST"])
+@login_required("supervisor", "admin")
+def make_backup():  # type: ignore[no-untyped-def]
+    """The whole home as one encrypted file, downloaded where the person chooses (a USB stick)."""
+    form = BackupForm()
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran first
+    if form.validate_on_submit():
+        problem = passphrase_problem(form.passphrase.data, (user.name,))
+        if problem:
+            form.passphrase.errors.append(problem)
+        else:
+            data = backup.make(config(), db(), current_vault(), user, form.passphrase.data)
+            name = f"intake-backup-{datetime.now(UTC):%Y%m%d-%H%M}.age"
+            return Response(data, mimetype="application/octet-stream",
+                            headers={"Content-Disposition": f"attachment; filename={name}"})
+    return render_template("backup.html", form=form, hint=HINT)

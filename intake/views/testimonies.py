@@ -8,7 +8,7 @@ works without JavaScript and loses nothing with it.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -43,6 +43,7 @@ from ..interview import (
     make_form,
 )
 from ..schema import DocumentError
+from ..store import get_setting
 from ..taxonomy import ACT_NAMES, acts
 from ..web import config, current_user, current_vault, db, login_required
 
@@ -78,7 +79,15 @@ def index():  # type: ignore[no-untyped-def]
     search = SearchForm(data={"query": query})
     return render_template("index.html", rows=rows, total=total, page=page, search=search,
                            pages=max(1, math.ceil(total / config().page_size)),
-                           purposes=consent.PURPOSES)
+                           purposes=consent.PURPOSES, **_backup_status())
+
+
+def _backup_status() -> dict:
+    """When this laptop was last backed up, and whether a reminder is due."""
+    last = get_setting(db(), "last_backup") or ""
+    due = not last or datetime.now(UTC) - datetime.fromisoformat(last) > timedelta(
+        days=config().backup_reminder_days)
+    return {"last_backup": last, "backup_due": due}
 
 
 @bp.route("/search", methods=["POST"])
