@@ -8,16 +8,17 @@ INTAKE_HOME ?= instance
 CHROMIUM ?= /usr/bin/chromium
 LANGS := ar ckb ku tr syr
 
-.PHONY: run test install test-install translations extract system-tools bench lint clean
+.PHONY: run test install test-install translations extract system-tools bench lint lock clean
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies come from the lock files, every file checked against its SHA-256 (make lock).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -29,12 +30,20 @@ translations: install
 run: install translations
 	$(VENV)/bin/intake --home $(INTAKE_HOME) serve --host $(HOST) --port $(PORT)
 
-test: test-install translations system-tools
-	$(VENV)/bin/ruff check intake tests wsgi.py
+test: lint translations system-tools
 	$(PY) -m pytest
 
+# Ruff (with the security rules), mypy on the vault and bundle modules, and pip-audit on the
+# installed dependencies (skipped, saying so, where no vulnerability data can be reached).
 lint: test-install
 	$(VENV)/bin/ruff check intake tests wsgi.py
+	$(VENV)/bin/mypy
+	$(PY) -m tests.audit_dependencies
+
+# Re-pin every dependency after changing pyproject.toml, or to take newer releases.
+lock: test-install
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --upgrade -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --upgrade --extra test -o requirements-test.lock pyproject.toml
 
 bench: install translations
 	$(PY) -m tests.bench

@@ -13,13 +13,21 @@ import io
 import queue
 import threading
 from collections.abc import Iterable, Iterator
-from typing import IO, BinaryIO
+from typing import Any, Protocol
 
 import pyrage
 
 from .streams import ChunkReader
 
 _CHUNKS_IN_FLIGHT = 16  # 16 × 64 KiB of plaintext at most between the two threads
+
+
+class Readable(Protocol):
+    def readinto(self, buffer: Any) -> int | None: ...
+
+
+class Writable(Protocol):
+    def write(self, data: bytes) -> int: ...
 
 
 class AgeError(Exception):
@@ -62,13 +70,13 @@ def identity_file(identity: str, created: str) -> str:
     return f"# created: {created}\n# public key: {public_key(identity)}\n{identity}\n"
 
 
-def encrypt_stream(reader: BinaryIO, writer: IO[bytes], recipients: Iterable[str]) -> None:
+def encrypt_stream(reader: Readable, writer: Writable, recipients: Iterable[str]) -> None:
     """Encrypt everything ``reader`` yields to every recipient, written to ``writer``."""
     parsed = [pyrage.x25519.Recipient.from_str(check_recipient(r)) for r in recipients]
     if not parsed:
         raise AgeError("no recipient to encrypt to")
     try:
-        pyrage.encrypt_io(reader, writer, parsed)
+        pyrage.encrypt_io(reader, writer, parsed)  # type: ignore[arg-type]  # any file-like will do
     except pyrage.EncryptError as exc:
         raise AgeError(f"encryption failed: {exc}") from None
 
@@ -99,7 +107,7 @@ class decrypting_reader(ChunkReader):  # noqa: N801 - used like open()
     must treat everything as untrusted until then.
     """
 
-    def __init__(self, source: BinaryIO, identities: Iterable[str]):
+    def __init__(self, source: Readable, identities: Iterable[str]):
         self._identities = [_identity(i) for i in identities]
         self._chunks_in_flight: queue.Queue[bytes | None] = queue.Queue(_CHUNKS_IN_FLIGHT)
         self._error: str | None = None
@@ -108,9 +116,9 @@ class decrypting_reader(ChunkReader):  # noqa: N801 - used like open()
         self._thread = threading.Thread(target=self._run, args=(source,), daemon=True)
         self._thread.start()
 
-    def _run(self, source: BinaryIO) -> None:
+    def _run(self, source: Readable) -> None:
         try:
-            pyrage.decrypt_io(source, _QueueWriter(self._chunks_in_flight, self._stopped),
+            pyrage.decrypt_io(source, _QueueWriter(self._chunks_in_flight, self._stopped),  # type: ignore[arg-type]
                               self._identities)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one AgeError
             self._error = _reason(exc)

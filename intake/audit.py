@@ -26,7 +26,8 @@ EVENTS = ("sign_in", "failed_sign_ins", "view", "create", "edit", "complete", "d
 
 
 class Actor(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ def _checked(plain: bytes) -> dict[str, bytes]:
                      for name in (*_FILES, MANIFEST)}
     except (tarfile.TarError, KeyError):
         raise BackupError("the backup is incomplete or not a backup of an instance") from None
-    listed = dict(reversed(line.split("  ", 1)) for line in files.pop(MANIFEST).decode().splitlines())
+    lines = files.pop(MANIFEST).decode().splitlines()
+    listed = {name: digest for digest, _, name in (line.partition("  ") for line in lines)}
     for name, content in files.items():
         if listed.get(name) != hashlib.sha256(content).hexdigest():
             raise BackupError(f"{name} in the backup does not match its checksum")

@@ -102,7 +102,7 @@ def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
                 tags[name] = content
                 continue
             seen[name] = digests
-            octets += digests["size"]  # type: ignore[operator]
+            octets += digests["size"]
             match = _RECORD.match(name)
             if match:
                 envelopes[match.group(1)] = _check_record(match.group(1), content)

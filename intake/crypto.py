@@ -51,7 +51,7 @@ def random_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
-def derive_key(master: bytes, purpose: str) -> bytes:
+def derive_key(master: bytes | bytearray, purpose: str) -> bytes:
     """A 256-bit sub-key of ``master`` for one named purpose (HKDF-SHA256)."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
                 info=b"testimony-intake/" + purpose.encode())
@@ -67,13 +67,13 @@ def passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
                            hash_len=KEY_BYTES, type=Type.ID)
 
 
-def seal(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
+def seal(key: bytes | bytearray, plaintext: bytes, associated_data: bytes) -> bytes:
     """Encrypt and authenticate ``plaintext``; ``associated_data`` must match when opening."""
     nonce = secrets.token_bytes(_NONCE_BYTES)
     return _SEAL_VERSION + nonce + AESGCM(bytes(key)).encrypt(nonce, plaintext, associated_data)
 
 
-def open_sealed(key: bytes, blob: bytes, associated_data: bytes) -> bytes:
+def open_sealed(key: bytes | bytearray, blob: bytes, associated_data: bytes) -> bytes:
     """Decrypt what :func:`seal` made, or raise :class:`CryptoError`."""
     if len(blob) < 1 + _NONCE_BYTES + 16 or blob[:1] != _SEAL_VERSION:
         raise CryptoError("sealed data is truncated or of an unknown format")

@@ -81,9 +81,9 @@ class Redactor:
             spans += [(m.start(1), m.end(1), kind) for m in pattern.finditer(folded)]
         spans += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(folded)]
         for match in _DIGIT_RUN.finditer(folded):
-            kind = self._number_kind(match.group())
-            if kind:
-                spans.append((match.start(), match.end(), kind))
+            number = self._number_kind(match.group())
+            if number:
+                spans.append((match.start(), match.end(), number))
         return _replace(text, origin, spans)
 
     def _number_kind(self, run: str) -> str | None:

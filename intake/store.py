@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import sqlcipher3
 
-Connection = sqlcipher3.Connection
+Connection: TypeAlias = Any  # a sqlcipher3.Connection; the package ships no type information
 IntegrityError = sqlcipher3.IntegrityError
 
 # Order matters: cipher settings come right after the key, before the first read.
