@@ -24,7 +24,13 @@ from .cli_common import (
     unlocked,
 )
 from .config import Config
-from .instance import add_user, initialise, set_passphrase, unlock_with_recovery
+from .instance import (
+    add_user,
+    initialise,
+    set_panic_passphrase,
+    set_passphrase,
+    unlock_with_recovery,
+)
 from .passphrase_policy import passphrase_problem
 
 
@@ -216,6 +222,41 @@ def testimony_delete(record_id: str, user_name: str, passphrase_file: Path | Non
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         testimonies.delete(conn, vault, acting, record_id)
     click.echo(f"Destroyed {record_id}.")
+
+
+@main.group()
+def panic() -> None:
+    """The optional panic passphrase (see docs/security.md before setting one)."""
+
+
+@panic.command("set")
+@option_acting_user
+@option_passphrase_file
+@option_new_passphrase_file
+@one_line_errors
+def panic_set(user_name: str, passphrase_file: Path | None,
+              new_passphrase_file: Path | None) -> None:
+    """Set a panic passphrase: at sign-in it destroys every passphrase slot on this laptop."""
+    with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
+        if acting.role != "admin":
+            raise CliError("only an administrator can set a panic passphrase")
+        chosen = read_new_passphrase(new_passphrase_file, (acting.name,))
+        set_panic_passphrase(cli_config(), vault, acting, chosen)
+    click.echo("Panic passphrase set. Given at sign-in, it leaves only the recovery key able to "
+               "open this laptop's data.")
+
+
+@panic.command("remove")
+@option_acting_user
+@option_passphrase_file
+@one_line_errors
+def panic_remove(user_name: str, passphrase_file: Path | None) -> None:
+    """Remove the panic passphrase."""
+    with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
+        if acting.role != "admin":
+            raise CliError("only an administrator can remove the panic passphrase")
+        set_panic_passphrase(cli_config(), vault, acting, None)
+    click.echo("Panic passphrase removed.")
 
 
 @main.command("backup")

@@ -154,6 +154,29 @@ def add_user(config: Config, vault: Vault, name: str, role: str, passphrase: str
         conn.close()
 
 
+def set_panic_passphrase(config: Config, vault: Vault, user: User, panic: str | None) -> None:
+    """Set (or, with ``None``, remove) the panic passphrase: given at sign-in, with any name, it
+    destroys every passphrase slot on this laptop and fails like a wrong passphrase
+    (docs/security.md, "Panic passphrase")."""
+    slots = load_slots(config)
+    if panic is not None:
+        try:
+            slots.open_user(user.name, panic)
+        except UnlockError:
+            pass
+        else:
+            raise InstanceError("The panic passphrase must differ from your passphrase.")
+    slots.panic = None
+    if panic is not None:
+        slots.set_panic(panic, config.kdf)
+    slots.save()
+    conn = connect(config.database_path, vault.db_key)
+    try:
+        audit.record(conn, vault, user, "panic_set" if panic else "panic_removed")
+    finally:
+        conn.close()
+
+
 def set_passphrase(config: Config, vault: Vault, name: str, new_passphrase: str) -> None:
     """Rewrap one user's slot under a new passphrase; nothing else is re-encrypted."""
     slots = load_slots(config)

@@ -20,10 +20,16 @@ from .crypto import CryptoError, KdfParams, keyed_hash, open_sealed, passphrase_
 
 FORMAT_VERSION = 1
 RECOVERY_LABEL = "recovery"
+PANIC_LABEL = "panic"
+_PANIC_SEAL = b"testimony-intake panic"
 
 
 class UnlockError(Exception):
     """No slot opened with the secret given."""
+
+
+class PanicUnlock(UnlockError):
+    """The panic passphrase was given: the passphrase slots are gone (only recovery remains)."""
 
 
 def _b64(data: bytes) -> str:
@@ -79,6 +85,7 @@ class KeySlotFile:
     path: Path
     label_key: bytes
     slots: dict[str, KeySlot] = field(default_factory=dict)
+    panic: KeySlot | None = None  # seals a fixed text, never the master key
 
     @classmethod
     def new(cls, path: Path) -> KeySlotFile:
@@ -91,13 +98,15 @@ class KeySlotFile:
             if data.get("format") != FORMAT_VERSION:
                 raise UnlockError(f"key slot file {path} has an unknown format")
             slots = {s["label"]: KeySlot.from_json(s) for s in data["slots"]}
-            return cls(path, _unb64(data["label_key"]), slots)
+            panic = KeySlot.from_json(data["panic"]) if data.get("panic") else None
+            return cls(path, _unb64(data["label_key"]), slots, panic)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UnlockError(f"key slot file {path} is unreadable: {exc}") from None
 
     def save(self) -> None:
         data = {"format": FORMAT_VERSION, "label_key": _b64(self.label_key),
-                "slots": [s.to_json() for s in self.slots.values()]}
+                "slots": [s.to_json() for s in self.slots.values()],
+                **({"panic": self.panic.to_json()} if self.panic else {})}
         write_atomically(self.path, json.dumps(data, indent=1).encode("utf-8"))
 
     def label_for(self, name: str) -> str:
@@ -112,9 +121,37 @@ class KeySlotFile:
         self.slots[RECOVERY_LABEL] = KeySlot.create(RECOVERY_LABEL, recovery_key, master, kdf)
 
     def open_user(self, name: str, passphrase: str) -> tuple[str, bytes]:
-        """(label, master key) for a user's passphrase, or :class:`UnlockError`."""
+        """(label, master key) for a user's passphrase, or :class:`UnlockError`. The panic
+        passphrase (with any name) destroys every passphrase slot first, then fails like a
+        wrong passphrase (:class:`PanicUnlock`)."""
         label = self.label_for(name)
-        return label, self._open(label, passphrase)
+        try:
+            return label, self._open(label, passphrase)
+        except UnlockError:
+            if self._is_panic(passphrase):
+                self.destroy_passphrase_slots()
+                raise PanicUnlock("wrong secret") from None
+            raise
+
+    def set_panic(self, passphrase: str, kdf: KdfParams) -> None:
+        self.panic = KeySlot.create(PANIC_LABEL, passphrase, _PANIC_SEAL, kdf)
+
+    def _is_panic(self, secret: str) -> bool:
+        """Costs one derivation whether or not a panic passphrase is set, so that a failed
+        attempt takes as long either way."""
+        slot = self.panic or next(iter(self.slots.values()), None)
+        if slot is None:
+            return False
+        try:
+            return self.panic is not None and slot.open(secret) == _PANIC_SEAL
+        except CryptoError:
+            return False
+
+    def destroy_passphrase_slots(self) -> None:
+        """Keep only the recovery slot; the master key then opens with the recovery key alone."""
+        self.slots = {RECOVERY_LABEL: self.slots[RECOVERY_LABEL]} if RECOVERY_LABEL in self.slots else {}
+        self.panic = None
+        self.save()
 
     def open_recovery(self, recovery_key: str) -> bytes:
         return self._open(RECOVERY_LABEL, recovery_key)

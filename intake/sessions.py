@@ -84,6 +84,12 @@ class MemorySessionInterface(SessionInterface):
             elif now - seen > self.idle_lock_seconds and ("vault" in data or "setup" in data):
                 lock(data)
 
+    def lock_all(self) -> None:
+        """Wipe the keys of every session at once (the panic passphrase)."""
+        with self._lock:
+            for _, data in self._sessions.values():
+                lock(data)
+
     @staticmethod
     def _drop(entry: tuple[float, dict] | None) -> None:
         """Wipe the keys of a session that is going away."""

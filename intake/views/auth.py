@@ -9,7 +9,7 @@ from .. import audit
 from ..forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
 from ..i18n import LANGUAGES
 from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
-from ..keyslots import UnlockError
+from ..keyslots import PanicUnlock, UnlockError
 from ..passphrase_policy import HINT, passphrase_problem
 from ..security_headers import CLEAR_SITE_DATA
 from ..sessions import lock as lock_session
@@ -41,7 +41,9 @@ def _signed_in(name: str, passphrase: str) -> bool:
     """Unlock and sign in, or count a failure; the message never says which part was wrong."""
     try:
         vault, user = unlock(config(), name, passphrase)
-    except UnlockError:
+    except UnlockError as exc:
+        if isinstance(exc, PanicUnlock):  # looks like any failure, but every session locks
+            current_app.session_interface.lock_all()  # type: ignore[attr-defined]
         _throttle().failed(name)
         flash(_("Wrong name or passphrase."), "error")
         return False
