@@ -8,7 +8,7 @@ INTAKE_HOME ?= instance
 CHROMIUM ?= /usr/bin/chromium
 LANGS := ar ckb ku tr syr
 
-.PHONY: run test install test-install translations extract system-tools bench lint lock clean
+.PHONY: run test install test-install translations extract system-tools bench crash lint lock clean
 
 # Dependencies come from the lock files, every file checked against its SHA-256 (make lock).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -47,6 +47,10 @@ lock: test-install
 
 bench: install translations
 	$(PY) -m tests.bench
+
+# Kill the real server with SIGKILL hundreds of times mid-autosave; check every saved word after each.
+crash: test-install translations
+	$(PY) -m tests.crash_harness 300 900
 
 # Refresh the template and every catalogue after changing user-visible strings.
 extract: install

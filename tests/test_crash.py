@@ -1,0 +1,13 @@
+"""Nothing lost, nothing corrupted: a short run of the SIGKILL harness (tests/crash_harness.py;
+`make crash` runs hundreds of kills)."""
+
+from intake.config import Config
+
+from .conftest import CHEAP_KDF
+from .crash_harness import run
+
+
+def test_killing_the_server_mid_autosave_loses_no_acknowledged_save(tmp_path):
+    figures = run(kills=6, seconds=60, home=tmp_path / "home")
+    assert figures["kills"] >= 3 and figures["acknowledged_saves"] > 0
+    assert Config(home=tmp_path / "home", kdf=CHEAP_KDF).is_initialised
