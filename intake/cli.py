@@ -160,6 +160,8 @@ def testimony_import(file: Path, user_name: str, passphrase_file: Path | None) -
         data = json.loads(file.read_text("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{file} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise CliError(f"{file} is nested too deeply to be a testimony") from None
     documents = data if isinstance(data, list) else [data]
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         for record_id in testimonies.import_documents(conn, vault, acting, documents):

@@ -101,7 +101,11 @@ def unlock(config: Config, name: str, passphrase: str) -> tuple[Vault, User]:
     """The vault and user for a name and passphrase, or :class:`UnlockError`."""
     label, master = load_slots(config).open_user(name, passphrase)
     vault = Vault(master)
-    conn = connect(config.database_path, vault.db_key)
+    try:
+        conn = connect(config.database_path, vault.db_key)
+    except BaseException:
+        vault.close()
+        raise
     try:
         user = user_by_label(conn, label)
     finally:

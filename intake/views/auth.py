@@ -13,7 +13,7 @@ from ..keyslots import PanicUnlock, UnlockError
 from ..passphrase_policy import HINT, passphrase_problem
 from ..security_headers import CLEAR_SITE_DATA
 from ..sessions import lock as lock_session
-from ..store import connect
+from ..store import StoreError, connect
 from ..throttle import LoginThrottle
 from ..web import config, current_user, login_required, sign_in
 
@@ -41,6 +41,10 @@ def _signed_in(name: str, passphrase: str) -> bool:
     """Unlock and sign in, or count a failure; the message never says which part was wrong."""
     try:
         vault, user = unlock(config(), name, passphrase)
+    except StoreError:
+        flash(_("The data on this laptop cannot be opened: the store is damaged. Nothing was "
+                "changed. Restore it from a backup."), "error")
+        return False
     except UnlockError as exc:
         if isinstance(exc, PanicUnlock):  # looks like any failure, but every session locks
             current_app.session_interface.lock_all()  # type: ignore[attr-defined]
