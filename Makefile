@@ -8,7 +8,7 @@ INTAKE_HOME ?= instance
 CHROMIUM ?= /usr/bin/chromium
 LANGS := ar ckb ku tr syr
 
-.PHONY: run test install test-install translations extract system-tools bench crash lint lock clean
+.PHONY: run test install test-install translations extract system-tools bench crash fuzz lint lock clean
 
 # Dependencies come from the lock files, every file checked against its SHA-256 (make lock).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -32,6 +32,14 @@ run: install translations
 
 test: lint translations system-tools
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
+# Coverage-guided fuzzing of the bundle reader (atheris); new inputs go to .fuzz/, seeds are in
+# tests/fuzz_corpus/. Any input that ends in anything but a clean refusal stops it with a crash.
+FUZZ_SECONDS ?= 600
+fuzz: test-install
+	@mkdir -p .fuzz
+	@bash -o pipefail -c '$(PY) -m tests.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 .fuzz tests/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'
 
 # Ruff (with the security rules), mypy on the vault and bundle modules, and pip-audit on the
 # installed dependencies (skipped, saying so, where no vulnerability data can be reached).

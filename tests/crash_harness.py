@@ -12,6 +12,7 @@ Run: ``python -m tests.crash_harness [KILLS] [SECONDS]``.
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -88,8 +89,8 @@ def interview(base: str, ledger: Ledger, stop: threading.Event) -> None:
             with browser.opener.open(request, timeout=10) as response:  # noqa: S310
                 answer = json.loads(response.read())
             ledger.acked[record_id][answer["version"]] = text
-    except (OSError, ValueError, AttributeError):
-        return  # the server was killed under us
+    except (OSError, ValueError, AttributeError, http.client.HTTPException):
+        return  # the server was killed under us, perhaps mid-answer
 
 
 def check(config: Config, ledger: Ledger) -> int:
