@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 import sqlcipher3
 
@@ -185,27 +185,39 @@ def connect(path: Path, key: bytes) -> Connection:
     return conn
 
 
+DISK_FULL = "the disk is full: this change was not saved (everything saved before is safe)"
+
+
 @contextlib.contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
     """All or nothing: commit on success, roll back on any exception. Nested use is a savepoint
-    inside the outer transaction."""
+    inside the outer transaction. A full disk (SQLITE_FULL, which SQLite answers by rolling the
+    whole transaction back itself) becomes :class:`StoreError` with a plain message."""
     if conn.in_transaction:
         conn.execute("SAVEPOINT nested")
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK TO nested")
             conn.execute("RELEASE nested")
-            raise
-        conn.execute("RELEASE nested")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO nested")
+                conn.execute("RELEASE nested")
+            _raise_plainly(exc)
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        _raise_plainly(exc)
+
+
+def _raise_plainly(exc: BaseException) -> NoReturn:
+    if isinstance(exc, sqlcipher3.OperationalError) and "full" in str(exc):
+        raise StoreError(DISK_FULL) from None
+    raise exc
 
 
 def _migrate(conn: Connection) -> None:

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..store import DISK_FULL, StoreError
+
 bp = Blueprint("errors", __name__)
 
 
@@ -22,6 +24,16 @@ def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     code = error.code or 500
     message = messages.get(code, _("Something went wrong. Everything saved before is safe."))
     return render_template("error.html", message=message), code
+
+
+@bp.app_errorhandler(StoreError)
+def store_error(error: StoreError):  # type: ignore[no-untyped-def]
+    if str(error) == DISK_FULL:
+        message = _("The disk is full: this change was not saved. Free some space; everything "
+                    "saved before is safe.")
+        return render_template("error.html", message=message), 507
+    return render_template("error.html", message=_("Something went wrong. Everything saved "
+                                                   "before is safe.")), 500
 
 
 @bp.app_errorhandler(CSRFError)
