@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
     app.after_request(set_security_headers)
     app.teardown_appcontext(close_db)
+    _sweep_leftovers(config)
 
     from .views import admin, archive, auth, errors, export, keys, setup, testimonies
 
@@ -68,3 +69,10 @@ def create_app(config: Config | None = None) -> Flask:
                 "organisation": session.get("organisation", ""), "settings": config}
 
     return app
+
+
+def _sweep_leftovers(config: Config) -> None:
+    """After a crash: remove half-written bundles and uploads (all age-encrypted), so nothing
+    half-made is ever offered as a bundle and the start needs no manual repair."""
+    for leftover in [*config.exports_path.glob("*.partial"), *config.incoming_path.glob("*")]:
+        leftover.unlink(missing_ok=True)
