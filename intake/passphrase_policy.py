@@ -12,6 +12,7 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MIN_SCORE = 3
+_RATED_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters are rated
 HINT = _l("Use at least 12 characters: four or more unrelated words in any language work well. "
           "Avoid names, dates and phrases from songs or prayers.")
 
@@ -20,6 +21,7 @@ def passphrase_problem(passphrase: str, related: tuple[str, ...] = ()) -> str | 
     """Why ``passphrase`` is too weak, in words for the user, or None if it is acceptable."""
     if len(passphrase) < MIN_LENGTH:
         return str(_l("The passphrase is too short: use at least 12 characters."))
-    if zxcvbn(passphrase[:100], user_inputs=[r for r in related if r])["score"] < MIN_SCORE:
+    rated = passphrase[:_RATED_LENGTH]
+    if zxcvbn(rated, user_inputs=[r[:_RATED_LENGTH] for r in related if r])["score"] < MIN_SCORE:
         return str(_l("The passphrase is too easy to guess: add more unrelated words."))
     return None

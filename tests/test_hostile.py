@@ -13,6 +13,7 @@ from intake.cli import main
 
 from .conftest import csrf_token, full_record, sign_in
 from .test_bundles import export, field, import_, law, lawyers  # noqa: F401
+from .test_routes import clients  # noqa: F401
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 RLO = "Nadia \u202eliləX\u202c \u200b"  # right-to-left override and a zero-width space
@@ -124,3 +125,81 @@ def test_a_wrong_passphrase_file_is_one_line(runner, monkeypatch, tmp_path):
     result = runner.invoke(main, ["testimony", "list", "--user", "Layla", "--passphrase-file",
                                   str(wrong)])
     assert result.exit_code == 1 and len(result.output.splitlines()) == 1
+
+
+HOSTILE_VALUES = ["\x00", "\u202e\u200b<b>x</b>", "<script>alert(1)</script>", "ز" * 5000,
+                  "../../etc/passwd", "%s%n{0}", "9" * 400, "\ufeff\ufffe"]
+
+
+def test_every_form_takes_hostile_values_without_a_server_error(clients, conn, vault, admin):  # noqa: F811
+    """Every POST route of the URL map, as an administrator, with every field name it could
+    expect filled with hostile values: never a 500."""
+    app, made = clients
+    client = made["admin"]
+    record = testimonies.create(conn, vault, admin, full_record())
+    fields = ["name", "passphrase", "confirm", "public_key", "purpose", "recipients", "text",
+              "reason", "note", "query", "record", "lang", "next", "current", "recovery_key",
+              "narrative-0-text", "narrative-0-language", "survivor-full_name", "go",
+              "incidents-0-date", "decision", "organisation"]
+    from .test_routes import token, url
+
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint in ("auth.logout", "auth.lock"):
+            continue
+        target = url(app, rule, record.id)
+        for value in HOSTILE_VALUES:
+            data = {"csrf_token": token(client), **{f: value for f in fields}}
+            response = client.post(target, data=data)
+            assert response.status_code < 500, (target, repr(value), response.status_code)
+            response.close()
+
+
+def test_every_cli_command_takes_hostile_arguments_without_a_traceback(runner, monkeypatch,
+                                                                      tmp_path):
+    import click
+
+    monkeypatch.setenv("INTAKE_PASSPHRASE", "amber river lantern seven")
+    monkeypatch.setenv("INTAKE_USER", "Layla")
+    monkeypatch.setenv("INTAKE_NEW_PASSPHRASE", "copper meadow violin eleven")
+    monkeypatch.setenv("INTAKE_BACKUP_PASSPHRASE", "copper meadow violin eleven")
+    assert runner.invoke(main, ["init", "--org", "Org", "--user", "Layla"]).exit_code == 0
+    hostile_file = tmp_path / "hostile.bin"
+    hostile_file.write_bytes(b"\x00\xff" * 1000)
+
+    def commands(group: click.Group, path: list[str]):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from commands(command, [*path, name])
+            elif name not in ("serve", "init"):
+                yield [*path, name], command
+
+    checked = 0
+    for path, command in commands(main, []):
+        # (no NUL: a command line cannot carry one, argv strings end at it)
+        for value in ("\u202e\u200b", "ز" * 2000, "../../x", str(hostile_file)):
+            args = [*path]
+            for param in command.params:
+                if isinstance(param, click.Argument):
+                    args.append(value)
+                elif param.name in ("out",):
+                    args += ["--out", str(tmp_path / f"out-{checked}")]
+                elif param.name == "target":
+                    args += ["--home", str(tmp_path / f"restore-{checked}")]
+                elif param.name == "purpose":
+                    args += ["--purpose", "trial"]
+                elif param.name == "to":
+                    args += ["--to", value]
+            result = runner.invoke(main, args)
+            checked += 1
+            assert result.exit_code in (0, 1, 2), (args[:3], result.output[-300:])
+            assert result.exception is None or isinstance(result.exception, SystemExit), \
+                (args[:3], repr(result.exception))
+    assert checked > 40
+
+
+def test_a_very_long_passphrase_is_rated_not_refused():
+    from intake.passphrase_policy import passphrase_problem
+
+    long_one = "قمر نهر فانوس سبعة " * 10 + "river lantern amber seven " * 5
+    assert len(long_one) > 72 and passphrase_problem(long_one) is None
+    assert passphrase_problem("a" * 500) is not None  # long but trivially guessable
