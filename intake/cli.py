@@ -1,6 +1,7 @@
 """The ``intake`` command line (docs/cli.md), for people and for automation: the instance, its
-users and testimonies here; evidence bundles in cli_bundles.py; shared helpers (secrets, one-line
-errors, unlocking) in cli_common.py."""
+users and testimonies here; evidence bundles in cli_bundles.py; backup, restore, the audit trail
+and the panic passphrase in cli_admin.py; shared helpers (secrets, one-line errors, unlocking,
+roles) in cli_common.py."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from . import audit, backup, testimonies
-from .cli_bundles import COMMANDS
+from . import audit, testimonies
+from .cli_admin import COMMANDS as ADMIN_COMMANDS
+from .cli_bundles import COMMANDS as BUNDLE_COMMANDS
 from .cli_common import (
     CliError,
     cli_config,
@@ -21,13 +23,13 @@ from .cli_common import (
     option_passphrase_file,
     read_new_passphrase,
     read_secret,
+    require_role,
     unlocked,
 )
 from .config import Config
 from .instance import (
     add_user,
     initialise,
-    set_panic_passphrase,
     set_passphrase,
     unlock_with_recovery,
 )
@@ -100,8 +102,7 @@ def user_add(name: str, role: str, user_name: str, passphrase_file: Path | None,
              new_passphrase_file: Path | None) -> None:
     """Add a user (an administrator signs in with --user)."""
     with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
-        if acting.role != "admin":
-            raise CliError("only an administrator can add users")
+        require_role(acting, "admin", to="add users")
         add_user(cli_config(), vault, name, role, read_new_passphrase(new_passphrase_file, (name,)))
     click.echo(f"Added {role} {name}.")
 
@@ -226,119 +227,7 @@ def testimony_delete(record_id: str, user_name: str, passphrase_file: Path | Non
     click.echo(f"Destroyed {record_id}.")
 
 
-@main.group()
-def panic() -> None:
-    """The optional panic passphrase (see docs/security.md before setting one)."""
-
-
-@panic.command("set")
-@option_acting_user
-@option_passphrase_file
-@option_new_passphrase_file
-@one_line_errors
-def panic_set(user_name: str, passphrase_file: Path | None,
-              new_passphrase_file: Path | None) -> None:
-    """Set a panic passphrase: at sign-in it destroys every passphrase slot on this laptop."""
-    with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
-        if acting.role != "admin":
-            raise CliError("only an administrator can set a panic passphrase")
-        chosen = read_new_passphrase(new_passphrase_file, (acting.name,))
-        set_panic_passphrase(cli_config(), vault, acting, chosen)
-    click.echo("Panic passphrase set. Given at sign-in, it leaves only the recovery key able to "
-               "open this laptop's data.")
-
-
-@panic.command("remove")
-@option_acting_user
-@option_passphrase_file
-@one_line_errors
-def panic_remove(user_name: str, passphrase_file: Path | None) -> None:
-    """Remove the panic passphrase."""
-    with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
-        if acting.role != "admin":
-            raise CliError("only an administrator can remove the panic passphrase")
-        set_panic_passphrase(cli_config(), vault, acting, None)
-    click.echo("Panic passphrase removed.")
-
-
-@main.command("backup")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The backup file to write (for example on a USB stick).")
-@option_acting_user
-@option_passphrase_file
-@option_new_passphrase_file
-@one_line_errors
-def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
-                   new_passphrase_file: Path | None) -> None:
-    """Write an encrypted backup of the whole home, under a passphrase of its own."""
-    if out.exists():
-        raise CliError(f"{out} exists; choose another name")
-    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        if not acting.sees_all:
-            raise CliError("only a supervisor or an administrator can back up")
-        protect = read_new_passphrase(new_passphrase_file, (acting.name,))
-        data = backup.make(cli_config(), conn, vault, acting, protect)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(out)
-    click.echo(f"Wrote {out} ({len(data) // 1024} KiB). Keep its passphrase apart from it.")
-
-
-@main.command("restore")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--home", "target", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The new home to restore into (it must not exist, or be empty).")
-@click.option("--replace", is_flag=True, help="Replace what is in --home.")
-@click.option("--backup-passphrase-file", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Read the backup's passphrase from this file.")
-@one_line_errors
-def restore_command(file: Path, target: Path, replace: bool,
-                    backup_passphrase_file: Path | None) -> None:
-    """Check a backup (age authentication, SHA-256 of every file), then restore it into a new
-    home."""
-    protect = read_secret(backup_passphrase_file, "INTAKE_BACKUP_PASSPHRASE", "Backup passphrase")
-    backup.restore(file.read_bytes(), protect, target, replace=replace)
-    click.echo(f"Restored into {target}; checksums match. Sign in there, then run "
-               "'intake audit verify' to check the store.")
-
-
-@main.group("audit")
-def audit_group() -> None:
-    """Read and check the audit trail."""
-
-
-@audit_group.command("verify")
-@option_acting_user
-@option_passphrase_file
-@one_line_errors
-def audit_verify(user_name: str, passphrase_file: Path | None) -> None:
-    """Check the whole chain; exit 1 naming the first broken entry."""
-    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        if acting.role != "admin":
-            raise CliError("only an administrator can read the audit trail")
-        problem = audit.verify(conn, vault)
-        count = len(audit.entries(conn))
-    if problem:
-        raise CliError(f"the audit trail is broken: {problem}")
-    click.echo(f"The audit trail is intact: {count} entries.")
-
-
-@audit_group.command("show")
-@click.option("--since", default="", help="Only entries at or after this date (YYYY-MM-DD).")
-@option_acting_user
-@option_passphrase_file
-@one_line_errors
-def audit_show(since: str, user_name: str, passphrase_file: Path | None) -> None:
-    """Print the audit trail, oldest first, one entry per line."""
-    with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
-        if acting.role != "admin":
-            raise CliError("only an administrator can read the audit trail")
-        for entry in audit.entries(conn, since):
-            detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
-            click.echo(f"{entry.seq}  {entry.at}  {entry.actor}  {entry.event}  {detail}")
-
-
-for _command in COMMANDS:
+for _command in (*BUNDLE_COMMANDS, *ADMIN_COMMANDS):
     main.add_command(_command)
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from .cli_common import (
     option_new_passphrase_file,
     option_passphrase_file,
     read_new_passphrase,
+    require_role,
     unlocked,
 )
 from .profiles import PURPOSES
@@ -35,11 +36,6 @@ def _bundle_errors(command: Callable) -> Callable:
                 bundle_reader.BundleError) as exc:
             raise CliError(str(exc)) from None
     return one_line_errors(wrapped)
-
-
-def _supervisor(acting: Any) -> None:
-    if not acting.sees_all:
-        raise CliError("only a supervisor or an administrator can do this")
 
 
 @click.group()
@@ -75,7 +71,7 @@ def identity() -> None:
 def identity_create(user_name: str, passphrase_file: Path | None) -> None:
     """Create an age identity; prints its public key (age1…) to give to field teams."""
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        _supervisor(acting)
+        require_role(acting, "supervisor", "admin", to="do this")
         click.echo(keyring.create_identity(conn, vault))
 
 
@@ -92,7 +88,7 @@ def identity_export(out: Path, user_name: str, passphrase_file: Path | None,
     if out.exists():
         raise CliError(f"{out} exists; choose another name")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        _supervisor(acting)
+        require_role(acting, "supervisor", "admin", to="do this")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
         data = keyring.export_identities(conn, vault, protect)
     out.write_bytes(data)
@@ -113,7 +109,7 @@ def recipient() -> None:
 def recipient_add(name: str, public_key: str, user_name: str, passphrase_file: Path | None) -> None:
     """Add a recipient by name and age public key (age1…)."""
     with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
-        _supervisor(acting)
+        require_role(acting, "supervisor", "admin", to="do this")
         added = keyring.add_recipient(conn, name, public_key)
     click.echo(f"Added {added.name}  {added.public_key}")
 
@@ -137,7 +133,7 @@ def recipient_list(user_name: str, passphrase_file: Path | None) -> None:
 def recipient_remove(name: str, user_name: str, passphrase_file: Path | None) -> None:
     """Remove a recipient (bundles already made stay readable by them)."""
     with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
-        _supervisor(acting)
+        require_role(acting, "supervisor", "admin", to="do this")
         keyring.remove_recipient(conn, name)
     click.echo(f"Removed {name}.")
 
@@ -241,7 +237,7 @@ def import_(file: Path, identity_file: Path | None, trust: str | None, user_name
             passphrase_file: Path | None) -> None:
     """Verify a bundle, then import its records and revocation notices in one transaction."""
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        _supervisor(acting)
+        require_role(acting, "supervisor", "admin", to="do this")
         identities = (_identity_file(identity_file) if identity_file
                       else keyring.identities(conn, vault))
         result = archive.import_bundle(conn, vault, acting, file, identities, trust=trust)

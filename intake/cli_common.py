@@ -93,3 +93,10 @@ def unlocked(user_name: str, passphrase_file: Path | None) -> Iterator[tuple[Vau
     finally:
         conn.close()
         vault.close()
+
+
+def require_role(acting: User, *roles: str, to: str) -> None:
+    """A one-line refusal unless ``acting`` has one of ``roles``."""
+    if acting.role not in roles:
+        who = "an administrator" if roles == ("admin",) else "a supervisor or an administrator"
+        raise CliError(f"only {who} can {to}")
