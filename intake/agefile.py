@@ -123,12 +123,7 @@ class decrypting_reader(ChunkReader):  # noqa: N801 - used like open()
         except Exception as exc:  # noqa: BLE001 - every failure becomes one AgeError
             self._error = _reason(exc)
         finally:
-            while not self._stopped.is_set():
-                try:
-                    self._chunks_in_flight.put(None, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
+            _put_unless_stopped(self._chunks_in_flight, None, self._stopped)
 
     def _received(self) -> Iterator[bytes]:
         while (chunk := self._chunks_in_flight.get()) is not None:
@@ -163,13 +158,21 @@ class _QueueWriter(io.RawIOBase):
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        while not self._stopped.is_set():
-            try:
-                self._chunks.put(bytes(data), timeout=0.1)
-                return len(data)
-            except queue.Full:
-                continue
+        if _put_unless_stopped(self._chunks, bytes(data), self._stopped):
+            return len(data)
         raise OSError("reader closed")
+
+
+def _put_unless_stopped(chunks: queue.Queue[bytes | None], item: bytes | None,
+                        stopped: threading.Event) -> bool:
+    """Queue ``item``, waiting while the queue is full, unless the reader stops first."""
+    while not stopped.is_set():
+        try:
+            chunks.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _reason(exc: Exception) -> str:

@@ -133,12 +133,12 @@ def envelope(record: Testimony, purpose: str, source: str) -> tuple[dict, dict]:
             {"record_id": record.id, "witness_code": record.witness_code, **report})
 
 
-def preview(conn: Connection, vault: Vault, viewer: User, export: ExportPlan,
-            limit: int | None = None) -> Iterator[tuple[dict, dict]]:
-    """(envelope, report) of each included record, exactly as the bundle will carry them."""
+def preview(conn: Connection, vault: Vault, viewer: User, purpose: str,
+            record_ids: list[str]) -> Iterator[tuple[dict, dict]]:
+    """(envelope, report) of each record, exactly as a bundle for ``purpose`` will carry it."""
     source = signing_key(conn, vault).fingerprint
-    for record_id in export.included[:limit]:
-        yield envelope(testimonies.load(conn, vault, record_id, viewer), export.purpose, source)
+    for record_id in record_ids:
+        yield envelope(testimonies.load(conn, vault, record_id, viewer), purpose, source)
 
 
 def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,

@@ -81,11 +81,10 @@ def preview():  # type: ignore[no-untyped-def]
         return redirect(url_for("export.start"))
     plan = _plan(state["purpose"], state["recipients"])
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    shown = exports.ExportPlan(plan.purpose, plan.included[(page - 1) * _PREVIEW_PAGE:],
-                               plan.excluded, plan.revocations)
+    shown = plan.included[(page - 1) * _PREVIEW_PAGE:page * _PREVIEW_PAGE]
     items = [(envelope, report, json.dumps(envelope, ensure_ascii=False, indent=2))
-             for envelope, report in exports.preview(db(), current_vault(), _user(), shown,
-                                                     limit=_PREVIEW_PAGE)]
+             for envelope, report in exports.preview(db(), current_vault(), _user(),
+                                                     plan.purpose, shown)]
     pages = max(1, -(-len(plan.included) // _PREVIEW_PAGE))
     return render_template("export/preview.html", plan=plan, state=state, items=items,
                            page=page, pages=pages, purposes=EXPORT_PURPOSES,
