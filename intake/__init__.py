@@ -16,7 +16,7 @@ from .config import Config
 from .i18n import LANGUAGES, language_name, select_locale, text_direction
 from .security_headers import set_security_headers
 from .sessions import MemorySessionInterface
-from .web import close_db, current_user
+from .web import IntakeRequest, close_db, current_user
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _OPEN_BEFORE_SETUP = {"setup.start", "setup.recovery_key", "static", "auth.language"}
@@ -26,6 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     """A configured application for one instance home."""
     config = config or Config()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app.request_class = IntakeRequest
     app.config.update(
         INTAKE=config,
         TESTING=config.testing,
@@ -38,10 +39,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
 
     @app.before_request
-    def allow_large_bundles() -> None:
-        # Before CSRFProtect reads the form: only the archive's upload may exceed the usual limit.
+    def allow_large_uploads() -> None:
+        # Before CSRFProtect reads the form: only bundles and attachments may exceed the limit.
         if request.endpoint == "archive.upload":
             request.max_content_length = config.max_bundle_bytes
+        elif request.endpoint == "attachments.add":
+            request.max_content_length = config.max_attachment_bytes
 
     CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
@@ -49,10 +52,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.teardown_appcontext(close_db)
     _sweep_leftovers(config)
 
-    from .views import admin, archive, auth, errors, export, keys, setup, testimonies
+    from .views import admin, archive, attachments, auth, errors, export, keys, setup, testimonies
 
-    for blueprint in (setup.bp, auth.bp, testimonies.bp, export.bp, archive.bp, keys.bp, admin.bp,
-                      errors.bp):
+    for blueprint in (setup.bp, auth.bp, testimonies.bp, attachments.bp, export.bp, archive.bp,
+                      keys.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -72,7 +75,8 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _sweep_leftovers(config: Config) -> None:
-    """After a crash: remove half-written bundles and uploads (all age-encrypted), so nothing
-    half-made is ever offered as a bundle and the start needs no manual repair."""
-    for leftover in [*config.exports_path.glob("*.partial"), *config.incoming_path.glob("*")]:
+    """After a crash: remove half-written bundles, uploads and attachments (all age-encrypted),
+    so nothing half-made is ever offered and the start needs no manual repair."""
+    for leftover in [*config.exports_path.glob("*.partial"), *config.incoming_path.glob("*"),
+                     *config.attachments_path.glob("*.partial")]:
         leftover.unlink(missing_ok=True)

@@ -3,8 +3,9 @@
 Bundles are age files encrypted to X25519 recipients (``age1…``); an archive's identity
 (``AGE-SECRET-KEY-1…``) decrypts them, and is backed up as an age file under a passphrase
 (scrypt recipient). age encrypts in 64 KiB chunks (STREAM), so both directions run in constant
-memory: :func:`encrypt_stream` pulls plaintext from a reader, :func:`decrypting_reader` hands
-plaintext to the caller as a file it can read while decryption runs in a helper thread.
+memory: :func:`encrypt_stream` pulls plaintext from a reader, :class:`encrypting_writer` takes
+plaintext as a file the caller writes to, and :class:`decrypting_reader` hands plaintext to the
+caller as a file it can read; the last two run age in a helper thread.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyrage
 
 from .streams import ChunkReader
 
+_CHUNK = 1 << 16
 _CHUNKS_IN_FLIGHT = 16  # 16 × 64 KiB of plaintext at most between the two threads
 
 
@@ -70,11 +72,16 @@ def identity_file(identity: str, created: str) -> str:
     return f"# created: {created}\n# public key: {public_key(identity)}\n{identity}\n"
 
 
-def encrypt_stream(reader: Readable, writer: Writable, recipients: Iterable[str]) -> None:
-    """Encrypt everything ``reader`` yields to every recipient, written to ``writer``."""
+def _recipients(recipients: Iterable[str]) -> list[pyrage.x25519.Recipient]:
     parsed = [pyrage.x25519.Recipient.from_str(check_recipient(r)) for r in recipients]
     if not parsed:
         raise AgeError("no recipient to encrypt to")
+    return parsed
+
+
+def encrypt_stream(reader: Readable, writer: Writable, recipients: Iterable[str]) -> None:
+    """Encrypt everything ``reader`` yields to every recipient, written to ``writer``."""
+    parsed = _recipients(recipients)
     try:
         pyrage.encrypt_io(reader, writer, parsed)  # type: ignore[arg-type]  # any file-like will do
     except pyrage.EncryptError as exc:
@@ -147,6 +154,74 @@ class decrypting_reader(ChunkReader):  # noqa: N801 - used like open()
             except queue.Empty:
                 continue
         super().close()
+
+
+class encrypting_writer(io.RawIOBase):  # noqa: N801 - used like open()
+    """A writable file whose bytes are encrypted to ``recipients`` and written to ``out`` as they
+    arrive (so a tar stream or an upload can be written straight into an age file). Call
+    :meth:`finish` to write the last chunk; :meth:`close` without it abandons the file."""
+
+    def __init__(self, out: Writable, recipients: Iterable[str]):
+        super().__init__()
+        parsed = _recipients(recipients)
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(_CHUNKS_IN_FLIGHT)
+        self._pending = bytearray()
+        self._error: str | None = None
+        self._ended = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(out, parsed), daemon=True)
+        self._thread.start()
+
+    def _run(self, out: Writable, parsed: list[pyrage.x25519.Recipient]) -> None:
+        try:
+            pyrage.encrypt_io(ChunkReader(self._received()), out, parsed)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - reported by write() or finish()
+            self._error = f"encryption failed: {exc}"
+        finally:
+            self._ended.set()
+
+    def _received(self) -> Iterator[bytes]:
+        while (chunk := self._chunks.get()) is not None:
+            if chunk is _ABANDON:
+                raise OSError("abandoned")
+            yield chunk
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._pending += data
+        if len(self._pending) >= _CHUNK:
+            self._send(bytes(self._pending))
+            self._pending.clear()
+        return len(data)
+
+    def _send(self, item: bytes | None) -> None:
+        if not _put_unless_stopped(self._chunks, item, self._ended):
+            raise AgeError(self._error or "encryption stopped")
+
+    def finish(self) -> None:
+        """Encrypt what is left and the final chunk; raise :class:`AgeError` if anything failed."""
+        if self._pending:
+            self._send(bytes(self._pending))
+            self._pending.clear()
+        self._send(None)
+        self._thread.join()
+        if self._error:
+            raise AgeError(self._error)
+
+    def close(self) -> None:
+        if self._thread.is_alive():  # abandoned: make age's read fail, so no final chunk is written
+            self._error = self._error or "abandoned"
+            _put_unless_stopped(self._chunks, _ABANDON, self._ended)
+            self._thread.join()
+        super().close()
+
+
+class _Abandon(bytes):
+    """Queued when a writer is abandoned; the reader's iterator raises on it."""
+
+
+_ABANDON = _Abandon()
 
 
 class _QueueWriter(io.RawIOBase):

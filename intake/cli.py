@@ -13,6 +13,7 @@ import click
 
 from . import audit, testimonies
 from .cli_admin import COMMANDS as ADMIN_COMMANDS
+from .cli_attachments import COMMANDS as ATTACHMENT_COMMANDS
 from .cli_bundles import COMMANDS as BUNDLE_COMMANDS
 from .cli_common import (
     CliError,
@@ -229,6 +230,8 @@ def testimony_delete(record_id: str, user_name: str, passphrase_file: Path | Non
 
 for _command in (*BUNDLE_COMMANDS, *ADMIN_COMMANDS):
     main.add_command(_command)
+for _command in ATTACHMENT_COMMANDS:
+    testimony.add_command(_command)
 
 if __name__ == "__main__":
     main()

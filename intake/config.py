@@ -19,6 +19,7 @@ class Config:
     autosave_seconds: int = 10
     max_content_length: int = 16 * 1024 * 1024
     max_bundle_bytes: int = 4 * 1024 * 1024 * 1024
+    max_attachment_bytes: int = 4 * 1024 * 1024 * 1024
     login_backoff_seconds: float = 1.0
     login_free_attempts: int = 3
     page_size: int = 25
@@ -50,6 +51,11 @@ class Config:
     def exports_path(self) -> Path:
         """Bundles made in the web interface (age-encrypted), until someone removes them."""
         return self.home / "exports"
+
+    @property
+    def attachments_path(self) -> Path:
+        """Attachments, each an age file under its own identity (attachments.py)."""
+        return self.home / "attachments"
 
     @property
     def incoming_path(self) -> Path:

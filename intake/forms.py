@@ -1,11 +1,24 @@
-"""Forms of the set-up, sign-in, passphrase and user pages (Flask-WTF: CSRF on every form)."""
+"""Forms of the set-up, sign-in, passphrase, user and attachment pages (Flask-WTF: CSRF on every
+form)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from .attachments import KINDS
 
 ROLE_NAMES = {"interviewer": _l("Interviewer"), "supervisor": _l("Supervisor"),
               "admin": _l("Administrator")}
@@ -99,3 +112,12 @@ class SearchForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that only posts (lock, sign out, complete, delete) still carries a CSRF token."""
+
+
+class AttachmentForm(FlaskForm):
+    """A file for a testimony; the in-browser recorder posts the same form with kind=audio."""
+
+    kind = SelectField(_l("What is it?"), choices=options(KINDS))
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])
+    duration = DecimalField(validators=[Optional(), NumberRange(min=0, max=24 * 3600)],
+                            widget=HiddenInput())

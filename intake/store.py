@@ -164,6 +164,20 @@ MIGRATIONS = (
     );
     CREATE INDEX audit_log_by_time ON audit_log (at);
     """,
+    # Attachments (attachments.py): the owner is 'testimony:<id>' or 'archive:<seq>'; the file's
+    # identity, hash, name and type are sealed under the owning record's data key.
+    """
+    CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('audio', 'consent_form', 'id_document', 'photo')),
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users (id),
+        sealed BLOB NOT NULL
+    );
+    CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
+    """,
 )
 
 

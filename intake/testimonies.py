@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from . import audit, consent
+from . import attachments, audit, consent
+from .attachments import Attachment, AttachmentError, Owner, Upload
 from .instance import User, now_utc
 from .schema import validate
 from .store import Connection, transaction
@@ -183,8 +184,67 @@ def delete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> None
         audit.record(conn, vault, viewer, "delete", record_id=record_id, witness_code=row[1])
         (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
         conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
+        files = attachments.remove_all(conn, _owner_ref(record_id))
         conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    attachments.unlink(files)
+
+
+# ---- attachments ----
+
+def _owner_ref(record_id: str) -> str:
+    return f"testimony:{record_id}"
+
+
+def owner(conn: Connection, viewer: User, record_id: str) -> Owner:
+    """The attachment owner for a testimony ``viewer`` may see."""
+    return Owner(_owner_ref(record_id), record_id, _row(conn, record_id, viewer)[8])
+
+
+def attach(conn: Connection, vault: Vault, viewer: User, record_id: str, upload: Upload, *,
+           kind: str, filename: str, declared_type: str,
+           duration: float | None = None) -> Attachment:
+    """Keep an uploaded file with a testimony. An audio recording needs the survivor's consent
+    to one; a refusal keeps nothing but the refusal (consent.py)."""
+    try:
+        with transaction(conn):
+            record = load(conn, vault, record_id, viewer)
+            if record.status == "refused":
+                raise AttachmentError("consent to record was refused: nothing else is kept")
+            if kind == "audio" and not consent.consent_given(record.document, "audio"):
+                raise AttachmentError("the survivor has not agreed to an audio recording")
+            attachment = attachments.add(conn, vault, owner(conn, viewer, record_id), upload,
+                                         kind=kind, filename=filename,
+                                         declared_type=declared_type, by=viewer.id,
+                                         duration=duration)
+            audit.record(conn, vault, viewer, "attachment_added", record_id=record_id,
+                         witness_code=record.witness_code, attachment=attachment.id, kind=kind,
+                         size=attachment.size, sha256=attachment.sha256)
+    except BaseException:
+        upload.discard()
+        attachments.unlink([upload.partial.with_suffix("")])
+        raise
+    return attachment
+
+
+def attachment(conn: Connection, vault: Vault, viewer: User, record_id: str,
+               attachment_id: str) -> Attachment:
+    """One attachment of a testimony ``viewer`` may see; the viewing is audited."""
+    found = attachments.get(conn, vault, owner(conn, viewer, record_id), attachment_id)
+    audit.record(conn, vault, viewer, "attachment_viewed", record_id=record_id,
+                 attachment=attachment_id)
+    return found
+
+
+def detach(conn: Connection, vault: Vault, viewer: User, record_id: str,
+           attachment_id: str) -> None:
+    """Destroy one attachment: its sealed identity is overwritten and its file removed."""
+    with transaction(conn):
+        path = attachments.remove(conn, owner(conn, viewer, record_id), attachment_id)
+        audit.record(conn, vault, viewer, "attachment_removed", record_id=record_id,
+                     attachment=attachment_id)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    attachments.unlink([path])
 
 
 def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,

@@ -6,12 +6,14 @@ master key ──HKDF "sqlcipher"──► raw SQLCipher key
            ──HKDF "audit-log"─► authenticates the audit trail (audit.py)
 Each testimony is sealed under its data key with its id and version as associated data, so a
 sealed record moved to another row, or rolled back to another version, fails to open. Destroying
-the wrapped data key erases the record for good (crypto-shredding).
+the wrapped data key erases the record for good (crypto-shredding), attachments included: what
+opens each attachment is sealed under the same data key.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from .crypto import derive_key, open_sealed, random_key, seal, wipe
 
@@ -25,6 +27,7 @@ class Vault:
         self._record_kek = bytearray(derive_key(master, "record-wrap"))
         self._secrets_key = bytearray(derive_key(master, "instance-secrets"))
         self._audit_key = bytearray(derive_key(master, "audit-log"))
+        self._on_close: list[Callable[[], None]] = []
 
     @property
     def master(self) -> bytes:
@@ -51,6 +54,18 @@ class Vault:
         data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
         return json.loads(open_sealed(data_key, sealed, _record_aad(record_id, version)))
 
+    def seal_attachment(self, record_id: str, wrapped_key: bytes, attachment_id: str,
+                        secret: dict) -> bytes:
+        """Seal what opens an attachment (attachments.py) under its record's data key."""
+        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        plaintext = json.dumps(secret, ensure_ascii=False, separators=(",", ":")).encode()
+        return seal(data_key, plaintext, _attachment_aad(record_id, attachment_id))
+
+    def open_attachment(self, record_id: str, wrapped_key: bytes, attachment_id: str,
+                        sealed: bytes) -> dict:
+        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        return json.loads(open_sealed(data_key, sealed, _attachment_aad(record_id, attachment_id)))
+
     def seal_secret(self, name: str, secret: bytes) -> bytes:
         """Seal one of the instance's own secrets under its name."""
         return seal(self._secrets_key, secret, _secret_aad(name))
@@ -62,7 +77,13 @@ class Vault:
     def closed(self) -> bool:
         return not any(self._master)
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the vault closes (open store connections hold its key)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        while self._on_close:
+            self._on_close.pop()()
         for buffer in (self._master, self._db_key, self._record_kek, self._secrets_key,
                        self._audit_key):
             wipe(buffer)
@@ -74,6 +95,10 @@ def _key_aad(record_id: str) -> bytes:
 
 def _record_aad(record_id: str, version: int) -> bytes:
     return f"testimony-intake record {record_id} v{version}".encode()
+
+
+def _attachment_aad(record_id: str, attachment_id: str) -> bytes:
+    return f"testimony-intake attachment {record_id} {attachment_id}".encode()
 
 
 def _secret_aad(name: str) -> bytes:

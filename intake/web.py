@@ -1,17 +1,86 @@
-"""Per-request helpers for the views: who is signed in, their vault, and the store connection."""
+"""Per-request helpers for the views: who is signed in, their vault, and the store connection.
+
+Each unlocked vault keeps a few store connections open between requests (opening one costs about
+a millisecond: docs/benchmarks.md); they are closed the moment the vault closes (lock, sign-out,
+idle timeout), so no connection holds the key of a locked session.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from flask import abort, current_app, g, redirect, session, url_for
+from flask import Request, abort, current_app, g, redirect, session, url_for
 
+from . import attachments
 from .config import Config
 from .instance import User
 from .store import Connection, connect
 from .vault import Vault
+
+_IDLE_CONNECTIONS = 4
+
+
+class IntakeRequest(Request):
+    """A request whose attachment uploads are encrypted while the form is parsed
+    (attachments.Upload), never spooled in plaintext to a temporary file."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None,
+                         content_length: int | None = None) -> IO[bytes]:
+        if self.endpoint == "attachments.add":
+            return attachments.Upload(config().attachments_path)  # type: ignore[return-value]
+        return super()._get_file_stream(total_content_length, content_type, filename,
+                                        content_length)
+
+
+class ConnectionPool:
+    """Idle store connections of one unlocked vault."""
+
+    def __init__(self, path: Path, vault: Vault):
+        self._path, self._vault = path, vault
+        self._idle: list[Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        vault.on_close(self.close)
+
+    def take(self) -> Connection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return connect(self._path, self._vault.db_key)
+
+    def give(self, conn: Connection) -> None:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        with self._lock:
+            if not self._closed and len(self._idle) < _IDLE_CONNECTIONS:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+_pools: weakref.WeakKeyDictionary[Vault, ConnectionPool] = weakref.WeakKeyDictionary()
+_pools_lock = threading.Lock()
+
+
+def _pool(vault: Vault) -> ConnectionPool:
+    with _pools_lock:
+        pool = _pools.get(vault)
+        if pool is None:
+            pool = _pools[vault] = ConnectionPool(config().database_path, vault)
+        return pool
 
 
 def config() -> Config:
@@ -31,16 +100,17 @@ def current_vault() -> Vault:
 
 
 def db() -> Connection:
-    """The store connection of this request, opened on first use with the session's key."""
+    """The store connection of this request, taken from the session's pool on first use."""
     if "db" not in g:
-        g.db = connect(config().database_path, current_vault().db_key)
+        g.db_pool = _pool(current_vault())
+        g.db = g.db_pool.take()
     return g.db
 
 
 def close_db(_: BaseException | None = None) -> None:
     conn = g.pop("db", None)
     if conn is not None:
-        conn.close()
+        g.pop("db_pool").give(conn)
 
 
 def sign_in(vault: Vault, user: User) -> None:

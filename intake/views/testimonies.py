@@ -25,9 +25,9 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import audit, consent, exports, testimonies
+from .. import attachments, audit, consent, exports, testimonies
 from ..bundle_forms import WithdrawForm
-from ..forms import ConfirmForm, SearchForm
+from ..forms import AttachmentForm, ConfirmForm, SearchForm
 from ..i18n import LANGUAGES, select_locale, text_direction
 from ..instance import User, now_utc
 from ..interview import (
@@ -192,7 +192,16 @@ def _render_step(current, form, testimony):  # type: ignore[no-untyped-def]
     if current.number == 1:
         return _consent_page(form, testimony)
     return render_template(current.template, form=form, step=current, steps=STEPS,
-                           testimony=testimony)
+                           testimony=testimony, **_attachments(testimony))
+
+
+def _attachments(testimony: testimonies.Testimony) -> dict:
+    """What the attachment list, upload form and recorder of a page need."""
+    owner = testimonies.owner(db(), _user(), testimony.id)
+    return {"files": attachments.listing(db(), current_vault(), owner),
+            "attachment_form": AttachmentForm(), "kinds": attachments.KINDS,
+            "confirm": ConfirmForm(),
+            "may_record": consent.consent_given(testimony.document, "audio")}
 
 
 @bp.route("/testimonies/<record_id>")
@@ -204,7 +213,7 @@ def view(record_id: str):  # type: ignore[no-untyped-def]
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
-                           confirm=ConfirmForm(), withdraw=WithdrawForm())
+                           withdraw=WithdrawForm(), **_attachments(testimony))
 
 
 @bp.route("/testimonies/<record_id>/withdraw", methods=["POST"])

@@ -1,0 +1,122 @@
+"""A testimony's attachments on the web: upload (a file, or a recording made in the page),
+download or play back (decrypted as it streams, checked against its SHA-256), and destroy.
+
+The upload is encrypted while the form is parsed (web.IntakeRequest); the recorder posts the same
+form with ``X-Requested-With: fetch`` and gets the new list entry back as JSON.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from .. import attachments, testimonies
+from ..attachments import AttachmentError, Upload
+from ..forms import AttachmentForm, ConfirmForm
+from ..instance import User
+from ..web import current_user, current_vault, db, login_required
+
+bp = Blueprint("attachments", __name__, url_prefix="/testimonies/<record_id>/attachments")
+# Only these types are served as themselves (to play or show); anything else downloads as bytes.
+_SERVED_AS_IS = ("audio/", "image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
+@bp.app_template_filter("duration")
+def duration(seconds: float) -> str:
+    """A recording's length as m:ss or h:mm:ss."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran first
+    return user
+
+
+def _back(record_id: str):  # type: ignore[no-untyped-def]
+    """Back to the interview step the request came from, or to the review page."""
+    step = request.form.get("back", "")
+    if step.isdigit() and 2 <= int(step) <= testimonies.STEPS:
+        return redirect(url_for("testimonies.step", record_id=record_id, number=int(step)))
+    return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+@bp.route("", methods=["POST"])
+@login_required()
+def add(record_id: str):  # type: ignore[no-untyped-def]
+    try:
+        testimonies.owner(db(), _user(), record_id)
+    except testimonies.NotFound:
+        abort(404)
+    form = AttachmentForm()
+    upload = form.file.data.stream if form.file.data else None
+    fetched = request.headers.get("X-Requested-With") == "fetch"
+    problem = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    if form.validate_on_submit() and isinstance(upload, Upload):
+        try:
+            added = testimonies.attach(
+                db(), current_vault(), _user(), record_id, upload, kind=form.kind.data,
+                filename=form.file.data.filename or "", declared_type=form.file.data.mimetype,
+                duration=float(form.duration.data) if form.duration.data is not None else None)
+        except AttachmentError as exc:
+            problem = str(exc)
+        else:
+            if fetched:
+                return jsonify(html=render_template(
+                    "attachments/_item.html", a=added, record_id=record_id, kinds=attachments.KINDS,
+                    confirm=ConfirmForm(), back=request.form.get("back", "")))
+            flash(_("The file was encrypted and attached."), "success")
+            return _back(record_id)
+    problem = problem or "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    if fetched:
+        return jsonify(error=problem), 422
+    flash(_("Not attached: %(problem)s", problem=problem), "error")
+    return _back(record_id)
+
+
+@bp.route("/<attachment_id>")
+@login_required()
+def show(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
+    try:
+        found = testimonies.attachment(db(), current_vault(), _user(), record_id, attachment_id)
+        pieces = attachments.chunks(db(), found)
+        first = next(pieces, b"")  # a missing file fails here, before any header is sent
+    except (testimonies.NotFound, AttachmentError):
+        abort(404)
+
+    def body():  # type: ignore[no-untyped-def]
+        yield first
+        yield from pieces  # a damaged file ends the response early: the download is incomplete
+
+    served = found.media_type if found.media_type.startswith(_SERVED_AS_IS) else \
+        "application/octet-stream"
+    response = Response(stream_with_context(body()), mimetype=served)
+    response.headers["Content-Length"] = str(found.size)
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{found.kind}-{found.id[:8]}.{found.extension}"'
+    return response
+
+
+@bp.route("/<attachment_id>/delete", methods=["POST"])
+@login_required()
+def delete(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
+    if ConfirmForm().validate_on_submit():
+        try:
+            testimonies.detach(db(), current_vault(), _user(), record_id, attachment_id)
+        except (testimonies.NotFound, AttachmentError):
+            abort(404)
+        flash(_("The attachment was destroyed for good."), "success")
+    return _back(record_id)
