@@ -6,16 +6,20 @@ for (one survivor's trial and reparations records differ in content). Import che
 bundle first (bundle_reader.py), pins the source's signing key on first use (trust on first use,
 confirmed by a person who compared fingerprints), and writes in one transaction: a record seen
 before is kept unless a newer version arrives, which replaces it and moves the older one to
-``archive_history``. A revocation notice hides the record from its purpose's lists.
+``archive_history``. A revocation notice hides the record from its purpose's lists. Attached
+files are encrypted again under this archive's keys as they are read (attachments.py); a file
+already held for the record (same SHA-256) is not stored twice.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import audit, bundle_reader
+from . import attachments, audit, bundle_reader
+from .attachments import AttachmentError, Owner, Upload
 from .bundle_reader import Bundle, BundleError
 from .instance import User, now_utc
 from .keyring import normalise_fingerprint, readable
@@ -72,29 +76,82 @@ def import_bundle(conn: Connection, vault: Vault, user: User, path: Path, identi
     if conn.execute("SELECT 1 FROM bundles WHERE id = ?", (bundle.bundle_id,)).fetchone():
         return ImportResult(bundle, counts, already_imported=True)
     stamp = now_utc()
-    with transaction(conn):
-        if new_source:
-            conn.execute("INSERT INTO sources (fingerprint, organisation, public_key, trusted_at) "
-                         "VALUES (?, ?, ?, ?)", (bundle.fingerprint, bundle.organisation,
-                                                 bundle.public_pem.decode(), stamp))
-        conn.execute(
-            "INSERT INTO bundles (id, source, purpose, format_version, exported_at, imported_at, "
-            "imported_by, record_count, revocation_count, file_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (bundle.bundle_id, bundle.fingerprint, bundle.purpose, bundle.format_version,
-             bundle.created_at, stamp, user.id, len(bundle.records), len(bundle.revocations),
-             bundle.file_sha256))
-        for envelope in bundle_reader.records(path, identities, bundle):
-            counts[_store_record(conn, vault, bundle, envelope, stamp)] += 1
-        for notice in bundle.revocations:
-            counts["revoked"] += conn.execute(
-                "INSERT INTO archive_withdrawals (source, record_id, purpose, withdrawn_at, "
-                "bundle_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (bundle.fingerprint, notice["record_id"], notice["purpose"],
-                 notice["withdrawn_at"], bundle.bundle_id)).rowcount
-        audit.record(conn, vault, user, "import", bundle_id=bundle.bundle_id,
-                     source=bundle.fingerprint, purpose=bundle.purpose, **counts)
+    uploads: list[Upload] = []
+    current: dict = {}  # the owner of the attached files that follow, and what it already holds
+
+    def open_sink(name: str) -> Upload | None:
+        if current.get("skip"):
+            return None
+        uploads.append(Upload(attachments.directory(conn)))
+        return uploads[-1]
+
+    try:
+        with transaction(conn):
+            _import(conn, vault, user, bundle, path, identities, new_source, stamp, counts,
+                    current, open_sink)
+    except BaseException:
+        for upload in uploads:
+            upload.discard()
+            upload.partial.with_suffix("").unlink(missing_ok=True)
+        raise
     return ImportResult(bundle, counts)
+
+
+def _import(conn: Connection, vault: Vault, user: User, bundle: Bundle, path: Path,
+            identities: list[str], new_source: bool, stamp: str, counts: Counter[str],
+            current: dict, open_sink: Callable[[str], Upload | None]) -> None:
+    if new_source:
+        conn.execute("INSERT INTO sources (fingerprint, organisation, public_key, trusted_at) "
+                     "VALUES (?, ?, ?, ?)", (bundle.fingerprint, bundle.organisation,
+                                             bundle.public_pem.decode(), stamp))
+    conn.execute(
+        "INSERT INTO bundles (id, source, purpose, format_version, exported_at, imported_at, "
+        "imported_by, record_count, revocation_count, file_sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (bundle.bundle_id, bundle.fingerprint, bundle.purpose, bundle.format_version,
+         bundle.created_at, stamp, user.id, len(bundle.records), len(bundle.revocations),
+         bundle.file_sha256))
+    for item, upload in bundle_reader.records(path, identities, bundle, open_sink):
+        if upload is None and "bundle_format" in item:
+            outcome, owner = _store_record(conn, vault, bundle, item, stamp)
+            counts[outcome] += 1
+            held = {a.sha256 for a in attachments.listing(conn, vault, owner)}
+            current.update(owner=owner, held=held, skip=outcome == "unchanged")
+        elif upload is not None:
+            _store_attachment(conn, vault, user, current, item, upload, counts)
+    for notice in bundle.revocations:
+        counts["revoked"] += conn.execute(
+            "INSERT INTO archive_withdrawals (source, record_id, purpose, withdrawn_at, "
+            "bundle_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (bundle.fingerprint, notice["record_id"], notice["purpose"],
+             notice["withdrawn_at"], bundle.bundle_id)).rowcount
+    audit.record(conn, vault, user, "import", bundle_id=bundle.bundle_id,
+                 source=bundle.fingerprint, purpose=bundle.purpose, **counts)
+
+
+def _store_attachment(conn: Connection, vault: Vault, user: User, current: dict, entry: dict,
+                      upload: Upload, counts: Counter[str]) -> None:
+    if entry["sha256"] in current["held"]:
+        upload.discard()
+        return
+    try:
+        added = attachments.add(
+            conn, vault, current["owner"], upload, kind=str(entry["kind"]),
+            filename=f"{entry['kind']}-{str(entry['id'])[:8]}.{entry['file'].rsplit('.', 1)[1]}",
+            declared_type=str(entry["media_type"]), by=user.id, duration=entry.get("duration"))
+    except (AttachmentError, TypeError) as exc:
+        raise BundleError(f"attachments: {entry['file']} cannot be kept ({exc})") from None
+    current["held"].add(added.sha256)
+    counts["attachments"] += 1
+
+
+def owner(conn: Connection, seq: int) -> Owner:
+    """The attachment owner for an archive record."""
+    row = conn.execute("SELECT source, record_id, purpose, data_key FROM archive_records "
+                       "WHERE seq = ?", (seq,)).fetchone()
+    if row is None:
+        raise LookupError(seq)
+    return Owner(f"archive:{seq}", _key(*row[:3]), row[3])
 
 
 def _key(source: str, record_id: str, purpose: str) -> str:
@@ -102,7 +159,7 @@ def _key(source: str, record_id: str, purpose: str) -> str:
 
 
 def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict,
-                  stamp: str) -> str:
+                  stamp: str) -> tuple[str, Owner]:
     record_id, version = envelope["id"], int(envelope["version"])
     key = _key(bundle.fingerprint, record_id, bundle.purpose)
     row = conn.execute("SELECT seq, version, bundle_id, imported_at, data_key, sealed "
@@ -120,7 +177,7 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
     else:
         seq, old_version, old_bundle, old_stamp, data_key, old_sealed = row
         if version <= old_version:
-            return "unchanged"
+            return "unchanged", Owner(f"archive:{seq}", key, data_key)
         conn.execute("INSERT INTO archive_history (record_seq, version, bundle_id, imported_at, "
                      "sealed) VALUES (?, ?, ?, ?, ?)", (seq, old_version, old_bundle, old_stamp,
                                                        old_sealed))
@@ -132,7 +189,7 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
         outcome = "updated"
     conn.execute("INSERT INTO archive_search (rowid, body) VALUES (?, ?)",
                  (seq, fold(" ".join(_texts(envelope["document"])))))
-    return outcome
+    return outcome, Owner(f"archive:{seq}", key, data_key)
 
 
 def _texts(value: object) -> list[str]:

@@ -2,8 +2,9 @@
 
 Payload files go first, hashed (SHA-256 and SHA-512) as they pass; then the tag files: bagit.txt,
 bag-info.txt with Payload-Oxum, both payload manifests, signing-key.pem, both tag manifests, and
-the Ed25519 signature of tagmanifest-sha256.txt (docs/bundle-format.md). Only one payload file
-is in memory at a time; what accumulates is one manifest line per file.
+the Ed25519 signature of tagmanifest-sha256.txt (docs/bundle-format.md). Only one small payload
+file is in memory at a time, and a large one (an attachment) passes through in pieces; what
+accumulates is one manifest line per file.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -78,6 +79,39 @@ class BagStream:
         self.count += 1
         self._add(full, data)
         return self._sink.take()
+
+    def add_payload_stream(self, path: str, size: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """Add ``data/<path>`` of ``size`` bytes from ``pieces``, yielding the tar bytes as they
+        are made (the header, each piece, then the padding to the next 512-byte block)."""
+        full = f"data/{path}"
+        member = tarfile.TarInfo(f"{self.root}/{full}")
+        member.size, member.mtime, member.mode = size, self.mtime, 0o644
+        tar = self._tar
+        header = member.tobuf(tar.format, tar.encoding, tar.errors)  # as TarFile.addfile does
+        tar.fileobj.write(header)
+        hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
+        written = 0
+        for piece in pieces:
+            written += len(piece)
+            if written > size:
+                raise ValueError(f"{full} is longer than its declared {size} bytes")
+            for digest in hashes.values():
+                digest.update(piece)
+            tar.fileobj.write(piece)
+            yield self._sink.take()
+        if written != size:
+            raise ValueError(f"{full} is shorter than its declared {size} bytes")
+        blocks, remainder = divmod(size, tarfile.BLOCKSIZE)
+        if remainder:
+            tar.fileobj.write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
+            blocks += 1
+        tar.offset += len(header) + blocks * tarfile.BLOCKSIZE
+        tar.members.append(member)  # type: ignore[attr-defined]
+        for algorithm, manifest in self._manifests.items():
+            manifest.write(manifest_line(hashes[algorithm].hexdigest(), full))
+        self.octets += size
+        self.count += 1
+        yield self._sink.take()
 
     def finish(self, info: list[tuple[str, str]], public_pem: bytes,
                sign: Callable[[bytes], bytes]) -> bytes:

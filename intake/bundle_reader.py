@@ -3,10 +3,12 @@
 :func:`verify` streams the age file once, in memory, and checks what docs/bundle-format.md
 promises: age authentication to the last chunk, a tar of plain files with expected names only,
 both payload and tag manifests, Payload-Oxum, the Ed25519 signature over tagmanifest-sha256.txt,
-the format version, that every record is a valid testimony for the bundle's purpose, and that
-each carries the survivor's consent to that purpose. Nothing
-is trusted until the whole file has passed. :func:`records` streams it a second time for import,
-checking each file against the verified manifest again, so memory stays flat.
+the format version, that every record is a valid testimony for the bundle's purpose, that each
+carries the survivor's consent to that purpose, and that every attached file follows the record
+that lists it, matches the SHA-256 and size the record gives, and is a kind the purpose's profile
+allows. Nothing is trusted until the whole file has passed. :func:`records` streams it a second
+time for import, checking each file against the verified manifest again, so memory stays flat
+(attached files pass through in pieces, into a sink the importer chooses).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import hashlib
 import json
 import re
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import agefile
 from .bag import ALGORITHMS, BAGIT_TXT, PUBLIC_KEY_FILE, SIGNATURE_FILE
@@ -25,16 +28,18 @@ from .consent import consent_given
 from .crypto import CryptoError, verify_signature
 from .exports import FORMAT_VERSION
 from .keyring import fingerprint
-from .profiles import PURPOSES
+from .profiles import PURPOSES, profile
 from .schema import DocumentError, validate
 
 _ROOT = re.compile(r"^intake-bundle-([0-9a-f]{32})$")
 _RECORD = re.compile(r"^data/records/([0-9a-f]{32})\.json$")
+_ATTACHMENT = re.compile(r"^data/attachments/[0-9a-f]{32}\.[a-z0-9]{1,5}$")
 _PAYLOAD = {"data/bundle.json", "data/redaction-report.json", "data/custody.json"}
 _TAGS = {"bagit.txt", "bag-info.txt", PUBLIC_KEY_FILE, SIGNATURE_FILE,
          *(f"{kind}-{a}.txt" for kind in ("manifest", "tagmanifest") for a in ALGORITHMS)}
 MAX_RECORD_BYTES = 16 << 20
 MAX_FILE_BYTES = 128 << 20
+MAX_ATTACHMENT_BYTES = 4 << 30
 _PIECE = 1 << 16
 
 
@@ -92,7 +97,8 @@ def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
     seen: dict[str, dict[str, str]] = {}  # path -> {algorithm: digest}
     tags: dict[str, bytes] = {}
     bundle_json = b""
-    envelopes: dict[str, tuple] = {}  # record id -> (purpose, witness code, version, source, format)
+    envelopes: dict[str, _Envelope] = {}
+    expected: dict[str, dict] = {}  # attached file -> its entry in the record that lists it
     roots: list[str] = []
     octets = 0
     file_digest = hashlib.sha256()
@@ -105,7 +111,9 @@ def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
             octets += digests["size"]
             match = _RECORD.match(name)
             if match:
-                envelopes[match.group(1)] = _check_record(match.group(1), content)
+                envelopes[match.group(1)] = _check_record(match.group(1), content, expected)
+            elif _ATTACHMENT.match(name):
+                _check_attachment(name, digests, expected)
             elif name == "data/bundle.json":
                 bundle_json = content
     except agefile.AgeError as exc:
@@ -115,6 +123,9 @@ def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
         raise _fail(bundle, name, detail) from None
     bundle.file_sha256 = file_digest.hexdigest()
     bundle.checks.append(Check("decryption", True, "age file opened and authenticated"))
+    missing = sorted(set(expected) - set(seen))
+    if missing:
+        raise _fail(bundle, "attachments", f"a record lists {missing[0]}, which is not in the bundle")
     bundle.checks.append(Check("structure", True, f"{len(seen)} payload files, names safe"))
     _check_tags(bundle, tags, seen, octets)
     _check_signature(bundle, tags)
@@ -122,9 +133,11 @@ def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
 
 
 def _members(path: Path, identities: list[str], file_digest: hashlib._Hash | None = None,
-             roots: list[str] | None = None) -> Iterator[tuple[str, bytes, dict]]:
+             roots: list[str] | None = None,
+             open_sink: Callable[[str], Any] | None = None) -> Iterator[tuple[str, Any, dict]]:
     """(path inside the bag, content if kept, digests) of each file; the tar and age layers are
-    checked to the end before the iteration stops. The bag's directory is added to ``roots``."""
+    checked to the end before the iteration stops. The bag's directory is added to ``roots``.
+    An attached file is written to ``open_sink(name)`` as it is read (see :func:`_read_member`)."""
     root = None
     names: set[str] = set()
     with open(path, "rb") as raw:
@@ -137,7 +150,7 @@ def _members(path: Path, identities: list[str], file_digest: hashlib._Hash | Non
                     root, name = _safe_name(member, root, names)
                     if roots is not None and not roots:
                         roots.append(root)
-                    yield name, *_read_member(archive, member, name)
+                    yield name, *_read_member(archive, member, name, open_sink)
             except (tarfile.TarError, UnicodeError, ValueError, EOFError) as exc:
                 raise BundleError(f"structure: not a valid tar inside the age file ({exc})") from None
             reader.finish()  # the last age chunk authenticates the whole file
@@ -155,7 +168,8 @@ def _safe_name(member: tarfile.TarInfo, root: str | None, names: set[str]) -> tu
     top, _, rest = member.name.partition("/")
     if not _ROOT.match(top) or (root is not None and top != root):
         raise BundleError(f"structure: unexpected path {member.name!r}")
-    if rest not in _TAGS and rest not in _PAYLOAD and not _RECORD.match(rest):
+    if rest not in _TAGS and rest not in _PAYLOAD and not _RECORD.match(rest) \
+            and not _ATTACHMENT.match(rest):
         raise BundleError(f"structure: unexpected file {member.name!r}")
     if rest in names:
         raise BundleError(f"structure: {member.name!r} appears twice")
@@ -163,36 +177,82 @@ def _safe_name(member: tarfile.TarInfo, root: str | None, names: set[str]) -> tu
     return top, rest
 
 
-def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, name: str) -> tuple[bytes, dict]:
-    limit = MAX_RECORD_BYTES if name.startswith("data/records/") else MAX_FILE_BYTES
+def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, name: str,
+                 open_sink: Callable[[str], Any] | None = None) -> tuple[Any, dict]:
+    """The content of a small file, or for an attached file whatever ``open_sink(name)`` returned
+    after every piece was written to it (None: the pieces are only hashed)."""
+    attached = name.startswith("data/attachments/")
+    limit = MAX_RECORD_BYTES if name.startswith("data/records/") else \
+        MAX_ATTACHMENT_BYTES if attached else MAX_FILE_BYTES
     if member.size > limit:
         raise BundleError(f"size: {name} claims {member.size} bytes, more than a bundle holds")
     stream = archive.extractfile(member)
     hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
-    keep = name in _TAGS or name == "data/bundle.json" or name.startswith("data/records/")
+    sink = open_sink(name) if attached and open_sink else None
     pieces = []
-    while piece := stream.read(_PIECE):  # type: ignore[union-attr]
+    while piece := stream.read(_PIECE if not attached else _PIECE * 16):  # type: ignore[union-attr]
         for digest in hashes.values():
             digest.update(piece)
-        if keep:
+        if sink is not None:
+            sink.write(piece)
+        elif not attached:
             pieces.append(piece)
     digests: dict = {a: h.hexdigest() for a, h in hashes.items()}
     digests["size"] = member.size
-    return b"".join(pieces), digests
+    return (sink if attached else b"".join(pieces)), digests
 
 
-def _check_record(record_id: str, content: bytes) -> tuple:
+@dataclass
+class _Envelope:
+    """What the later checks need from one record file."""
+
+    purpose: str
+    witness_code: str
+    version: int
+    source: str
+    bundle_format: object
+    consented: bool
+    kinds: list[str]
+    identity_disclosed: bool
+    audio_consented: bool
+
+
+def _check_record(record_id: str, content: bytes, expected: dict[str, dict]) -> _Envelope:
     try:
         envelope = json.loads(content)
         if not isinstance(envelope, dict) or envelope.get("id") != record_id:
             raise ValueError("its id does not match its file name")
         validate(envelope["document"])
-        return (str(envelope["purpose"]), str(envelope["witness_code"]), int(envelope["version"]),
-                str(envelope["source"]), envelope["bundle_format"],
-                consent_given(envelope["document"], str(envelope["purpose"])))
-    except (ValueError, KeyError, TypeError, DocumentError, RecursionError) as exc:
+        kinds = [_expect_attachment(entry, expected) for entry in envelope.get("attachments", [])]
+        return _Envelope(str(envelope["purpose"]), str(envelope["witness_code"]),
+                         int(envelope["version"]), str(envelope["source"]),
+                         envelope["bundle_format"],
+                         consent_given(envelope["document"], str(envelope["purpose"])), kinds,
+                         envelope.get("identity_disclosed") is True,
+                         consent_given(envelope["document"], "audio"))
+    except (ValueError, KeyError, TypeError, AttributeError, DocumentError, RecursionError) as exc:
         raise BundleError(f"records: data/records/{record_id}.json is not a valid record "
                           f"({str(exc).splitlines()[0][:200]})") from None
+
+
+def _expect_attachment(entry: dict, expected: dict[str, dict]) -> str:
+    """Remember an attached file a record lists; returns its kind."""
+    path = str(entry["file"])
+    if not _ATTACHMENT.match(path) or not path.startswith(f"data/attachments/{entry['id']}.") \
+            or not re.fullmatch(r"[0-9a-f]{64}", str(entry["sha256"])) \
+            or not isinstance(entry["size"], int) or entry["size"] < 0 or path in expected:
+        raise ValueError(f"its attachment entry for {path[:80]!r} is malformed or repeated")
+    expected[path] = entry
+    return str(entry["kind"])
+
+
+def _check_attachment(name: str, digests: dict, expected: dict[str, dict]) -> None:
+    entry = expected.get(name)
+    if entry is None:
+        raise BundleError(f"structure: {name} is not listed by a record before it")
+    if digests["sha256"] != entry["sha256"] or digests["size"] != entry["size"]:
+        raise BundleError(f"attachments: {name} does not match the SHA-256 and size its record "
+                          "gives")
 
 
 def _manifest(bundle: Bundle, tags: dict[str, bytes], name: str) -> dict[str, str]:
@@ -260,7 +320,7 @@ def _check_signature(bundle: Bundle, tags: dict[str, bytes]) -> None:
 
 
 def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
-                    envelopes: dict[str, tuple], root: str) -> None:
+                    envelopes: dict[str, _Envelope], root: str) -> None:
     info = _bag_info(tags)
     version = info.get("Intake-Format-Version", "")
     if version != str(FORMAT_VERSION):
@@ -294,11 +354,11 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
     listed = {str(r.get("id")): r for r in bundle.records}
     if set(listed) != set(envelopes) or info.get("Intake-Record-Count") != str(len(envelopes)):
         problems.append("the list of records disagrees with the record files")
-    for record_id, (purpose, witness_code, version, source, form, _) in envelopes.items():
+    for record_id, seen in envelopes.items():
         entry = listed.get(record_id, {})
-        if purpose != bundle.purpose or entry.get("witness_code") != witness_code \
-                or entry.get("version") != version or source != bundle.fingerprint \
-                or form != FORMAT_VERSION:
+        if seen.purpose != bundle.purpose or entry.get("witness_code") != seen.witness_code \
+                or entry.get("version") != seen.version or seen.source != bundle.fingerprint \
+                or seen.bundle_format != FORMAT_VERSION:
             problems.append(f"record {record_id} disagrees with bundle.json")
             break
     if any(r["purpose"] != bundle.purpose for r in bundle.revocations):
@@ -308,25 +368,45 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
     bundle.checks.append(Check("format", True, f"version {FORMAT_VERSION}, purpose "
                                f"{bundle.purpose}, {len(envelopes)} records, "
                                f"{len(bundle.revocations)} revocations"))
-    refused = sorted(code for _, code, _, _, _, given in envelopes.values() if not given)
+    refused = sorted(seen.witness_code for seen in envelopes.values() if not seen.consented)
     if refused:
         raise _fail(bundle, "consent", f"{refused[0]} carries no consent for {bundle.purpose}")
     bundle.checks.append(Check("consent", True, f"every record consents to {bundle.purpose}"))
+    rules = profile(bundle.purpose)
+    for seen in envelopes.values():
+        allowed = rules.attachment_kinds(seen.identity_disclosed)
+        for kind in seen.kinds:
+            if kind not in allowed or (kind == "audio" and not seen.audio_consented):
+                raise _fail(bundle, "attachments", f"{seen.witness_code} carries a {kind} file, "
+                            f"which a {bundle.purpose} bundle may not carry")
+    files = sum(len(seen.kinds) for seen in envelopes.values())
+    bundle.checks.append(Check("attachments", True, f"{files} attached files, each matching its "
+                               "record's SHA-256, of kinds the purpose allows"))
 
 
-def records(path: Path, identities: list[str], bundle: Bundle) -> Iterator[dict]:
+def records(path: Path, identities: list[str], bundle: Bundle,
+            open_sink: Callable[[str], Any] | None = None) -> Iterator[tuple[dict, Any]]:
     """The record envelopes of a bundle :func:`verify` passed, each checked again against the
-    verified manifest (the file could have changed in between)."""
+    verified manifest (the file could have changed in between), as ``(envelope, None)``; each
+    attached file, after its record, as ``(entry in that record, whatever open_sink returned)``
+    once all its bytes were written there and matched the manifest."""
     count = 0
-    for name, content, digests in _members(path, identities):
+    listed: dict[str, dict] = {}
+    for name, content, digests in _members(path, identities, open_sink=open_sink):
         if name in _TAGS or name in _PAYLOAD:
             if name in bundle.payload_sha256 and digests["sha256"] != bundle.payload_sha256[name]:
                 raise BundleError(f"manifests: {name} changed since it was verified")
             continue
-        if bundle.payload_sha256.get(name) != digests["sha256"]:
+        if bundle.payload_sha256.get(name) != digests["sha256"] or \
+                (_ATTACHMENT.match(name) and name not in listed):
             raise BundleError(f"manifests: {name} changed since it was verified")
+        if _ATTACHMENT.match(name):
+            yield listed[name], content
+            continue
         count += 1
-        yield json.loads(content)
+        envelope = json.loads(content)
+        listed.update({entry["file"]: entry for entry in envelope.get("attachments", [])})
+        yield envelope, None
     if count != len(bundle.records):
         raise BundleError("manifests: the file changed since it was verified")
 

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import agefile, audit, consent, testimonies
+from . import agefile, attachments, audit, consent, testimonies
+from .attachments import Attachment
 from .bag import BagStream
 from .crypto import sign
 from .instance import User, now_utc, organisation
@@ -119,16 +120,40 @@ def revocations(conn: Connection, vault: Vault, viewer: User, purpose: str,
     return notices
 
 
-def envelope(record: Testimony, purpose: str, source: str) -> tuple[dict, dict]:
-    """One record as it leaves for ``purpose``, and its redaction report."""
+def _with_identity(record: Testimony, purpose: str) -> bool:
+    return purpose == "trial" and consent.consent_given(record.document, "identity_to_prosecutors")
+
+
+def carried_files(conn: Connection, vault: Vault, viewer: User, record: Testimony,
+                  purpose: str) -> list[Attachment]:
+    """The attachments a bundle for ``purpose`` carries with ``record``: the kinds its profile
+    allows (identifying ones only with consent to disclose identity), a recording only with
+    consent to audio."""
+    kinds = profile(purpose).attachment_kinds(_with_identity(record, purpose))
+    if not kinds:
+        return []
+    found = attachments.listing(conn, vault, testimonies.owner(conn, viewer, record.id))
+    return [a for a in found if a.kind in kinds
+            and (a.kind != "audio" or consent.consent_given(record.document, "audio"))]
+
+
+def attachment_path(attachment: Attachment) -> str:
+    """Where a carried file sits in the bag."""
+    return f"data/attachments/{attachment.id}.{attachment.extension}"
+
+
+def envelope(record: Testimony, purpose: str, source: str,
+             files: list[Attachment] | None = None) -> tuple[dict, dict]:
+    """One record as it leaves for ``purpose`` (listing the ``files`` that go with it), and its
+    redaction report."""
     rules = profile(purpose)
-    with_identity = purpose == "trial" and consent.consent_given(record.document,
-                                                                  "identity_to_prosecutors")
+    with_identity = _with_identity(record, purpose)
     document, report = rules.apply(record.document, with_identity=with_identity)
     restricted = [name for name in rules.restricted if document.get(name)]
     return ({"bundle_format": FORMAT_VERSION, "id": record.id, "witness_code": record.witness_code,
              "version": record.version, "purpose": purpose, "source": source,
              "identity_disclosed": with_identity, "restricted_fields": restricted,
+             "attachments": [{**a.public(), "file": attachment_path(a)} for a in files or []],
              "document": document},
             {"record_id": record.id, "witness_code": record.witness_code, **report})
 
@@ -138,7 +163,9 @@ def preview(conn: Connection, vault: Vault, viewer: User, purpose: str,
     """(envelope, report) of each record, exactly as a bundle for ``purpose`` will carry it."""
     source = signing_key(conn, vault).fingerprint
     for record_id in record_ids:
-        yield envelope(testimonies.load(conn, vault, record_id, viewer), purpose, source)
+        record = testimonies.load(conn, vault, record_id, viewer)
+        yield envelope(record, purpose, source,
+                       carried_files(conn, vault, viewer, record, purpose))
 
 
 def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
@@ -193,10 +220,14 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
         if _exclusion(record, export.purpose, withdrawn):  # consent changed since the plan
             raise ExportError(f"consent for {record.witness_code} changed during the export; "
                               "nothing was written, start again")
-        document, report = envelope(record, export.purpose, key.fingerprint)
+        files = carried_files(conn, vault, user, record, export.purpose)
+        document, report = envelope(record, export.purpose, key.fingerprint, files)
         data = json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
         path = f"records/{record_id}.json"
         yield bag.add_payload(path, data)
+        for attached in files:  # each follows its record, streamed from its own age file
+            yield from bag.add_payload_stream(attachment_path(attached)[5:], attached.size,
+                                              attachments.chunks(conn, attached))
         summary.redactions.update(report["text_redactions"])
         _append(listing, {"id": record_id, "witness_code": record.witness_code,
                           "version": record.version, "file": f"data/{path}"})

@@ -38,6 +38,12 @@ class RedactionProfile:
     dates: str
     date_overrides: dict[str, str]
     places: str
+    attachments: tuple[str, ...] = ()
+    identity_attachments: tuple[str, ...] = ()
+
+    def attachment_kinds(self, with_identity: bool) -> tuple[str, ...]:
+        """The kinds of attached files a bundle for this purpose may carry."""
+        return self.attachments + (self.identity_attachments if with_identity else ())
 
     def kept_paths(self, with_identity: bool) -> tuple[str, ...]:
         return self.fields + (self.identity_fields if with_identity else ())
@@ -96,7 +102,8 @@ def profile(purpose: str) -> RedactionProfile:
                             identity_fields=tuple(spec["identity_fields"]),
                             restricted=tuple(spec["restricted"]), free_text=tuple(spec["free_text"]),
                             dates=spec["dates"], date_overrides=dict(spec["date_overrides"]),
-                            places=spec["places"])
+                            places=spec["places"], attachments=tuple(spec["attachments"]),
+                            identity_attachments=tuple(spec["identity_attachments"]))
 
 
 def _hidden_terms(document: dict, kept: tuple[str, ...], rules: dict, *, coarse_places: bool) -> Terms:

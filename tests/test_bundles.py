@@ -192,7 +192,7 @@ def test_no_record_without_consent_for_the_purpose_ever_leaves(field, law, lawye
     out = tmp_path_factory.mktemp("bundle") / "b.intake.age"
     exports.write(field.conn, field.vault, field.user, plan, [lawyers], out)
     bundle = bundle_reader.verify(out, [identity(law)])
-    carried = {envelope["id"] for envelope in bundle_reader.records(out, [identity(law)], bundle)}
+    carried = {envelope["id"] for envelope, _ in bundle_reader.records(out, [identity(law)], bundle)}
     assert carried == expected
 
 
@@ -420,7 +420,7 @@ def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawy
 def test_verify_reports_every_check(field, law, bundle):
     checked = bundle_reader.verify(bundle, [identity(law)])
     assert [c.name for c in checked.checks] == ["decryption", "structure", "manifests",
-                                                 "signature", "format", "consent"]
+                                                 "signature", "format", "consent", "attachments"]
     assert checked.passed and checked.purpose == "trial" and len(checked.records) == 2
     assert json.loads(json.dumps(checked.revocations)) == []
 

@@ -95,7 +95,7 @@ def test_export_verify_import_and_withdraw(runner, homes, tmp_path, monkeypatch)
 
     verified = run(runner, "--home", law, "verify", bundle)
     assert verified.exit_code == 0, verified.output
-    assert verified.output.count("PASS") == 6 and "all checks passed" in verified.output
+    assert verified.output.count("PASS") == 7 and "all checks passed" in verified.output
 
     fingerprint = run(runner, "--home", field, "keys", "show", "--full").output.strip()
     untrusted = run(runner, "--home", law, "import", bundle)
