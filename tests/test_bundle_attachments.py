@@ -165,3 +165,23 @@ def test_a_research_bundle_carrying_a_recording_is_refused(field, law, with_file
         import_(law, forged, trust=fingerprint(field))
     assert archive_state(law) == before and root
     assert not list(law.config.attachments_path.glob("*"))
+
+
+def test_the_archive_page_plays_and_downloads_imported_files(field, law, lawyers, tmp_path):
+    import re
+
+    from intake import create_app
+
+    from .conftest import sign_in
+
+    _record_with_files(field, audio=True, identity_to_prosecutors=True)
+    out = tmp_path / "trial.intake.age"
+    export(field, [lawyers], out)
+    import_(law, out, trust=fingerprint(field))
+    client = create_app(law.config).test_client()
+    assert sign_in(client).status_code == 302
+    (seq,) = law.conn.execute("SELECT seq FROM archive_records").fetchone()
+    page = client.get(f"/archive/records/{seq}").get_data(as_text=True)
+    assert page.count("<audio controls") == 1
+    links = set(re.findall(rf'href="(/archive/records/{seq}/attachments/[0-9a-f]{{32}})"', page))
+    assert {client.get(link).data for link in links} == {data for data, _ in FILES.values()}

@@ -11,12 +11,14 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import archive, audit, keyring
+from .. import archive, attachments, audit, keyring
+from ..attachments import AttachmentError
 from ..bundle_forms import EXPORT_PURPOSES, ImportForm
 from ..bundle_reader import BundleError
 from ..forms import ConfirmForm, SearchForm
 from ..instance import User
 from ..web import config, current_user, current_vault, db, login_required
+from .attachments import streamed
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 
@@ -60,8 +62,22 @@ def record(seq: int):  # type: ignore[no-untyped-def]
         abort(404)
     audit.record(db(), current_vault(), _user(), "view", archive_record=seq,
                  record_id=found.record_id, witness_code=found.witness_code)
+    files = attachments.listing(db(), current_vault(), archive.owner(db(), seq))
     return render_template("archive/record.html", r=found, envelope=envelope, history=history,
-                           purposes=EXPORT_PURPOSES, readable=keyring.readable)
+                           purposes=EXPORT_PURPOSES, readable=keyring.readable, files=files,
+                           kinds=attachments.KINDS)
+
+
+@bp.route("/records/<int:seq>/attachments/<attachment_id>")
+@login_required("supervisor", "admin")
+def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
+    try:
+        found = attachments.get(db(), current_vault(), archive.owner(db(), seq), attachment_id)
+    except (LookupError, AttachmentError):
+        abort(404)
+    audit.record(db(), current_vault(), _user(), "attachment_viewed", archive_record=seq,
+                 attachment=attachment_id)
+    return streamed(found)
 
 
 @bp.route("/bundles")

@@ -92,9 +92,18 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
 def show(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
     try:
         found = testimonies.attachment(db(), current_vault(), _user(), record_id, attachment_id)
-        pieces = attachments.chunks(db(), found)
-        first = next(pieces, b"")  # a missing file fails here, before any header is sent
     except (testimonies.NotFound, AttachmentError):
+        abort(404)
+    return streamed(found)
+
+
+def streamed(found: attachments.Attachment) -> Response:
+    """The attachment's plaintext, decrypted as it is sent. Only audio, common images and PDF
+    are labelled as themselves; everything is sent as a download, never as a page."""
+    pieces = attachments.chunks(db(), found)
+    try:
+        first = next(pieces, b"")  # a missing file fails here, before any header is sent
+    except AttachmentError:
         abort(404)
 
     def body():  # type: ignore[no-untyped-def]
