@@ -24,7 +24,7 @@ from .bundle_reader import Bundle, BundleError
 from .instance import User, now_utc
 from .keyring import normalise_fingerprint, readable
 from .store import Connection, transaction
-from .textnorm import fold, words
+from .textnorm import fold_words, words
 from .vault import Vault
 
 
@@ -188,7 +188,7 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
         conn.execute("DELETE FROM archive_search WHERE rowid = ?", (seq,))
         outcome = "updated"
     conn.execute("INSERT INTO archive_search (rowid, body) VALUES (?, ?)",
-                 (seq, fold(" ".join(_texts(envelope["document"])))))
+                 (seq, fold_words(" ".join(_texts(envelope["document"])))))
     return outcome, Owner(f"archive:{seq}", key, data_key)
 
 

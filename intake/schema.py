@@ -1,6 +1,10 @@
 """Validation of testimony documents against the published JSON Schema
 (docs/testimony.schema.json, JSON Schema 2020-12), plus what a schema cannot say: that every
-date is valid EDTF (Library of Congress, ISO 8601-2) and every act is in the taxonomy."""
+date is valid EDTF (Library of Congress, ISO 8601-2) and every act is in the taxonomy.
+
+jsonschema-rs answers "valid or not" in microseconds (imports and exports check every record);
+only a document it refuses goes through jsonschema, which names each problem and has the last
+word (tests/test_schema.py checks the two agree)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import edtf
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .taxonomy import acts
@@ -32,6 +37,11 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema())
 
 
+@cache
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(schema())
+
+
 @lru_cache(maxsize=4096)
 def is_edtf(text: str) -> bool:
     """True for an empty string or a valid EDTF date, interval or set. Cached: the EDTF grammar
@@ -48,8 +58,9 @@ def is_edtf(text: str) -> bool:
 def problems(document: object, *, check_dates: bool = True) -> list[str]:
     """Every problem in ``document`` as ``path: message`` lines (empty when valid). A draft
     being typed is saved with ``check_dates=False``, so a half-typed date is never lost."""
-    found = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-             for e in sorted(_validator().iter_errors(document), key=lambda e: list(e.path))]
+    found = [] if _fast_validator().is_valid(document) else [
+        f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+        for e in sorted(_validator().iter_errors(document), key=lambda e: list(e.path))]
     if found or not isinstance(document, dict):
         return found
     dates = [(f"{a}/{b}", document.get(a, {}).get(b, "")) for a, b in _DATE_FIELDS]

@@ -16,7 +16,7 @@ from .attachments import Attachment, AttachmentError, Owner, Upload
 from .instance import User, now_utc
 from .schema import validate
 from .store import Connection, transaction
-from .textnorm import fold, words
+from .textnorm import fold_words, words
 from .vault import Vault
 
 STEPS = 8
@@ -79,7 +79,7 @@ def _search_body(document: dict) -> str:
                 walk(item)
 
     walk({k: v for k, v in document.items() if k != "consent"})
-    return fold(" ".join(pieces))
+    return fold_words(" ".join(pieces))
 
 
 def create(conn: Connection, vault: Vault, owner: User, document: dict,

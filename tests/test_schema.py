@@ -1,7 +1,7 @@
 """The testimony schema: valid records pass, anything else is refused with a readable line."""
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from intake.interview import EDTF_EXAMPLES
@@ -54,3 +54,30 @@ def test_edtf_examples_shown_to_users_are_valid(date):
 def test_invalid_documents_are_refused(document):
     with pytest.raises(DocumentError):
         validate(document)
+
+
+def _mutations():
+    """A full record with one part replaced by arbitrary JSON, or a text field by arbitrary
+    text (newlines and scripts included): near misses, where two validators could disagree."""
+    paths = [("survivor", "sex"), ("survivor", "community"), ("interview", "language"),
+             ("survivor", "full_name"), ("consent", "record"), ("ysl", "age_at_abduction"),
+             ("incidents",), ("relatives",), ("narrative",), ("needs",)]
+    return st.tuples(st.sampled_from(paths), JSON | st.text(max_size=12))
+
+
+@given(_mutations())
+@example((("interview", "language"), "ku\n"))  # "$" ends a line in Python, the text in Rust
+def test_the_reference_validator_has_the_last_word(mutation):
+    """What the fast validator accepts, the reference one accepts too; where the fast one
+    refuses, the reference one decides."""
+    from intake.schema import _fast_validator, _validator
+
+    path, value = mutation
+    document = full_record()
+    holder = document
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = value
+    reference = _validator().is_valid(document)
+    assert not _fast_validator().is_valid(document) or reference
+    assert reference or problems(document, check_dates=False)

@@ -39,3 +39,27 @@ def test_lists_split_on_latin_and_arabic_commas(items):
 
     expected = [item.strip() for item in items if item.strip()]
     assert split_list("،".join(items), ",") == split_list(",".join(items), ",") == expected
+
+
+@given(st.text())
+def test_folding_word_by_word_equals_folding_the_whole_text(text):
+    from intake.textnorm import fold_words
+
+    assert fold_words(text).split() == fold(text).split()  # the index ignores whitespace
+
+
+@given(st.text())
+def test_offsets_point_back_to_the_character_each_folded_character_came_from(text):
+    from intake.textnorm import fold_with_offsets
+
+    folded, origin = fold_with_offsets(text)
+    expected = [(fold(char), index) for index, char in enumerate(text)]
+    assert folded == "".join(f for f, _ in expected)
+    assert origin == [index for f, index in expected for _ in f]
+
+
+def test_offsets_when_one_character_grows_and_another_vanishes():
+    from intake.textnorm import fold_with_offsets
+
+    text = "ß\u064e"  # ß folds to "ss", a fatha to nothing: the same length, shifted offsets
+    assert fold_with_offsets(text) == ("ss", [0, 0])

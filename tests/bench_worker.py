@@ -1,0 +1,67 @@
+"""One measured operation of `make bench` in a process of its own, so its peak resident memory
+(``ru_maxrss``) is its own: export, verify, import, or a large attachment through encryption and
+back. Prints one JSON line. Run by tests/bench.py, not by hand."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from intake import archive, attachments, bundle_reader, exports, keyring
+from intake.config import Config
+from intake.instance import unlock
+from intake.store import connect
+
+from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(home: str, operation: str, *args: str) -> dict:
+    config = Config(home=Path(home), kdf=CHEAP_KDF)
+    vault, user = unlock(config, ADMIN, PASSPHRASE)
+    conn = connect(config.database_path, vault.db_key)
+    start = time.perf_counter()
+    result: dict = {}
+    if operation == "export":
+        purpose, out = args
+        recipients = keyring.recipients(conn)
+        plan = exports.plan(conn, vault, user, purpose, recipients)
+        exports.write(conn, vault, user, plan, recipients, Path(out))
+        result = {"records": len(plan.included), "bytes": Path(out).stat().st_size}
+    elif operation == "verify":
+        bundle = bundle_reader.verify(Path(args[0]), keyring.identities(conn, vault))
+        result = {"records": len(bundle.records)}
+    elif operation == "import":
+        path, trust = args
+        imported = archive.import_bundle(conn, vault, user, Path(path),
+                                         keyring.identities(conn, vault), trust=trust)
+        result = {"records": sum(imported.counts[k] for k in ("new", "updated", "unchanged"))}
+    elif operation == "attachment":
+        with open(args[0], "rb") as source:
+            upload = attachments.receive(source, config.attachments_path)
+        encrypted = time.perf_counter() - start
+        result = {"encrypt_seconds": encrypted, "encrypt_peak_mb": peak_mb()}
+        item = attachments.Attachment(upload.id, "audio", upload.size, "", upload.finish(), "x",
+                                      "audio/ogg", None, upload.identity)
+        os.replace(upload.partial, upload.partial.with_suffix(""))
+        digest = hashlib.sha256()
+        for piece in attachments.chunks(conn, item):
+            digest.update(piece)
+        assert digest.hexdigest() == item.sha256  # noqa: S101
+        result["decrypt_seconds"] = time.perf_counter() - start - encrypted
+    result.update(seconds=time.perf_counter() - start, peak_mb=peak_mb())
+    conn.close()
+    vault.close()
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(*sys.argv[1:])))
