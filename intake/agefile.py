@@ -190,9 +190,9 @@ class encrypting_writer(io.RawIOBase):  # noqa: N801 - used like open()
 
     def write(self, data: Any) -> int:
         self._pending += data
-        if len(self._pending) >= _CHUNK:
-            self._send(bytes(self._pending))
-            self._pending.clear()
+        while len(self._pending) >= _CHUNK:  # queue 64 KiB at a time, so at most 1 MiB waits
+            self._send(bytes(self._pending[:_CHUNK]))
+            del self._pending[:_CHUNK]
         return len(data)
 
     def _send(self, item: bytes | None) -> None:

@@ -48,3 +48,45 @@ def test_export_and_import_memory_does_not_grow_with_the_records(field, law, law
     holding_them = 60 * len(NARRATIVE.encode())  # what keeping the extra records would cost
     for before, after in zip(small, large, strict=True):
         assert after - before < holding_them / 4, (small, large, holding_them)
+
+
+class _Zeros:
+    """A readable source of ``size`` bytes that never exist all at once."""
+
+    def __init__(self, size: int):
+        self.left = size
+
+    def read(self, n: int) -> bytes:
+        n = min(n, self.left)
+        self.left -= n
+        return b"\x07" * n
+
+
+def _attachment_round_trip(field, law, lawyers, tmp_path, size: int) -> tuple[int, int, int]:  # noqa: F811
+    from intake import attachments
+
+    document = full_record()
+    document["consent"].update(audio=True, identity_to_prosecutors=True)
+    record = testimonies.create(field.conn, field.vault, field.user, document, completed=True)
+    received: list = []
+    attached = _peak(lambda: received.append(attachments.receive(
+        _Zeros(size), field.config.attachments_path)))
+    testimonies.attach(field.conn, field.vault, field.user, record.id, received[0], kind="audio",
+                       filename="long.ogg", declared_type="audio/ogg")
+    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers], [record.id])
+    out = tmp_path / f"{size}.intake.age"
+    exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
+    trust = keyring.signing_key(field.conn, field.vault).fingerprint
+    imported = _peak(lambda: archive.import_bundle(law.conn, law.vault, law.user, out,
+                                                   [identity(law)], trust=trust))
+    return attached, exported, imported
+
+
+def test_a_large_attachment_streams_in_and_out(field, law, lawyers, tmp_path):  # noqa: F811
+    """An 80 MiB recording is attached, exported and imported holding no more than an 8 MiB
+    one does (give or take 4 MiB), and far less than itself."""
+    small = _attachment_round_trip(field, law, lawyers, tmp_path, 8 << 20)
+    large = _attachment_round_trip(field, law, lawyers, tmp_path, 80 << 20)
+    print("peaks (attach, export, import), 8 and 80 MiB:", small, large)
+    for before, after in zip(small, large, strict=True):
+        assert after - before < 4 << 20 and after < 40 << 20, (before, after)

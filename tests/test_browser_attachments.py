@@ -1,0 +1,105 @@
+"""Recording audio in the interview, in the system Chromium with its fake microphone: the
+recorder appears only with consent to audio, shows the running time, saves the recording
+encrypted when stopped (or before leaving the page), plays it back, and deletes it. Afterwards no
+file under the home holds the recording in plaintext. Screenshots in Kurmanji and Arabic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from intake import testimonies
+from intake.config import Config
+from intake.instance import initialise, unlock
+from intake.store import connect
+
+from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
+from .server import Server
+from .test_browser import CHROMIUM, CHROMIUM_FLAGS, shot, sign_in
+
+FAKE_MICROPHONE = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is needed at {CHROMIUM} (run `make test`, which installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_FLAGS + FAKE_MICROPHONE)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    config = Config(home=tmp_path / "home", kdf=CHEAP_KDF)
+    initialise(config, "Field Org", ADMIN, PASSPHRASE)
+    vault, user = unlock(config, ADMIN, PASSPHRASE)
+    conn = connect(config.database_path, vault.db_key)
+    with_audio = full_record()
+    with_audio["consent"]["audio"] = True
+    made = [testimonies.create(conn, vault, user, document).id
+            for document in (with_audio, full_record())]
+    conn.close()
+    vault.close()
+    server = Server(config.home)
+    yield server, config.home, made
+    server.stop()
+
+
+def _record(page, seconds: float) -> None:
+    page.locator("[data-recorder-start]").click()
+    expect(page.locator("[data-recorder-stop]")).to_be_enabled()
+    page.wait_for_timeout(seconds * 1000)
+    expect(page.locator("[data-recorder-clock]")).not_to_have_text("0:00")
+
+
+@pytest.mark.parametrize("lang", ["ku", "ar"])
+def test_record_play_back_and_delete(page, served, lang):
+    server, home, (with_audio, without_audio) = served
+    sign_in(page, server, lang)
+    page.goto(f"{server.url}/testimonies/{without_audio}/step/4")
+    expect(page.locator("[data-recorder]")).to_have_count(0)
+
+    page.goto(f"{server.url}/testimonies/{with_audio}/step/4")
+    recorder = page.locator("[data-recorder]")
+    expect(recorder).to_be_visible()
+    _record(page, 2.2)
+    shot(page, f"recording-{lang}")
+    page.locator("[data-recorder-stop]").click()
+    item = page.locator("li.attachment")
+    expect(item).to_have_count(1, timeout=15000)
+    expect(item.locator(".duration")).to_have_text("0:02")
+    expect(item.locator("audio")).to_have_attribute("src", f"/testimonies/{with_audio}/attachments/"
+                                                    + item.get_attribute("data-attachment"))
+    status = page.evaluate("src => fetch(src).then(r => r.status + ' ' + r.headers.get('content-type'))",
+                           item.locator("audio").get_attribute("src"))
+    assert status.startswith("200 audio/")
+    shot(page, f"recorded-{lang}")
+
+    # Leaving the page while recording saves the recording first.
+    _record(page, 1.2)
+    page.locator("button[name=go][value=next]").click()
+    expect(page).to_have_url(f"{server.url}/testimonies/{with_audio}/step/5", timeout=15000)
+    expect(page.locator("li.attachment")).to_have_count(2)
+
+    files = [p for p in (home / "attachments").iterdir()]
+    assert len(files) == 2 and all(p.read_bytes().startswith(b"age-encryption.org/v1") for p in files)
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert b"\x1a\x45\xdf\xa3" not in path.read_bytes(), path  # no WebM/Matroska header
+
+    page.locator("li.attachment form button.danger").first.click()
+    expect(page.locator("li.attachment")).to_have_count(1)
+    expect(page).to_have_url(f"{server.url}/testimonies/{with_audio}/step/5")
+    assert len(list((home / "attachments").iterdir())) == 1
