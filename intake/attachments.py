@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import agefile
 from .instance import now_utc
-from .store import Connection
+from .store import Connection, file_of
 from .vault import Vault
 
 KINDS = {
@@ -91,10 +91,7 @@ class Attachment:
 
 def directory(conn: Connection) -> Path:
     """``attachments/`` beside the store file the connection has open."""
-    for _, name, path in conn.execute("PRAGMA database_list"):
-        if name == "main":
-            return Path(path).parent / "attachments"
-    raise AttachmentError("the store has no file")  # pragma: no cover - every store is a file
+    return file_of(conn).parent / "attachments"
 
 
 def media_type(value: str) -> str:

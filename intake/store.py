@@ -243,6 +243,11 @@ def _migrate(conn: Connection) -> None:
             conn.execute(f"PRAGMA user_version = {number}")
 
 
+def file_of(conn: Connection) -> Path:
+    """The database file a connection has open."""
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
+
+
 def get_setting(conn: Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return row[0] if row else default

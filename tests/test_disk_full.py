@@ -28,7 +28,6 @@ def test_a_save_on_a_full_disk_is_refused_and_nothing_is_lost(conn, vault, admin
 def test_the_interviewer_is_told_plainly(signed_in, monkeypatch, conn, vault, admin):
     record = testimonies.create(conn, vault, admin, full_record())
     step = f"/testimonies/{record.id}/step/4"
-    token = csrf_token(signed_in.get(step).get_data(as_text=True))
     opened = web.connect
 
     def full_disk(path, key):
@@ -37,7 +36,8 @@ def test_the_interviewer_is_told_plainly(signed_in, monkeypatch, conn, vault, ad
         connection.execute(f"PRAGMA max_page_count = {pages}")
         return connection
 
-    monkeypatch.setattr(web, "connect", full_disk)
+    monkeypatch.setattr(web, "connect", full_disk)  # before the page opens the session's connection
+    token = csrf_token(signed_in.get(step).get_data(as_text=True))
     answer = signed_in.post(step, data={"csrf_token": token, "narrative-0-language": "ar",
                                         "narrative-0-text": "ز" * 150_000},
                             headers={"X-Autosave": "1"})
