@@ -51,7 +51,12 @@ _PIECE = 1 << 20
 
 
 class AttachmentError(ValueError):
-    """An attachment cannot be added or found as asked (one line, safe to show)."""
+    """An attachment cannot be added or found as asked (one line, safe to show). ``reason``
+    names the refusals a person meets on the web page, which show them in their language."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -165,12 +170,12 @@ def add(conn: Connection, vault: Vault, owner: Owner, upload: Upload, *, kind: s
         raise AttachmentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if not _MEDIA[kind].match(declared_type):
         raise AttachmentError(f"a {kind.replace('_', ' ')} cannot be a file of type "
-                              f"{declared_type or 'unknown'}")
+                              f"{declared_type or 'unknown'}", "wrong_type")
     if duration is not None and not 0 <= duration < 24 * 3600:
         raise AttachmentError("the duration is not a number of seconds")
     sha256 = upload.finish()
     if upload.size == 0:
-        raise AttachmentError("the file is empty")
+        raise AttachmentError("the file is empty", "empty")
     attachment = Attachment(upload.id, kind, upload.size, now_utc(), sha256,
                             Path(filename).name[:200] or "file", declared_type,
                             None if duration is None else round(duration, 1), upload.identity)

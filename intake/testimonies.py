@@ -210,9 +210,11 @@ def attach(conn: Connection, vault: Vault, viewer: User, record_id: str, upload:
         with transaction(conn):
             record = load(conn, vault, record_id, viewer)
             if record.status == "refused":
-                raise AttachmentError("consent to record was refused: nothing else is kept")
+                raise AttachmentError("consent to record was refused: nothing else is kept",
+                                      "refused")
             if kind == "audio" and not consent.consent_given(record.document, "audio"):
-                raise AttachmentError("the survivor has not agreed to an audio recording")
+                raise AttachmentError("the survivor has not agreed to an audio recording",
+                                      "no_audio_consent")
             attachment = attachments.add(conn, vault, owner(conn, viewer, record_id), upload,
                                          kind=kind, filename=filename,
                                          declared_type=declared_type, by=viewer.id,

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import attachments, testimonies
 from ..attachments import AttachmentError, Upload
@@ -28,6 +29,12 @@ from ..instance import User
 from ..web import current_user, current_vault, db, login_required
 
 bp = Blueprint("attachments", __name__, url_prefix="/testimonies/<record_id>/attachments")
+_REFUSALS = {
+    "refused": _l("Consent to record was refused: nothing else is kept."),
+    "no_audio_consent": _l("The survivor has not agreed to an audio recording."),
+    "wrong_type": _l("This kind of attachment cannot be a file of this type."),
+    "empty": _l("The file is empty."),
+}
 # Only these types are served as themselves (to play or show); anything else downloads as bytes.
 _SERVED_AS_IS = ("audio/", "image/jpeg", "image/png", "image/webp", "application/pdf")
 
@@ -64,7 +71,7 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
     form = AttachmentForm()
     upload = form.file.data.stream if form.file.data else None
     fetched = request.headers.get("X-Requested-With") == "fetch"
-    problem = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    problem = ""
     if form.validate_on_submit() and isinstance(upload, Upload):
         try:
             added = testimonies.attach(
@@ -72,7 +79,7 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
                 filename=form.file.data.filename or "", declared_type=form.file.data.mimetype,
                 duration=float(form.duration.data) if form.duration.data is not None else None)
         except AttachmentError as exc:
-            problem = str(exc)
+            problem = str(_REFUSALS.get(exc.reason, exc))
         else:
             if fetched:
                 return jsonify(html=render_template(
