@@ -91,8 +91,7 @@ def import_bundle(conn: Connection, vault: Vault, user: User, path: Path, identi
                     current, open_sink)
     except BaseException:
         for upload in uploads:
-            upload.discard()
-            upload.partial.with_suffix("").unlink(missing_ok=True)
+            upload.undo()
         raise
     return ImportResult(bundle, counts)
 
@@ -111,8 +110,8 @@ def _import(conn: Connection, vault: Vault, user: User, bundle: Bundle, path: Pa
         (bundle.bundle_id, bundle.fingerprint, bundle.purpose, bundle.format_version,
          bundle.created_at, stamp, user.id, len(bundle.records), len(bundle.revocations),
          bundle.file_sha256))
-    for item, upload in bundle_reader.records(path, identities, bundle, open_sink):
-        if upload is None and "bundle_format" in item:
+    for kind, item, upload in bundle_reader.records(path, identities, bundle, open_sink):
+        if kind == "record":
             outcome, owner = _store_record(conn, vault, bundle, item, stamp)
             counts[outcome] += 1
             held = {a.sha256 for a in attachments.listing(conn, vault, owner)}

@@ -112,6 +112,7 @@ class Upload:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.id = uuid.uuid4().hex
         self.identity = agefile.new_identity()
+        self.path = folder / f"{self.id}.age"
         self.partial = folder / f"{self.id}.age.partial"
         self.size, self.limit = 0, limit
         self._digest = hashlib.sha256()
@@ -145,6 +146,12 @@ class Upload:
         self.partial.unlink(missing_ok=True)
 
     close = discard  # the web form parser closes its files at the end of each request
+
+    def undo(self) -> None:
+        """Discard the upload, and its file even if :func:`add` already renamed it into place
+        (for a transaction that did not commit)."""
+        self.discard()
+        self.path.unlink(missing_ok=True)
 
 
 def receive(source: BinaryIO, folder: Path, limit: int | None = None) -> Upload:
@@ -181,7 +188,7 @@ def add(conn: Connection, vault: Vault, owner: Owner, upload: Upload, *, kind: s
                             None if duration is None else round(duration, 1), upload.identity)
     sealed = vault.seal_attachment(owner.key_name, owner.wrapped_key, attachment.id,
                                    _secret_part(attachment))
-    os.replace(upload.partial, upload.partial.with_suffix(""))
+    os.replace(upload.partial, upload.path)
     conn.execute("INSERT INTO attachments (id, owner, kind, size, created_at, created_by, "
                  "sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (attachment.id, owner.ref, kind, attachment.size, attachment.created_at, by,

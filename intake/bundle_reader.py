@@ -385,11 +385,11 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
 
 
 def records(path: Path, identities: list[str], bundle: Bundle,
-            open_sink: Callable[[str], Any] | None = None) -> Iterator[tuple[dict, Any]]:
-    """The record envelopes of a bundle :func:`verify` passed, each checked again against the
-    verified manifest (the file could have changed in between), as ``(envelope, None)``; each
-    attached file, after its record, as ``(entry in that record, whatever open_sink returned)``
-    once all its bytes were written there and matched the manifest."""
+            open_sink: Callable[[str], Any] | None = None) -> Iterator[tuple[str, dict, Any]]:
+    """What a bundle :func:`verify` passed carries, each file checked again against the verified
+    manifest (the file could have changed in between): ``("record", envelope, None)``, and after
+    its record each attached file as ``("attachment", its entry in that record, whatever
+    open_sink returned)`` once all its bytes were written there and matched the manifest."""
     count = 0
     listed: dict[str, dict] = {}
     for name, content, digests in _members(path, identities, open_sink=open_sink):
@@ -401,12 +401,12 @@ def records(path: Path, identities: list[str], bundle: Bundle,
                 (_ATTACHMENT.match(name) and name not in listed):
             raise BundleError(f"manifests: {name} changed since it was verified")
         if _ATTACHMENT.match(name):
-            yield listed[name], content
+            yield "attachment", listed[name], content
             continue
         count += 1
         envelope = json.loads(content)
         listed.update({entry["file"]: entry for entry in envelope.get("attachments", [])})
-        yield envelope, None
+        yield "record", envelope, None
     if count != len(bundle.records):
         raise BundleError("manifests: the file changed since it was verified")
 

@@ -223,8 +223,7 @@ def attach(conn: Connection, vault: Vault, viewer: User, record_id: str, upload:
                          witness_code=record.witness_code, attachment=attachment.id, kind=kind,
                          size=attachment.size, sha256=attachment.sha256)
     except BaseException:
-        upload.discard()
-        attachments.unlink([upload.partial.with_suffix("")])
+        upload.undo()
         raise
     return attachment
 
