@@ -141,7 +141,8 @@ function setUpRecorder(panel) {
         method: "POST", body: data, credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" }, redirect: "error",
       });
-      const result = await response.json();
+      // A refusal answers JSON with its reason; a page (too large, signed out) only a status.
+      const result = await response.json().catch(() => ({ error: String(response.status) }));
       if (!response.ok) throw new Error(result.error || String(response.status));
       list.insertAdjacentHTML("beforeend", result.html);
       const empty = document.querySelector("[data-attachment-empty]");
