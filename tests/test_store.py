@@ -13,7 +13,7 @@ def test_database_file_is_not_plain_sqlite(config, conn):
 
 def test_pragmas_are_in_force(conn):
     expected = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "secure_delete": 1,
-                "trusted_schema": 0, "temp_store": 2, "cipher_memory_security": 1}
+                "trusted_schema": 0, "temp_store": 2, "cipher_memory_security": 0}
     for name, value in expected.items():
         (actual,) = conn.execute(f"PRAGMA {name}").fetchone()
         assert actual in (value, str(value)), name
