@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tarfile
 from collections.abc import Callable, Iterable, Iterator
+
+from .tarstream import TarStream
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -34,41 +35,18 @@ def bag_info(fields: list[tuple[str, str]]) -> bytes:
     return "".join(f"{label}: {value}\n" for label, value in fields).encode()
 
 
-class _Sink(io.RawIOBase):
-    """Where tarfile writes; the stream takes what has accumulated after each file."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._parts.append(bytes(data))
-        return len(data)
-
-    def take(self) -> bytes:
-        data = b"".join(self._parts)
-        self._parts.clear()
-        return data
-
-
 class BagStream:
-    """Add payload files, then :meth:`finish`; iterate :meth:`chunks` to get the tar bytes."""
+    """Add payload files, then :meth:`finish`; each step returns or yields the tar bytes."""
 
     def __init__(self, root: str, mtime: float):
-        self.root, self.mtime = root, mtime
-        self._sink = _Sink()
-        self._tar = tarfile.open(fileobj=self._sink, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115
+        self.root = root
+        self._tar = TarStream(mtime)
         self._manifests = {algorithm: io.StringIO() for algorithm in ALGORITHMS}
         self.octets = 0
         self.count = 0
 
-    def _add(self, path: str, data: bytes) -> None:
-        member = tarfile.TarInfo(f"{self.root}/{path}")
-        member.size, member.mtime, member.mode = len(data), self.mtime, 0o644
-        self._tar.addfile(member, io.BytesIO(data))
+    def _add(self, path: str, data: bytes) -> bytes:
+        return self._tar.add(f"{self.root}/{path}", data)
 
     def add_payload(self, path: str, data: bytes) -> bytes:
         """Add ``data/<path>``; returns the tar bytes written so far."""
@@ -77,41 +55,25 @@ class BagStream:
             manifest.write(manifest_line(hashlib.new(algorithm, data).hexdigest(), full))
         self.octets += len(data)
         self.count += 1
-        self._add(full, data)
-        return self._sink.take()
+        return self._add(full, data)
 
     def add_payload_stream(self, path: str, size: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
         """Add ``data/<path>`` of ``size`` bytes from ``pieces``, yielding the tar bytes as they
-        are made (the header, each piece, then the padding to the next 512-byte block)."""
+        are made."""
         full = f"data/{path}"
-        member = tarfile.TarInfo(f"{self.root}/{full}")
-        member.size, member.mtime, member.mode = size, self.mtime, 0o644
-        tar = self._tar
-        header = member.tobuf(tar.format, tar.encoding, tar.errors)  # as TarFile.addfile does
-        tar.fileobj.write(header)
         hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
-        written = 0
-        for piece in pieces:
-            written += len(piece)
-            if written > size:
-                raise ValueError(f"{full} is longer than its declared {size} bytes")
-            for digest in hashes.values():
-                digest.update(piece)
-            tar.fileobj.write(piece)
-            yield self._sink.take()
-        if written != size:
-            raise ValueError(f"{full} is shorter than its declared {size} bytes")
-        blocks, remainder = divmod(size, tarfile.BLOCKSIZE)
-        if remainder:
-            tar.fileobj.write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
-            blocks += 1
-        tar.offset += len(header) + blocks * tarfile.BLOCKSIZE
-        tar.members.append(member)  # type: ignore[attr-defined]
+
+        def hashed() -> Iterator[bytes]:
+            for piece in pieces:
+                for digest in hashes.values():
+                    digest.update(piece)
+                yield piece
+
+        yield from self._tar.add_stream(f"{self.root}/{full}", size, hashed())
         for algorithm, manifest in self._manifests.items():
             manifest.write(manifest_line(hashes[algorithm].hexdigest(), full))
         self.octets += size
         self.count += 1
-        yield self._sink.take()
 
     def finish(self, info: list[tuple[str, str]], public_pem: bytes,
                sign: Callable[[bytes], bytes]) -> bytes:
@@ -122,14 +84,12 @@ class BagStream:
             **{f"manifest-{a}.txt": m.getvalue().encode() for a, m in self._manifests.items()},
             PUBLIC_KEY_FILE: public_pem,
         }
-        for name, data in tags.items():
-            self._add(name, data)
+        written = [self._add(name, data) for name, data in tags.items()]
         for algorithm in ALGORITHMS:
             lines = "".join(manifest_line(hashlib.new(algorithm, data).hexdigest(), name)
                             for name, data in tags.items())
-            self._add(f"tagmanifest-{algorithm}.txt", lines.encode())
+            written.append(self._add(f"tagmanifest-{algorithm}.txt", lines.encode()))
             if algorithm == "sha256":
-                self._add(SIGNATURE_FILE, sign(lines.encode()))
-        self._tar.close()
-        return self._sink.take()
+                written.append(self._add(SIGNATURE_FILE, sign(lines.encode())))
+        return b"".join(written) + self._tar.close()
 

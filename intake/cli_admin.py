@@ -4,6 +4,7 @@ the audit trail, and the panic passphrase. cli.py adds :data:`COMMANDS` to the m
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -69,14 +70,20 @@ def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
     """Write an encrypted backup of the whole home, under a passphrase of its own."""
     if out.exists():
         raise CliError(f"{out} exists; choose another name")
+    partial = out.with_name(out.name + ".partial")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="back up")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
-        data = backup.make(cli_config(), conn, vault, acting, protect)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(out)
-    click.echo(f"Wrote {out} ({len(data) // 1024} KiB). Keep its passphrase apart from it.")
+        try:
+            with open(partial, "xb") as file:
+                backup.write(cli_config(), conn, vault, acting, protect, file)
+                file.flush()
+                os.fsync(file.fileno())
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+    click.echo(f"Wrote {out} ({out.stat().st_size // 1024} KiB). "
+               "Keep its passphrase apart from it.")
 
 
 @click.command("restore")
@@ -92,7 +99,7 @@ def restore_command(file: Path, target: Path, replace: bool,
     """Check a backup (age authentication, SHA-256 of every file), then restore it into a new
     home."""
     protect = read_secret(backup_passphrase_file, "INTAKE_BACKUP_PASSPHRASE", "Backup passphrase")
-    backup.restore(file.read_bytes(), protect, target, replace=replace)
+    backup.restore(file, protect, target, replace=replace)
     click.echo(f"Restored into {target}; checksums match. Sign in there, then run "
                "'intake audit verify' to check the store.")
 

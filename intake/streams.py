@@ -1,10 +1,14 @@
-"""A readable file over an iterator of byte strings: how a producer that yields pieces (the tar
-of a bag, chunks from a decrypting thread) is handed to a consumer that reads (age, tarfile)."""
+"""Adapters between producers and consumers of bytes: :class:`ChunkReader`, a readable file over
+an iterator of pieces (the tar of a bag handed to age, which reads); :func:`produced`, the
+pieces written by a function that writes to a file (a backup handed to a web response, which
+iterates)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 
 
 class ChunkReader(io.RawIOBase):
@@ -35,3 +39,57 @@ class ChunkReader(io.RawIOBase):
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+class _PipeWriter(io.RawIOBase):
+    """The writing end of :func:`produced`: hands each write to the reading side, waiting while
+    ``depth`` pieces are unread; fails once the reader has gone."""
+
+    def __init__(self, pieces: queue.Queue[bytes | None], gone: threading.Event):
+        super().__init__()
+        self._pieces, self._gone = pieces, gone
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        while not self._gone.is_set():
+            try:
+                self._pieces.put(bytes(data), timeout=0.1)
+                return len(data)
+            except queue.Full:
+                continue
+        raise OSError("the reader stopped")
+
+
+def produced(write: Callable[[io.RawIOBase], None], depth: int = 16) -> Iterator[bytes]:
+    """The bytes ``write`` writes to the file it is given, as they come: ``write`` runs in a
+    thread of its own, at most ``depth`` writes ahead of the reader. An exception in ``write``
+    is raised here at the end; stopping early (closing this iterator) makes its next write fail."""
+    pieces: queue.Queue[bytes | None] = queue.Queue(depth)
+    gone = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            write(_PipeWriter(pieces, gone))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader
+            failure.append(exc)
+        finally:
+            while not gone.is_set():
+                try:
+                    pieces.put(None, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        while (piece := pieces.get()) is not None:
+            yield piece
+    finally:
+        gone.set()
+        thread.join()
+    if failure:
+        raise failure[0]

@@ -4,13 +4,18 @@ occupied home is refused with one line and nothing written."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import shutil
 import tarfile
+import tracemalloc
+import zipfile
 
 import pyrage
 import pytest
 
-from intake import backup, testimonies
+from intake import attachments, backup, testimonies
 from intake.cli import main
 from intake.config import Config
 from intake.instance import unlock
@@ -34,23 +39,81 @@ def _records(config: Config) -> dict:
         vault.close()
 
 
-def test_round_trip_restores_every_record_and_key_slot(config, conn, vault, admin, tmp_path):
-    for n in range(5):
-        testimonies.create(conn, vault, admin, full_record(notes=f"note {n}"))
-    before, slots = _records(config), config.keyslot_path.read_bytes()
-    data = backup.make(config, conn, vault, admin, BACKUP_PASSPHRASE)
-    assert b"Nadia" not in data and not data.startswith(b"SQLite")
-    with tarfile.open(fileobj=io.BytesIO(pyrage.passphrase.decrypt(data, BACKUP_PASSPHRASE))) as tar:
-        assert sorted(tar.getnames()) == ["intake-home/MANIFEST-SHA256.txt",
-                                          "intake-home/intake.db", "intake-home/keys/keyslots.json"]
-    conn.close()
-    import shutil
+def _backup(config, conn, vault, admin, path, passphrase=BACKUP_PASSPHRASE):
+    with open(path, "wb") as out:
+        backup.write(config, conn, vault, admin, passphrase, out)
+    return path
 
+
+def _home_tar(path, passphrase=BACKUP_PASSPHRASE) -> tuple[str, bytes]:
+    """The backup's identity and its decrypted home tar."""
+    with zipfile.ZipFile(path) as archive:
+        identity = pyrage.passphrase.decrypt(archive.read(backup.KEY), passphrase).decode()
+        home = archive.read(backup.HOME)
+    key = next(line for line in identity.splitlines() if line.startswith("AGE-SECRET-KEY-"))
+    return key, pyrage.decrypt(home, [pyrage.x25519.Identity.from_str(key)])
+
+
+def _rezip(path, key: str, tar_bytes: bytes) -> None:
+    """Replace the home tar of a backup, encrypted to the same identity (a forger who knows the
+    passphrase but not the manifest's files)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    recipient = pyrage.x25519.Identity.from_str(key).to_public()
+    parts[backup.HOME] = pyrage.encrypt(tar_bytes, [recipient])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _tar(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in files.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _attach(conn, vault, admin, record_id, data: bytes):
+    upload = attachments.receive(io.BytesIO(data), attachments.directory(conn))
+    return testimonies.attach(conn, vault, admin, record_id, upload, kind="consent_form",
+                              filename="consent.pdf", declared_type="application/pdf")
+
+
+def test_round_trip_restores_every_record_key_slot_and_attached_file(config, conn, vault, admin,
+                                                                      tmp_path):
+    ids = [testimonies.create(conn, vault, admin, full_record(notes=f"note {n}")).id
+           for n in range(5)]
+    scan = b"Nadia's consent, signed in Sinjar" * 3000
+    attached = _attach(conn, vault, admin, ids[0], scan)
+    before, slots = _records(config), config.keyslot_path.read_bytes()
+    path = _backup(config, conn, vault, admin, tmp_path / "backup.zip")
+    data = path.read_bytes()
+    assert b"Nadia" not in data and b"SQLite format" not in data
+    with zipfile.ZipFile(path) as archive:
+        assert archive.namelist() == [backup.README, backup.KEY, backup.HOME]
+        assert "intake restore" in archive.read(backup.README).decode()
+    _, home_tar = _home_tar(path)
+    with tarfile.open(fileobj=io.BytesIO(home_tar)) as tar:
+        assert tar.getnames() == ["intake-home/intake.db", "intake-home/keys/keyslots.json",
+                                  f"intake-home/attachments/{attached.id}.age",
+                                  "intake-home/MANIFEST-SHA256.txt"]
+    conn.close()
     shutil.rmtree(config.home)  # the laptop is gone
     restored = Config(home=tmp_path / "restored", kdf=CHEAP_KDF)
-    backup.restore(data, BACKUP_PASSPHRASE, restored.home)
+    backup.restore(path, BACKUP_PASSPHRASE, restored.home)
     assert restored.keyslot_path.read_bytes() == slots
     assert _records(restored) == before and len(before) == 5
+    check_vault, user = unlock(restored, ADMIN, PASSPHRASE)
+    check = connect(restored.database_path, check_vault.db_key)
+    try:
+        (item,) = attachments.listing(check, check_vault, testimonies.owner(check, user, ids[0]))
+        assert b"".join(attachments.chunks(check, item)) == scan
+    finally:
+        check.close()
+        check_vault.close()
 
 
 def test_a_backup_during_a_write_is_a_consistent_snapshot(config, conn, vault, admin, tmp_path):
@@ -58,7 +121,8 @@ def test_a_backup_during_a_write_is_a_consistent_snapshot(config, conn, vault, a
     writer = connect(config.database_path, vault.db_key)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE settings SET value = 'half-way' WHERE key = 'organisation'")
-    store = backup.snapshot(config, conn, vault)  # while the write is under way
+    with backup.snapshot(config, conn, vault) as copy:  # while the write is under way
+        store = copy.read_bytes()
     writer.execute("COMMIT")
     writer.close()
     restored = Config(home=tmp_path / "restored", kdf=CHEAP_KDF)
@@ -75,18 +139,82 @@ def test_a_backup_during_a_write_is_a_consistent_snapshot(config, conn, vault, a
 
 
 def test_refusals_write_nothing(config, conn, vault, admin, tmp_path):
-    data = backup.make(config, conn, vault, admin, BACKUP_PASSPHRASE)
+    path = _backup(config, conn, vault, admin, tmp_path / "backup.zip")
     target = tmp_path / "target"
     with pytest.raises(Exception, match="wrong passphrase"):
-        backup.restore(data, "not the passphrase at all", target)
-    damaged = bytearray(data)
-    damaged[len(damaged) // 2] ^= 1
-    with pytest.raises(Exception, match="wrong passphrase|damaged"):
-        backup.restore(bytes(damaged), BACKUP_PASSPHRASE, target)
+        backup.restore(path, "not the passphrase at all", target)
+    damaged = tmp_path / "damaged.zip"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1  # inside the encrypted home
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(Exception, match="damaged|does not match"):
+        backup.restore(damaged, BACKUP_PASSPHRASE, target)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(path.read_bytes()[: len(data) // 3])
+    with pytest.raises(backup.BackupError, match="not a backup"):
+        backup.restore(cut, BACKUP_PASSPHRASE, target)
     assert not target.exists()
     with pytest.raises(backup.BackupError, match="not empty"):
-        backup.restore(data, BACKUP_PASSPHRASE, config.home)
+        backup.restore(path, BACKUP_PASSPHRASE, config.home)
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".restoring")] == []
+
+
+FORGERIES = [
+    (lambda files: files.update({"intake-home/intake.db": b"not the store"}), "does not match"),
+    (lambda files: files.pop("intake-home/keys/keyslots.json"), "missing"),
+    (lambda files: files.update({"intake-home/attachments/" + "a" * 32 + ".age": b"x"}),
+     "does not list"),
+    (lambda files: files.update({"intake-home/../escape": b"x"}), "unexpected entry"),
+    (lambda files: files.update({"intake-home/keys/other.json": b"x"}), "unexpected entry"),
+]
+
+
+def test_a_forged_home_is_refused_and_nothing_written(config, conn, vault, admin, tmp_path):
+    made = _backup(config, conn, vault, admin, tmp_path / "backup.zip")
+    key, home_tar = _home_tar(made)
+    for number, (change, message) in enumerate(FORGERIES):
+        with tarfile.open(fileobj=io.BytesIO(home_tar)) as tar:
+            files = {m.name: tar.extractfile(m).read() for m in tar}
+        change(files)
+        forged = tmp_path / f"forged-{number}.zip"
+        forged.write_bytes(made.read_bytes())
+        _rezip(forged, key, _tar(files))
+        with pytest.raises(backup.BackupError, match=message):
+            backup.restore(forged, BACKUP_PASSPHRASE, tmp_path / "target")
+        assert not (tmp_path / "target").exists() and not (tmp_path / "escape").exists()
+        assert [p for p in tmp_path.iterdir() if p.name.startswith(".restoring")] == []
+
+
+def test_a_backup_made_before_attachments_were_backed_up_still_restores(config, conn, vault,
+                                                                        admin, tmp_path):
+    testimonies.create(conn, vault, admin, full_record())
+    with backup.snapshot(config, conn, vault) as copy:
+        files = {"intake.db": copy.read_bytes(), "keys/keyslots.json":
+                 config.keyslot_path.read_bytes()}
+    manifest = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in files.items())
+    old = tmp_path / "old-backup.age"
+    old.write_bytes(pyrage.passphrase.encrypt(_tar(
+        {**{f"intake-home/{n}": d for n, d in files.items()},
+         "intake-home/MANIFEST-SHA256.txt": manifest.encode()}), BACKUP_PASSPHRASE))
+    restored = Config(home=tmp_path / "restored", kdf=CHEAP_KDF)
+    backup.restore(old, BACKUP_PASSPHRASE, restored.home)
+    assert len(_records(restored)) == 1
+
+
+def test_backup_and_restore_stream_a_large_attached_file(config, conn, vault, admin, tmp_path):
+    record_id = testimonies.create(conn, vault, admin, full_record()).id
+    _attach(conn, vault, admin, record_id, os.urandom(1 << 20) * 40)  # 40 MiB
+    tracemalloc.start()
+    try:
+        path = _backup(config, conn, vault, admin, tmp_path / "backup.zip")
+        made = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        backup.restore(path, BACKUP_PASSPHRASE, tmp_path / "restored")
+        restored = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert path.stat().st_size > 40 << 20
+    assert made < 8 << 20 and restored < 8 << 20, (made, restored)
 
 
 def test_cli_backup_and_restore(runner, monkeypatch, tmp_path):
@@ -94,7 +222,7 @@ def test_cli_backup_and_restore(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("INTAKE_USER", "Layla")
     monkeypatch.setenv("INTAKE_NEW_PASSPHRASE", BACKUP_PASSPHRASE)
     assert runner.invoke(main, ["init", "--org", "Org", "--user", "Layla"]).exit_code == 0
-    out = tmp_path / "usb" / "backup.age"
+    out = tmp_path / "usb" / "backup.zip"
     out.parent.mkdir()
     made = runner.invoke(main, ["backup", "--out", str(out)])
     assert made.exit_code == 0, made.output
@@ -123,6 +251,8 @@ def test_back_up_to_usb_from_the_web_and_the_reminder(signed_in):
                                                  "passphrase": BACKUP_PASSPHRASE,
                                                  "confirm": BACKUP_PASSPHRASE})
     assert made.headers["Content-Disposition"].startswith("attachment; filename=intake-backup-")
-    assert pyrage.passphrase.decrypt(made.get_data(), BACKUP_PASSPHRASE)
+    assert made.is_streamed and made.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(made.get_data())) as archive:
+        assert pyrage.passphrase.decrypt(archive.read(backup.KEY), BACKUP_PASSPHRASE)
     home = signed_in.get("/").get_data(as_text=True)
     assert "Last backup:" in home and "never been backed up" not in home

@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
+import pytest
+
 from intake import archive, exports, keyring, testimonies
 
 from .conftest import full_record
@@ -90,3 +92,30 @@ def test_a_large_attachment_streams_in_and_out(field, law, lawyers, tmp_path):  
     print("peaks (attach, export, import), 8 and 80 MiB:", small, large)
     for before, after in zip(small, large, strict=True):
         assert after - before < 4 << 20 and after < 40 << 20, (before, after)
+
+
+def test_produced_hands_over_what_is_written_and_stops_the_writer_when_the_reader_stops():
+    from intake.streams import produced
+
+    ended: list[BaseException] = []
+
+    def forever(out) -> None:
+        try:
+            while True:
+                out.write(b"x" * 1024)
+        except OSError as exc:
+            ended.append(exc)
+            raise
+
+    pieces = produced(forever, depth=2)
+    assert [next(pieces) for _ in range(3)] == [b"x" * 1024] * 3
+    pieces.close()  # a download cancelled half-way: the writer's next write fails, and it ends
+    assert [str(e) for e in ended] == ["the reader stopped"]
+    assert list(produced(lambda out: out.write(b"all"))) == [b"all"]
+
+    def failing(out) -> None:
+        out.write(b"half")
+        raise ValueError("disk gone")
+
+    with pytest.raises(ValueError, match="disk gone"):
+        list(produced(failing))

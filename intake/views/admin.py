@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from .. import audit, backup
 from ..forms import ROLE_NAMES, AddUserForm, BackupForm
-from ..instance import InstanceError, add_user, list_users
+from ..instance import InstanceError, User, add_user, list_users
 from ..passphrase_policy import HINT, passphrase_problem
+from ..store import connect
+from ..streams import produced
 from ..web import config, current_user, current_vault, db, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,8 +61,23 @@ def make_backup():  # type: ignore[no-untyped-def]
         if problem:
             form.passphrase.errors.append(problem)
         else:
-            data = backup.make(config(), db(), current_vault(), user, form.passphrase.data)
-            name = f"intake-backup-{datetime.now(UTC):%Y%m%d-%H%M}.age"
-            return Response(data, mimetype="application/octet-stream",
+            name = f"intake-backup-{datetime.now(UTC):%Y%m%d-%H%M}.zip"
+            return Response(_streamed_backup(user, form.passphrase.data),
+                            mimetype="application/zip",
                             headers={"Content-Disposition": f"attachment; filename={name}"})
     return render_template("backup.html", form=form, hint=HINT)
+
+
+def _streamed_backup(user: User, passphrase: str) -> Iterator[bytes]:
+    """The backup as it is made, on a connection of its own (the request's is returned to the
+    pool when the view returns, before the download ends)."""
+    settings, vault = config(), current_vault()
+
+    def write(out: BinaryIO) -> None:
+        conn = connect(settings.database_path, vault.db_key)
+        try:
+            backup.write(settings, conn, vault, user, passphrase, out)
+        finally:
+            conn.close()
+
+    return produced(write)
