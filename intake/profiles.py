@@ -14,7 +14,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -126,7 +126,7 @@ def _hidden_terms(document: dict, kept: tuple[str, ...], rules: dict, *, coarse_
                     terms.places.add(fold(value))
                     terms.places.update(_other_spellings(value))
     if coarse_places:  # a village or camp can name a survivor
-        terms.places.update(name for _, group in _localities() for name in group)
+        terms.place_lists = (_locality_names(),)
     else:  # a place that leaves in a kept field (an incident's place, say) hides nothing
         for path in rules["place_sources"]:
             if _is_kept(path, kept):
@@ -136,6 +136,7 @@ def _hidden_terms(document: dict, kept: tuple[str, ...], rules: dict, *, coarse_
     return terms
 
 
+@lru_cache(maxsize=1024)
 def _is_kept(path: str, kept: tuple[str, ...]) -> bool:
     """Whether ``path`` (or a section holding it) is on the allowlist."""
     bare = path.replace("[]", "")
@@ -259,6 +260,11 @@ def _localities() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
     return tuple((_word_pattern(group), frozenset(fold(n) for n in group))
                  for district in _data("places.json")["districts"]
                  for group in district["localities"])
+
+
+@cache
+def _locality_names() -> frozenset[str]:
+    return frozenset(name for _, group in _localities() for name in group)
 
 
 def _other_spellings(place: str) -> set[str]:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .textnorm import fold, fold_with_offsets
 
@@ -42,6 +43,7 @@ class Terms:
     phones: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
     phrases: set[str] = field(default_factory=set)
+    place_lists: tuple[frozenset[str], ...] = ()  # fixed lists (a gazetteer's towns), compiled once
 
     def add_name(self, name: str) -> None:
         """A name, and each of its parts that is not a particle."""
@@ -64,22 +66,23 @@ class Redactor:
     """Compiled matchers for one record's :class:`Terms`; :meth:`redact` applies them to a text."""
 
     def __init__(self, terms: Terms):
-        self._words = [(kind, _alternation(values)) for kind, values in (
-            ("redacted", terms.phrases), ("name", terms.names), ("place", terms.places))
-            if values]
+        self._words = [(kind, _alternation(frozenset(values))) for kind, values in (
+            ("redacted", terms.phrases), ("name", terms.names), ("place", terms.places),
+            *(("place", names) for names in terms.place_lists)) if values]
         self._phones = {_phone_core(d) for d in map(_digits, terms.phones) if len(d) >= 6}
         self._ids = {d for d in map(_digits, terms.ids) if len(d) >= 6}  # shorter could be a year
         # An ID number with letters in it is matched as a word, like a name.
         letters = {fold(i).strip() for i in terms.ids if not _digits(i) or re.search(r"[^\W\d_]", i)}
         if letters - {""}:
-            self._words.append(("id", _alternation(letters - {""})))
+            self._words.append(("id", _alternation(frozenset(letters - {""}))))
 
     def redact(self, text: str) -> RedactedText:
         folded, origin = fold_with_offsets(text)
         spans: list[tuple[int, int, str]] = []
         for kind, pattern in self._words:
             spans += [(m.start(1), m.end(1), kind) for m in pattern.finditer(folded)]
-        spans += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(folded)]
+        if "@" in folded:
+            spans += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(folded)]
         for match in _DIGIT_RUN.finditer(folded):
             number = self._number_kind(match.group())
             if number:
@@ -99,7 +102,8 @@ class Redactor:
         return None
 
 
-def _alternation(values: set[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=64)
+def _alternation(values: frozenset[str]) -> re.Pattern[str]:
     ordered = sorted({v for v in values if v.strip()}, key=len, reverse=True)
     body = "|".join(r"\s+".join(re.escape(w) for w in value.split()) for value in ordered)
     return re.compile(rf"(?<!\w){_PROCLITIC}({body})(?!\w)")

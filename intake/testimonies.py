@@ -265,10 +265,14 @@ def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,
     clause = " AND ".join(where)
     (total,) = conn.execute(f"SELECT count(*) FROM testimonies t WHERE {clause}",  # noqa: S608
                             params).fetchone()
+    # The page is chosen in the index alone (a deep page skips index entries, not rows), then
+    # only its rows are read.
     select = ("SELECT t.id, t.witness_code, COALESCE(t.community, ''), COALESCE(t.interview_date, ''), "  # noqa: S608
               "t.status, t.consent_summary, t.updated_at, u.name "
-              f"FROM testimonies t JOIN users u ON u.id = t.owner_id WHERE {clause} "
-              "ORDER BY t.updated_at DESC, t.seq DESC LIMIT ? OFFSET ?")
+              "FROM testimonies t JOIN users u ON u.id = t.owner_id WHERE t.seq IN ("
+              f"SELECT t.seq FROM testimonies t WHERE {clause} "
+              "ORDER BY t.updated_at DESC, t.seq DESC LIMIT ? OFFSET ?) "
+              "ORDER BY t.updated_at DESC, t.seq DESC")
     rows = conn.execute(select, [*params, per_page, (max(page, 1) - 1) * per_page]).fetchall()
     return [Summary(*row) for row in rows], total
 

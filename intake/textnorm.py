@@ -36,7 +36,7 @@ def fold_words(text: str) -> str:
     """``fold(text)`` up to whitespace, for the search index: each whitespace-separated word is
     folded once and remembered, since a long narrative repeats its words (a 20 KB text folds in
     a fraction of the time)."""
-    return " ".join(_fold_word(word) for word in text.split())
+    return " ".join(map(_fold_word, text.split()))
 
 
 @lru_cache(maxsize=65536)
@@ -48,16 +48,27 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """``text`` folded character by character, and for each folded character the index of the
     character of ``text`` it came from (so a match in the folded text maps back to the original).
     Usually every character folds to exactly one, and the offsets are simply 0, 1, 2, …"""
-    pieces = list(map(_fold_char, text))
-    folded = "".join(pieces)
-    if len(folded) == len(text) and "" not in pieces:  # then each piece is one character
-        return folded, list(range(len(text)))
-    return folded, [index for index, piece in enumerate(pieces) for _ in piece]
+    folded = text.translate(_ONE_BY_ONE)
+    if len(folded) == len(text) and not any(char in text for char in _GROWING):
+        return folded, list(range(len(text)))  # nothing grew, so nothing vanished either
+    pieces = [_ONE_BY_ONE[ord(char)] for char in text]
+    return "".join(pieces), [index for index, piece in enumerate(pieces) for _ in piece]
 
 
-@lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str:
-    return fold(char)
+class _FoldTable(dict):
+    """The table ``str.translate`` folds with, one character at a time: each character's
+    :func:`fold`, worked out the first time it is met. Characters that fold to more than one
+    (ß → ss) are noted in ``_GROWING``."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold(chr(code))
+        if len(folded) > 1:
+            _GROWING.add(chr(code))
+        return folded
+
+
+_ONE_BY_ONE = _FoldTable()
+_GROWING: set[str] = set()
 
 
 def words(text: str) -> list[str]:
