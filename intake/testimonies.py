@@ -258,7 +258,10 @@ def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,
     terms = words(query)
     if terms:
         match = " ".join(f'"{term}"*' for term in terms)
-        where.append("t.seq IN (SELECT rowid FROM testimony_search WHERE testimony_search "
+        # "+" keeps SQLite walking the (covering) index in date order and testing each entry
+        # against the matches, instead of reading the row of every match to sort them: 3 ms
+        # instead of 390 for a word in 20,000 of 100,000 records.
+        where.append("+t.seq IN (SELECT rowid FROM testimony_search WHERE testimony_search "
                      "MATCH ?)")
         params.append(match)
     # Only fixed clauses are joined here; every value travels as a bound parameter.

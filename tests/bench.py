@@ -265,7 +265,7 @@ def bundle_figures(tmp: Path, field: Home, size: int) -> dict[str, str]:
         figures[f"export {purpose}"] = (
             f"{got['records'] / got['seconds']:.0f} records/s, "
             f"{got['bytes'] / 1e6 / got['seconds']:.1f} MB/s ({got['records']} records, "
-            f"{got['bytes'] / 1e6:.0f} MB in {got['seconds']:.1f} s), peak {got['peak_mb']:.0f} MB;"
+            f"{got['bytes'] / 1e6:.0f} MB in {got['seconds']:.1f} s), {memory(got)};"
             f" tar + age {floor:.2f} s, ×{got['seconds'] / floor:.1f}")
     trial = tmp / f"trial-{size}.intake.age"
     law.close()
@@ -275,11 +275,16 @@ def bundle_figures(tmp: Path, field: Home, size: int) -> dict[str, str]:
     for operation, args in (("verify", [str(trial)]), ("import", [str(trial), trust])):
         got = worker(law.config.home, operation, *args)
         figures[operation] = (f"{got['records'] / got['seconds']:.0f} records/s "
-                              f"({got['seconds']:.1f} s), peak {got['peak_mb']:.0f} MB; "
+                              f"({got['seconds']:.1f} s), {memory(got)}; "
                               f"age -d + tar x {floor:.2f} s, ×{got['seconds'] / floor:.1f}")
     shutil.rmtree(tmp / f"open-{size}")
     shutil.rmtree(law.config.home)
     return figures
+
+
+def memory(got: dict, peak: float | None = None) -> str:
+    """A worker's peak resident memory, and how much of it the program held before it began."""
+    return f"peak {peak or got['peak_mb']:.0f} MB ({got['before_mb']:.0f} MB before it began)"
 
 
 def _tar_age_floor(tmp: Path, bundle: Path, recipient: str) -> float:
@@ -311,10 +316,11 @@ def attachment_figures(tmp: Path, field: Home) -> dict[str, str]:
     shutil.rmtree(field.config.attachments_path, ignore_errors=True)
     return {
         f"encrypt a {ATTACHMENT_MIB} MiB attachment (hash, age)":
-            f"{ATTACHMENT_MIB / got['encrypt_seconds']:.0f} MiB/s, peak {got['encrypt_peak_mb']:.0f} MB;"
+            f"{ATTACHMENT_MIB / got['encrypt_seconds']:.0f} MiB/s, "
+            f"{memory(got, got['encrypt_peak_mb'])};"
             f" age CLI {ATTACHMENT_MIB / floor_encrypt:.0f} MiB/s",
         "decrypt it again (age, hash check)":
-            f"{ATTACHMENT_MIB / got['decrypt_seconds']:.0f} MiB/s, peak {got['peak_mb']:.0f} MB;"
+            f"{ATTACHMENT_MIB / got['decrypt_seconds']:.0f} MiB/s, {memory(got)};"
             f" age CLI {ATTACHMENT_MIB / floor_decrypt:.0f} MiB/s",
     }
 
