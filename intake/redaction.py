@@ -63,24 +63,31 @@ class RedactedText:
 
 
 class Redactor:
-    """Compiled matchers for one record's :class:`Terms`; :meth:`redact` applies them to a text."""
+    """Matchers for one record's :class:`Terms`; :meth:`redact` applies them to a text.
+
+    A record's own terms are compiled for each text from only those whose every word occurs in
+    it (compiling them all took longer than the matching); fixed lists are compiled once."""
 
     def __init__(self, terms: Terms):
-        self._words = [(kind, _alternation(frozenset(values))) for kind, values in (
-            ("redacted", terms.phrases), ("name", terms.names), ("place", terms.places),
-            *(("place", names) for names in terms.place_lists)) if values]
+        self._words: list[tuple[str, frozenset[str] | re.Pattern[str]]] = [
+            (kind, frozenset(values)) for kind, values in (
+                ("redacted", terms.phrases), ("name", terms.names), ("place", terms.places))
+            if values]
+        self._words += [("place", _alternation(names)) for names in terms.place_lists if names]
         self._phones = {_phone_core(d) for d in map(_digits, terms.phones) if len(d) >= 6}
         self._ids = {d for d in map(_digits, terms.ids) if len(d) >= 6}  # shorter could be a year
         # An ID number with letters in it is matched as a word, like a name.
         letters = {fold(i).strip() for i in terms.ids if not _digits(i) or re.search(r"[^\W\d_]", i)}
         if letters - {""}:
-            self._words.append(("id", _alternation(frozenset(letters - {""}))))
+            self._words.append(("id", frozenset(letters - {""})))
 
     def redact(self, text: str) -> RedactedText:
         folded, origin = fold_with_offsets(text)
         spans: list[tuple[int, int, str]] = []
-        for kind, pattern in self._words:
-            spans += [(m.start(1), m.end(1), kind) for m in pattern.finditer(folded)]
+        for kind, terms in self._words:
+            pattern = terms if isinstance(terms, re.Pattern) else _present(terms, folded)
+            if pattern:
+                spans += [(m.start(1), m.end(1), kind) for m in pattern.finditer(folded)]
         if "@" in folded:
             spans += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(folded)]
         for match in _DIGIT_RUN.finditer(folded):
@@ -100,6 +107,12 @@ class Redactor:
         if len(digits) >= 8 and digits == run:
             return "id"  # a long unbroken number: an ID or card number, never a date
         return None
+
+
+def _present(terms: frozenset[str], folded: str) -> re.Pattern[str] | None:
+    """The matcher of the terms that can occur in ``folded`` (each of their words is in it)."""
+    present = frozenset(t for t in terms if all(word in folded for word in t.split()))
+    return _alternation(present) if present else None
 
 
 @lru_cache(maxsize=64)
