@@ -135,7 +135,7 @@ class PlainSqlite:
         self.conn.execute("COMMIT")
 
     def page(self, query: str = "") -> None:
-        where = "WHERE seq IN (SELECT rowid FROM s WHERE s MATCH ?)" if query else ""
+        where = "WHERE +seq IN (SELECT rowid FROM s WHERE s MATCH ?)" if query else ""
         params = [f'"{query}"*'] if query else []
         self.conn.execute(f"SELECT count(*) FROM t {where}", params).fetchone()  # noqa: S608
         self.conn.execute(f"SELECT id, community FROM t {where} ORDER BY updated_at DESC "  # noqa: S608
