@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import pyrage
 
-from .streams import ChunkReader
+from .streams import ChunkReader, QueueWriter, put_unless_stopped
 
 _CHUNK = 1 << 16
 _CHUNKS_IN_FLIGHT = 16  # 16 × 64 KiB of plaintext at most between the two threads
@@ -125,12 +125,12 @@ class decrypting_reader(ChunkReader):  # noqa: N801 - used like open()
 
     def _run(self, source: Readable) -> None:
         try:
-            pyrage.decrypt_io(source, _QueueWriter(self._chunks_in_flight, self._stopped),  # type: ignore[arg-type]
+            pyrage.decrypt_io(source, QueueWriter(self._chunks_in_flight, self._stopped),  # type: ignore[arg-type]
                               self._identities)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one AgeError
             self._error = _reason(exc)
         finally:
-            _put_unless_stopped(self._chunks_in_flight, None, self._stopped)
+            put_unless_stopped(self._chunks_in_flight, None, self._stopped)
 
     def _received(self) -> Iterator[bytes]:
         while (chunk := self._chunks_in_flight.get()) is not None:
@@ -196,7 +196,7 @@ class encrypting_writer(io.RawIOBase):  # noqa: N801 - used like open()
         return len(data)
 
     def _send(self, item: bytes | None) -> None:
-        if not _put_unless_stopped(self._chunks, item, self._ended):
+        if not put_unless_stopped(self._chunks, item, self._ended):
             raise AgeError(self._error or "encryption stopped")
 
     def finish(self) -> None:
@@ -212,7 +212,7 @@ class encrypting_writer(io.RawIOBase):  # noqa: N801 - used like open()
     def close(self) -> None:
         if self._thread.is_alive():  # abandoned: make age's read fail, so no final chunk is written
             self._error = self._error or "abandoned"
-            _put_unless_stopped(self._chunks, _ABANDON, self._ended)
+            put_unless_stopped(self._chunks, _ABANDON, self._ended)
             self._thread.join()
         super().close()
 
@@ -222,32 +222,6 @@ class _Abandon(bytes):
 
 
 _ABANDON = _Abandon()
-
-
-class _QueueWriter(io.RawIOBase):
-    def __init__(self, chunks: queue.Queue[bytes | None], stopped: threading.Event):
-        super().__init__()
-        self._chunks, self._stopped = chunks, stopped
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        if _put_unless_stopped(self._chunks, bytes(data), self._stopped):
-            return len(data)
-        raise OSError("reader closed")
-
-
-def _put_unless_stopped(chunks: queue.Queue[bytes | None], item: bytes | None,
-                        stopped: threading.Event) -> bool:
-    """Queue ``item``, waiting while the queue is full, unless the reader stops first."""
-    while not stopped.is_set():
-        try:
-            chunks.put(item, timeout=0.1)
-            return True
-        except queue.Full:
-            continue
-    return False
 
 
 def _reason(exc: Exception) -> str:

@@ -41,9 +41,9 @@ class ChunkReader(io.RawIOBase):
         return size
 
 
-class _PipeWriter(io.RawIOBase):
-    """The writing end of :func:`produced`: hands each write to the reading side, waiting while
-    ``depth`` pieces are unread; fails once the reader has gone."""
+class QueueWriter(io.RawIOBase):
+    """A writable file whose writes go into a bounded queue for a reader in another thread,
+    waiting while it is full; a write fails once the reader has gone (``gone`` is set)."""
 
     def __init__(self, pieces: queue.Queue[bytes | None], gone: threading.Event):
         super().__init__()
@@ -53,13 +53,21 @@ class _PipeWriter(io.RawIOBase):
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        while not self._gone.is_set():
-            try:
-                self._pieces.put(bytes(data), timeout=0.1)
-                return len(data)
-            except queue.Full:
-                continue
+        if put_unless_stopped(self._pieces, bytes(data), self._gone):
+            return len(data)
         raise OSError("the reader stopped")
+
+
+def put_unless_stopped(pieces: queue.Queue[bytes | None], item: bytes | None,
+                       stopped: threading.Event) -> bool:
+    """Queue ``item``, waiting while the queue is full, unless ``stopped`` is set first."""
+    while not stopped.is_set():
+        try:
+            pieces.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def produced(write: Callable[[io.RawIOBase], None], depth: int = 16) -> Iterator[bytes]:
@@ -72,16 +80,11 @@ def produced(write: Callable[[io.RawIOBase], None], depth: int = 16) -> Iterator
 
     def run() -> None:
         try:
-            write(_PipeWriter(pieces, gone))
+            write(QueueWriter(pieces, gone))
         except BaseException as exc:  # noqa: BLE001 - handed to the reader
             failure.append(exc)
         finally:
-            while not gone.is_set():
-                try:
-                    pieces.put(None, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
+            put_unless_stopped(pieces, None, gone)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
