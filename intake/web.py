@@ -95,6 +95,13 @@ def current_user() -> User | None:
     return User(**data)
 
 
+def signed_in_user() -> User:
+    """The user of a view that ``login_required`` guards (never ``None`` there)."""
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran first
+    return user
+
+
 def current_vault() -> Vault:
     return session["vault"]
 

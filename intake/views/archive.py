@@ -16,17 +16,10 @@ from ..attachments import AttachmentError
 from ..bundle_forms import EXPORT_PURPOSES, ImportForm
 from ..bundle_reader import BundleError
 from ..forms import ConfirmForm, SearchForm
-from ..instance import User
-from ..web import config, current_user, current_vault, db, login_required
+from ..web import config, current_vault, db, login_required, signed_in_user
 from .attachments import streamed
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
-
-
-def _user() -> User:
-    user = current_user()
-    assert user is not None  # noqa: S101 - login_required ran first
-    return user
 
 
 @bp.route("/")
@@ -60,7 +53,7 @@ def record(seq: int):  # type: ignore[no-untyped-def]
         found, envelope, history = archive.load(db(), current_vault(), seq)
     except LookupError:
         abort(404)
-    audit.record(db(), current_vault(), _user(), "view", archive_record=seq,
+    audit.record(db(), current_vault(), signed_in_user(), "view", archive_record=seq,
                  record_id=found.record_id, witness_code=found.witness_code)
     files = attachments.listing(db(), current_vault(), archive.owner(db(), seq))
     return render_template("archive/record.html", r=found, envelope=envelope, history=history,
@@ -75,7 +68,7 @@ def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
         found = attachments.get(db(), current_vault(), archive.owner(db(), seq), attachment_id)
     except (LookupError, AttachmentError):
         abort(404)
-    audit.record(db(), current_vault(), _user(), "attachment_viewed", archive_record=seq,
+    audit.record(db(), current_vault(), signed_in_user(), "attachment_viewed", archive_record=seq,
                  attachment=attachment_id)
     return streamed(found)
 
@@ -122,7 +115,7 @@ def _import(path: Path, trust: str | None):  # type: ignore[no-untyped-def]
         if not identities:
             flash(_("This archive has no age identity yet: create one on the Keys page."), "error")
             return redirect(url_for("archive.upload"))
-        result = archive.import_bundle(db(), current_vault(), _user(), path, identities,
+        result = archive.import_bundle(db(), current_vault(), signed_in_user(), path, identities,
                                        trust=trust)
     except archive.TrustError as exc:
         if not exc.can_trust:

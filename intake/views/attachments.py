@@ -25,8 +25,7 @@ from flask_babel import lazy_gettext as _l
 from .. import attachments, testimonies
 from ..attachments import AttachmentError, Upload
 from ..forms import AttachmentForm, ConfirmForm
-from ..instance import User
-from ..web import current_user, current_vault, db, login_required
+from ..web import current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("attachments", __name__, url_prefix="/testimonies/<record_id>/attachments")
 _REFUSALS = {
@@ -47,12 +46,6 @@ def duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _user() -> User:
-    user = current_user()
-    assert user is not None  # noqa: S101 - login_required ran first
-    return user
-
-
 def _back(record_id: str):  # type: ignore[no-untyped-def]
     """Back to the interview step the request came from, or to the review page."""
     step = request.form.get("back", "")
@@ -65,7 +58,7 @@ def _back(record_id: str):  # type: ignore[no-untyped-def]
 @login_required()
 def add(record_id: str):  # type: ignore[no-untyped-def]
     try:
-        testimonies.owner(db(), _user(), record_id)
+        testimonies.owner(db(), signed_in_user(), record_id)
     except testimonies.NotFound:
         abort(404)
     form = AttachmentForm()
@@ -75,7 +68,7 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit() and isinstance(upload, Upload):
         try:
             added = testimonies.attach(
-                db(), current_vault(), _user(), record_id, upload, kind=form.kind.data,
+                db(), current_vault(), signed_in_user(), record_id, upload, kind=form.kind.data,
                 filename=form.file.data.filename or "", declared_type=form.file.data.mimetype,
                 duration=float(form.duration.data) if form.duration.data is not None else None)
         except AttachmentError as exc:
@@ -98,7 +91,7 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
 @login_required()
 def show(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
     try:
-        found = testimonies.attachment(db(), current_vault(), _user(), record_id, attachment_id)
+        found = testimonies.attachment(db(), current_vault(), signed_in_user(), record_id, attachment_id)
     except (testimonies.NotFound, AttachmentError):
         abort(404)
     return streamed(found)
@@ -131,7 +124,7 @@ def streamed(found: attachments.Attachment) -> Response:
 def delete(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
     if ConfirmForm().validate_on_submit():
         try:
-            testimonies.detach(db(), current_vault(), _user(), record_id, attachment_id)
+            testimonies.detach(db(), current_vault(), signed_in_user(), record_id, attachment_id)
         except (testimonies.NotFound, AttachmentError):
             abort(404)
         flash(_("The attachment was destroyed for good."), "success")

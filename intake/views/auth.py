@@ -15,7 +15,7 @@ from ..security_headers import CLEAR_SITE_DATA
 from ..sessions import lock as lock_session
 from ..store import StoreError, connect
 from ..throttle import LoginThrottle
-from ..web import config, current_user, login_required, sign_in
+from ..web import config, current_user, login_required, sign_in, signed_in_user
 
 bp = Blueprint("auth", __name__)
 _RECOVERY = "\x00recovery"  # throttle key for recovery attempts; no user name can equal it
@@ -135,8 +135,7 @@ def recover():  # type: ignore[no-untyped-def]
 @bp.route("/passphrase", methods=["GET", "POST"])
 @login_required()
 def change_passphrase():  # type: ignore[no-untyped-def]
-    user = current_user()
-    assert user is not None  # noqa: S101 - login_required
+    user = signed_in_user()
     form = PassphraseChangeForm()
     if form.validate_on_submit() and not _too_soon(user.name):
         problem = passphrase_problem(form.passphrase.data, (user.name,))

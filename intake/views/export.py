@@ -24,18 +24,12 @@ from markupsafe import Markup, escape
 from .. import export_jobs, exports, keyring, testimonies
 from ..bundle_forms import EXCLUSION_REASONS, EXPORT_PURPOSES, MARK_REASONS, ExportForm, MarkForm
 from ..forms import ConfirmForm, options
-from ..instance import User, now_utc
+from ..instance import now_utc
 from ..redaction import MARKER_PATTERN
-from ..web import config, current_user, current_vault, db, login_required
+from ..web import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 _PREVIEW_PAGE = 10
-
-
-def _user() -> User:
-    user = current_user()
-    assert user is not None  # noqa: S101 - login_required ran first
-    return user
 
 
 @bp.app_template_filter("highlight_redactions")
@@ -55,7 +49,7 @@ def _recipients(names: list[str]) -> list[keyring.Recipient]:
 
 
 def _plan(purpose: str, names: list[str]) -> exports.ExportPlan:
-    return exports.plan(db(), current_vault(), _user(), purpose, _recipients(names))
+    return exports.plan(db(), current_vault(), signed_in_user(), purpose, _recipients(names))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -83,7 +77,7 @@ def preview():  # type: ignore[no-untyped-def]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     shown = plan.included[(page - 1) * _PREVIEW_PAGE:page * _PREVIEW_PAGE]
     items = [(envelope, report, json.dumps(envelope, ensure_ascii=False, indent=2))
-             for envelope, report in exports.preview(db(), current_vault(), _user(),
+             for envelope, report in exports.preview(db(), current_vault(), signed_in_user(),
                                                      plan.purpose, shown)]
     pages = max(1, -(-len(plan.included) // _PREVIEW_PAGE))
     return render_template("export/preview.html", plan=plan, state=state, items=items,
@@ -99,14 +93,14 @@ def mark(record_id: str):  # type: ignore[no-untyped-def]
     page = request.args.get("page", 1, type=int)
     if form.validate_on_submit():
         try:
-            record = testimonies.load(db(), current_vault(), record_id, _user())
+            record = testimonies.load(db(), current_vault(), record_id, signed_in_user())
         except testimonies.NotFound:
             abort(404)
         document = json.loads(json.dumps(record.document))
         document.setdefault("redactions", []).append(
-            {"text": form.text.data.strip(), "reason": form.reason.data, "by": _user().name,
+            {"text": form.text.data.strip(), "reason": form.reason.data, "by": signed_in_user().name,
              "at": now_utc()})
-        testimonies.save(db(), current_vault(), _user(), record_id, document,
+        testimonies.save(db(), current_vault(), signed_in_user(), record_id, document,
                          draft=record.status != "complete")
         flash(_("Marked for removal in %(code)s.", code=record.witness_code), "success")
     else:
@@ -130,7 +124,7 @@ def run():  # type: ignore[no-untyped-def]
         flash(_("Nothing to export: no record has consent for this purpose."), "error")
         return redirect(url_for("export.preview"))
     name = f"{plan.purpose}-{datetime.now(UTC):%Y%m%d-%H%M%S}.intake.age"
-    job = export_jobs.start(config(), current_vault(), _user(), plan,
+    job = export_jobs.start(config(), current_vault(), signed_in_user(), plan,
                             _recipients(state["recipients"]), name)
     session.pop("export", None)
     return redirect(url_for("export.job", job_id=job.id))
@@ -139,7 +133,7 @@ def run():  # type: ignore[no-untyped-def]
 @bp.route("/jobs/<job_id>")
 @login_required("supervisor", "admin")
 def job(job_id: str):  # type: ignore[no-untyped-def]
-    found = export_jobs.get(job_id, _user())
+    found = export_jobs.get(job_id, signed_in_user())
     if found is None:
         abort(404)
     summary = found.summary
@@ -150,7 +144,7 @@ def job(job_id: str):  # type: ignore[no-untyped-def]
 @bp.route("/jobs/<job_id>/bundle")
 @login_required("supervisor", "admin")
 def download(job_id: str):  # type: ignore[no-untyped-def]
-    found = export_jobs.get(job_id, _user())
+    found = export_jobs.get(job_id, signed_in_user())
     if found is None or not found.finished or found.error or not found.path.exists():
         abort(404)
     return send_file(found.path, as_attachment=True, download_name=found.path.name,

@@ -29,7 +29,7 @@ from .. import attachments, audit, consent, exports, testimonies
 from ..bundle_forms import WithdrawForm
 from ..forms import AttachmentForm, ConfirmForm, SearchForm
 from ..i18n import LANGUAGES, select_locale, text_direction
-from ..instance import User, now_utc
+from ..instance import now_utc
 from ..interview import (
     COMMUNITIES,
     NEEDS,
@@ -45,20 +45,14 @@ from ..interview import (
 from ..schema import DocumentError
 from ..store import get_setting
 from ..taxonomy import ACT_NAMES, acts
-from ..web import config, current_user, current_vault, db, login_required
+from ..web import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("testimonies", __name__)
 
 
-def _user() -> User:
-    user = current_user()
-    assert user is not None  # noqa: S101 - login_required ran first
-    return user
-
-
 def _load(record_id: str) -> testimonies.Testimony:
     try:
-        return testimonies.load(db(), current_vault(), record_id, _user())
+        return testimonies.load(db(), current_vault(), record_id, signed_in_user())
     except testimonies.NotFound:
         abort(404)
 
@@ -74,7 +68,7 @@ def when(iso: str) -> str:
 def index():  # type: ignore[no-untyped-def]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     query = session.get("query", "")
-    rows, total = testimonies.summaries(db(), _user(), query=query, page=page,
+    rows, total = testimonies.summaries(db(), signed_in_user(), query=query, page=page,
                                         per_page=config().page_size)
     search = SearchForm(data={"query": query})
     return render_template("index.html", rows=rows, total=total, page=page, search=search,
@@ -125,7 +119,7 @@ def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  
 def new():  # type: ignore[no-untyped-def]
     form = make_form(STEPS[0], {} if request.method == "GET" else None)
     if form.validate_on_submit():
-        user = _user()
+        user = signed_in_user()
         document = form.to_document({})
         document["consent"] = consent.with_history({}, document["consent"], at=now_utc(),
                                                    by=user.name)
@@ -159,8 +153,8 @@ def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
     if number == 1:
         document["consent"] = consent.with_history(testimony.document.get("consent", {}),
                                                    document["consent"], at=now_utc(),
-                                                   by=_user().name)
-    saved = testimonies.save(db(), current_vault(), _user(), record_id, document,
+                                                   by=signed_in_user().name)
+    saved = testimonies.save(db(), current_vault(), signed_in_user(), record_id, document,
                              step=number, draft=True)
     if request.headers.get("X-Autosave"):
         return jsonify(saved_at=format_time(datetime.fromisoformat(saved.updated_at), "short"),
@@ -197,7 +191,7 @@ def _render_step(current, form, testimony):  # type: ignore[no-untyped-def]
 
 def _attachments(testimony: testimonies.Testimony) -> dict:
     """What the attachment list, upload form and recorder of a page need."""
-    owner = testimonies.owner(db(), _user(), testimony.id)
+    owner = testimonies.owner(db(), signed_in_user(), testimony.id)
     return {"files": attachments.listing(db(), current_vault(), owner),
             "attachment_form": AttachmentForm(), "kinds": attachments.KINDS,
             "confirm": ConfirmForm(),
@@ -208,7 +202,7 @@ def _attachments(testimony: testimonies.Testimony) -> dict:
 @login_required()
 def view(record_id: str):  # type: ignore[no-untyped-def]
     testimony = _load(record_id)
-    audit.record(db(), current_vault(), _user(), "view", record_id=record_id,
+    audit.record(db(), current_vault(), signed_in_user(), "view", record_id=record_id,
                  witness_code=testimony.witness_code)
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
@@ -224,7 +218,7 @@ def withdraw(record_id: str):  # type: ignore[no-untyped-def]
     testimony = _load(record_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        exports.withdraw(db(), current_vault(), _user(), record_id, form.purpose.data,
+        exports.withdraw(db(), current_vault(), signed_in_user(), record_id, form.purpose.data,
                          form.note.data or "")
         flash(_("Consent for “%(purpose)s” was withdrawn for %(code)s.",
                 purpose=consent.PURPOSES[form.purpose.data], code=testimony.witness_code),
@@ -237,7 +231,7 @@ def withdraw(record_id: str):  # type: ignore[no-untyped-def]
 def complete(record_id: str):  # type: ignore[no-untyped-def]
     _load(record_id)
     try:
-        testimonies.complete(db(), current_vault(), _user(), record_id)
+        testimonies.complete(db(), current_vault(), signed_in_user(), record_id)
     except DocumentError as exc:
         flash(_("Cannot complete yet: %(problem)s", problem=str(exc)), "error")
     else:
@@ -251,7 +245,7 @@ def delete(record_id: str):  # type: ignore[no-untyped-def]
     testimony = _load(record_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        testimonies.delete(db(), current_vault(), _user(), record_id)
+        testimonies.delete(db(), current_vault(), signed_in_user(), record_id)
         flash(_("Testimony %(code)s was destroyed for good.", code=testimony.witness_code),
               "success")
         return redirect(url_for("testimonies.index"))
