@@ -61,14 +61,15 @@ class _FoldTable(dict):
     (ß → ss) are noted in ``_GROWING``."""
 
     def __missing__(self, code: int) -> str:
+        global _GROWING  # noqa: PLW0603 - replaced, never changed in place, so threads can read it
         folded = self[code] = fold(chr(code))
         if len(folded) > 1:
-            _GROWING.add(chr(code))
+            _GROWING = _GROWING | {chr(code)}
         return folded
 
 
 _ONE_BY_ONE = _FoldTable()
-_GROWING: set[str] = set()
+_GROWING: frozenset[str] = frozenset()
 
 
 def words(text: str) -> list[str]:
