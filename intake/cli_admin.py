@@ -75,7 +75,7 @@ def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
         require_role(acting, "supervisor", "admin", to="back up")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
         try:
-            with open(partial, "xb") as file:
+            with open(partial, "wb") as file:  # a stale .partial from a crash is replaced
                 backup.write(cli_config(), conn, vault, acting, protect, file)
                 file.flush()
                 os.fsync(file.fileno())
