@@ -2,6 +2,10 @@
 
 Layout of a home (default ``./instance``): ``keys/keyslots.json`` (key slots, see keyslots.py)
 and ``intake.db`` (the SQLCipher store). Both are created with owner-only permissions.
+
+Every way in with a passphrase (web sign-in, unlock, the current passphrase of a change, every
+command) goes through :func:`unlock`, so the panic passphrase does the same thing on each:
+:func:`panic_wipe` (docs/security.md, "Panic passphrase").
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ from datetime import UTC, datetime
 from . import audit
 from .config import Config
 from .crypto import random_key
-from .keyslots import KeySlotFile, UnlockError
+from .keyslots import KeySlotFile, PanicUnlock, UnlockError, sweep_leftovers
 from .recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
 from .store import Connection, connect, get_setting, set_setting, transaction
-from .vault import Vault
+from .vault import Vault, close_every_vault
 
 ROLES = ("interviewer", "supervisor", "admin")
 
@@ -52,6 +56,7 @@ def clean_name(name: str) -> str:
 def initialise(config: Config, org: str, user_name: str, passphrase: str,
                recovery_key: str | None = None) -> str:
     """Create a new home with its first (admin) user; returns the recovery key to show once."""
+    sweep_leftovers(config.keyslot_path)
     if config.is_initialised:
         raise InstanceError(f"{config.home} already holds an instance.")
     org, user_name = clean_name(org), clean_name(user_name)
@@ -92,14 +97,21 @@ def _insert_user(conn: Connection, label: str, name: str, role: str) -> None:
 
 
 def load_slots(config: Config) -> KeySlotFile:
+    sweep_leftovers(config.keyslot_path)  # what a crash mid-write left (keyslots.py)
     if not config.is_initialised:
         raise InstanceError(f"No instance at {config.home}; run 'intake init' first.")
     return KeySlotFile.load(config.keyslot_path)
 
 
 def unlock(config: Config, name: str, passphrase: str) -> tuple[Vault, User]:
-    """The vault and user for a name and passphrase, or :class:`UnlockError`."""
-    label, master = load_slots(config).open_user(name, passphrase)
+    """The vault and user for a name and passphrase, or :class:`UnlockError`. The panic
+    passphrase, with any name, runs :func:`panic_wipe` and then fails like a wrong passphrase."""
+    slots = load_slots(config)
+    try:
+        label, master = slots.open_user(name, passphrase)
+    except PanicUnlock:
+        panic_wipe(slots)
+        raise
     vault = Vault(master)
     try:
         conn = connect(config.database_path, vault.db_key)
@@ -114,6 +126,14 @@ def unlock(config: Config, name: str, passphrase: str) -> tuple[Vault, User]:
         vault.close()
         raise UnlockError("slot without a user")
     return vault, user
+
+
+def panic_wipe(slots: KeySlotFile) -> None:
+    """What the panic passphrase does, wherever it is typed: keep only the recovery slot
+    (overwriting the old key-slot file in place), then close every vault open in this process,
+    which locks every web session (sessions.py)."""
+    slots.destroy_passphrase_slots()
+    close_every_vault()
 
 
 def unlock_with_recovery(config: Config, recovery_key: str) -> Vault:
@@ -163,13 +183,8 @@ def set_panic_passphrase(config: Config, vault: Vault, user: User, panic: str | 
     destroys every passphrase slot on this laptop and fails like a wrong passphrase
     (docs/security.md, "Panic passphrase")."""
     slots = load_slots(config)
-    if panic is not None:
-        try:
-            slots.open_user(user.name, panic)
-        except UnlockError:
-            pass
-        else:
-            raise InstanceError("The panic passphrase must differ from your passphrase.")
+    if panic is not None and slots.opens_user(user.name, panic):  # a pure check: no panic here
+        raise InstanceError("The panic passphrase must differ from your passphrase.")
     slots.panic = None
     if panic is not None:
         slots.set_panic(panic, config.kdf)

@@ -9,7 +9,7 @@ from .. import audit
 from ..forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
 from ..i18n import LANGUAGES
 from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
-from ..keyslots import PanicUnlock, UnlockError
+from ..keyslots import UnlockError
 from ..passphrase_policy import HINT, passphrase_problem
 from ..security_headers import CLEAR_SITE_DATA
 from ..sessions import lock as lock_session
@@ -45,9 +45,7 @@ def _signed_in(name: str, passphrase: str) -> bool:
         flash(_("The data on this laptop cannot be opened: the store is damaged. Nothing was "
                 "changed. Restore it from a backup."), "error")
         return False
-    except UnlockError as exc:
-        if isinstance(exc, PanicUnlock):  # looks like any failure, but every session locks
-            current_app.session_interface.lock_all()  # type: ignore[attr-defined]
+    except UnlockError:  # the panic passphrase too: instance.unlock has already acted on it
         _throttle().failed(name)
         flash(_("Wrong name or passphrase."), "error")
         return False
@@ -139,7 +137,7 @@ def change_passphrase():  # type: ignore[no-untyped-def]
     form = PassphraseChangeForm()
     if form.validate_on_submit() and not _too_soon(user.name):
         problem = passphrase_problem(form.passphrase.data, (user.name,))
-        try:
+        try:  # through unlock, so the panic passphrase acts here as everywhere
             check, _user = unlock(config(), user.name, form.current.data)
             check.close()
         except UnlockError:
