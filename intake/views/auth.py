@@ -11,6 +11,7 @@ from ..i18n import LANGUAGES
 from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
 from ..keyslots import UnlockError
 from ..passphrase_policy import HINT, passphrase_problem
+from ..recovery_key import RecoveryKeyError, normalise_recovery_key
 from ..security_headers import CLEAR_SITE_DATA
 from ..sessions import lock as lock_session
 from ..store import StoreError, connect
@@ -29,24 +30,27 @@ def _throttle() -> LoginThrottle:
     return app.extensions["intake_throttle"]
 
 
-def _too_soon(key: str) -> bool:
-    wait = _throttle().wait_seconds(key)
+def _may_try(key: str) -> bool:
+    """Claim an attempt before any key derivation (throttle.py), or say how long to wait."""
+    wait = _throttle().claim(key)
     if wait:
         flash(_("Too many failed attempts. Wait %(seconds)d seconds and try again.",
                 seconds=wait), "error")
-    return bool(wait)
+    return not wait
 
 
 def _signed_in(name: str, passphrase: str) -> bool:
-    """Unlock and sign in, or count a failure; the message never says which part was wrong."""
+    """Unlock and sign in, or count a failure; the message never says which part was wrong. The
+    panic passphrase looks like any failure here (instance.unlock has already acted on it)."""
+    if not _may_try(name):
+        return False
     try:
         vault, user = unlock(config(), name, passphrase)
     except StoreError:
         flash(_("The data on this laptop cannot be opened: the store is damaged. Nothing was "
                 "changed. Restore it from a backup."), "error")
         return False
-    except UnlockError:  # the panic passphrase too: instance.unlock has already acted on it
-        _throttle().failed(name)
+    except UnlockError:
         flash(_("Wrong name or passphrase."), "error")
         return False
     failures = _throttle().succeeded(name)
@@ -67,9 +71,8 @@ def login():  # type: ignore[no-untyped-def]
     if current_user():
         return redirect(url_for("testimonies.index"))
     form = LoginForm()
-    if form.validate_on_submit() and not _too_soon(form.name.data):
-        if _signed_in(form.name.data, form.passphrase.data):
-            return redirect(url_for("testimonies.index"))
+    if form.validate_on_submit() and _signed_in(form.name.data, form.passphrase.data):
+        return redirect(url_for("testimonies.index"))
     return render_template("login.html", form=form)
 
 
@@ -79,9 +82,8 @@ def unlock_page():  # type: ignore[no-untyped-def]
     if current_user() or not name:
         return redirect(url_for("testimonies.index"))
     form = UnlockForm()
-    if form.validate_on_submit() and not _too_soon(name):
-        if _signed_in(name, form.passphrase.data):
-            return redirect(url_for("testimonies.index"))
+    if form.validate_on_submit() and _signed_in(name, form.passphrase.data):
+        return redirect(url_for("testimonies.index"))
     return render_template("unlock.html", form=form, name=name)
 
 
@@ -104,17 +106,17 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/recover", methods=["GET", "POST"])
 def recover():  # type: ignore[no-untyped-def]
     form = RecoverForm()
-    if form.validate_on_submit() and not _too_soon(_RECOVERY):
+    if form.validate_on_submit():
         problem = passphrase_problem(form.passphrase.data, (form.name.data,))
         if problem:
             form.passphrase.errors.append(problem)
-        else:
+        elif not _well_formed(form.recovery_key.data):  # costs nothing: not counted
+            _recovery_key_refused()
+        elif _may_try(_RECOVERY):
             try:
                 vault = unlock_with_recovery(config(), form.recovery_key.data)
             except UnlockError:
-                _throttle().failed(_RECOVERY)
-                flash(_("That recovery key does not open this archive. Check each group of "
-                        "four characters."), "error")
+                _recovery_key_refused()
                 return render_template("recover.html", form=form, hint=HINT)
             try:
                 set_passphrase(config(), vault, form.name.data, form.passphrase.data)
@@ -124,10 +126,24 @@ def recover():  # type: ignore[no-untyped-def]
             finally:
                 vault.close()
             _throttle().succeeded(_RECOVERY)
+            _throttle().succeeded(form.name.data)  # whoever holds the recovery key may sign in
             if _signed_in(form.name.data, form.passphrase.data):
                 flash(_("Your new passphrase is set."), "success")
                 return redirect(url_for("testimonies.index"))
     return render_template("recover.html", form=form, hint=HINT)
+
+
+def _recovery_key_refused() -> None:
+    flash(_("That recovery key does not open this archive. Check each group of four "
+            "characters."), "error")
+
+
+def _well_formed(recovery_key: str) -> bool:
+    try:
+        normalise_recovery_key(recovery_key)
+    except RecoveryKeyError:
+        return False
+    return True
 
 
 @bp.route("/passphrase", methods=["GET", "POST"])
@@ -135,15 +151,15 @@ def recover():  # type: ignore[no-untyped-def]
 def change_passphrase():  # type: ignore[no-untyped-def]
     user = signed_in_user()
     form = PassphraseChangeForm()
-    if form.validate_on_submit() and not _too_soon(user.name):
+    if form.validate_on_submit() and _may_try(user.name):
         problem = passphrase_problem(form.passphrase.data, (user.name,))
         try:  # through unlock, so the panic passphrase acts here as everywhere
             check, _user = unlock(config(), user.name, form.current.data)
             check.close()
         except UnlockError:
-            _throttle().failed(user.name)
             form.current.errors.append(_("This is not your current passphrase."))
         else:
+            _throttle().succeeded(user.name)
             if problem:
                 form.passphrase.errors.append(problem)
             else:
