@@ -159,3 +159,24 @@ def test_the_panic_check_alone_changes_nothing(config, recovery_key, vault, admi
     with pytest.raises(PanicUnlock):
         slots.open_user(ADMIN, PANIC)
     assert config.keyslot_path.read_bytes() == before and not vault.closed
+
+
+def test_a_panic_in_another_process_locks_the_servers_sessions(app, config, recovery_key, vault,
+                                                               admin):
+    """A command is its own process: it cannot reach the server's vaults, so each session checks
+    at its next request that its user still has a key slot."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    someone = _locked_elsewhere(app, config, vault, admin)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]),
+           "INTAKE_HOME": str(config.home), "INTAKE_USER": ADMIN, "INTAKE_PASSPHRASE": PANIC,
+           **{f"INTAKE_KDF_{k.upper()}": str(v) for k, v in config.kdf.as_dict().items()}}
+    done = subprocess.run([sys.executable, "-c", "from intake.cli import main; main()",
+                           "testimony", "list"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 1 and "wrong name, passphrase" in done.stderr
+    assert _labels(config) == ["recovery"]
+    assert someone.get("/").headers["Location"].endswith("/unlock")

@@ -8,7 +8,14 @@ from flask_babel import gettext as _
 from .. import audit
 from ..forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
 from ..i18n import LANGUAGES
-from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
+from ..instance import (
+    InstanceError,
+    load_slots,
+    organisation,
+    set_passphrase,
+    unlock,
+    unlock_with_recovery,
+)
 from ..keyslots import UnlockError
 from ..passphrase_policy import HINT, passphrase_problem
 from ..recovery_key import RecoveryKeyError, normalise_recovery_key
@@ -64,6 +71,32 @@ def _signed_in(name: str, passphrase: str) -> bool:
     finally:
         conn.close()
     return True
+
+
+@bp.before_app_request
+def lock_if_slot_gone() -> None:
+    """Lock a session whose user no longer has a key slot: a panic in another process (a
+    command) cannot close this server's vaults, so each session checks at its next request."""
+    user = session.get("user")
+    if user and "vault" in session and user["label"] not in _slot_labels():
+        lock_session(session)
+        session.modified = True
+
+
+def _slot_labels() -> frozenset[str]:
+    """The labels in the key-slot file, read again only when the file changes (one stat a
+    request); none if it cannot be read, which locks every session."""
+    path = config().keyslot_path
+    try:
+        info = path.stat()
+        seen = (info.st_ino, info.st_mtime_ns, info.st_size)
+        cached = current_app.extensions.get("intake_slot_labels")
+        if cached is None or cached[0] != seen:
+            cached = (seen, frozenset(load_slots(config()).slots))
+            current_app.extensions["intake_slot_labels"] = cached
+    except (OSError, UnlockError, InstanceError):
+        return frozenset()
+    return cached[1]
 
 
 @bp.route("/login", methods=["GET", "POST"])
