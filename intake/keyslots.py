@@ -17,6 +17,8 @@ import os
 import secrets
 import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +62,8 @@ class KeySlot:
 
     @classmethod
     def create(cls, label: str, secret: str, master: bytes, kdf: KdfParams) -> KeySlot:
+        if not any(master):  # the master key of a vault closed meanwhile: wiped to zeros
+            raise CryptoError("no master key to wrap")
         salt = secrets.token_bytes(16)
         kek = passphrase_key(secret, salt, kdf)
         return cls(label, salt, kdf, seal(kek, bytes(master), _aad(label)))
@@ -185,6 +189,16 @@ class KeySlotFile:
 # One writer or sweeper at a time in this process: a sweep must never take a file that a write
 # in another thread is still using.
 _write_lock = threading.Lock()
+# One edit (load, change, save) at a time in this process: an edit that loaded the slots before
+# a panic must not write them back after it.
+_edit_lock = threading.RLock()
+
+
+@contextmanager
+def editing(path: Path) -> Iterator[KeySlotFile]:
+    """The slots at ``path``, loaded for a change that the caller saves before leaving."""
+    with _edit_lock:
+        yield KeySlotFile.load(path)
 
 
 def _old_name(path: Path) -> Path:

@@ -180,3 +180,44 @@ def test_a_panic_in_another_process_locks_the_servers_sessions(app, config, reco
     assert done.returncode == 1 and "wrong name, passphrase" in done.stderr
     assert _labels(config) == ["recovery"]
     assert someone.get("/").headers["Location"].endswith("/unlock")
+
+
+def test_a_slot_edit_in_flight_cannot_bring_the_slots_back(config, recovery_key, vault, admin,
+                                                          monkeypatch):
+    """A passphrase change that read the slots before a panic must not write them back after."""
+    import threading
+
+    from intake import keyslots
+    from intake.instance import set_passphrase
+
+    set_panic_passphrase(config, vault, admin, PANIC)
+    inside, go_on = threading.Event(), threading.Event()
+    real = keyslots.KeySlot.create
+
+    def slow_create(*args, **kwargs):
+        inside.set()
+        go_on.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(keyslots.KeySlot, "create", slow_create)
+    errors: list[BaseException] = []
+
+    def change() -> None:
+        try:
+            set_passphrase(config, vault, ADMIN, "fresh valley copper drum")
+        except Exception as exc:  # noqa: BLE001 - refused because of the panic: also fine
+            errors.append(exc)
+
+    changer = threading.Thread(target=change)
+    changer.start()
+    assert inside.wait(10)
+    panicked = threading.Thread(target=lambda: pytest.raises(PanicUnlock, unlock, config,
+                                                             "anyone", PANIC))
+    panicked.start()
+    panicked.join(0.5)  # the panic now waits for the change, or has finished before it
+    go_on.set()
+    changer.join(10)
+    panicked.join(10)
+    assert _labels(config) == ["recovery"]
+    with pytest.raises(UnlockError):
+        unlock(config, ADMIN, "fresh valley copper drum")
