@@ -6,7 +6,8 @@ is re-encrypted. A slot is found by an HMAC label of the user's name, so the fil
 
 Reading the file never changes it: :meth:`KeySlotFile.open_user` only *recognises* the panic
 passphrase; instance.py decides what then happens. Writing goes through :func:`replace_slot_file`,
-which keeps the replace atomic and overwrites the old file in place before it goes (see there).
+which keeps the replace atomic and overwrites the old file in place before it goes (see there);
+changes run one at a time, across threads and processes (:func:`editing`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import base64
 import json
 import os
 import secrets
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -186,18 +188,72 @@ class KeySlotFile:
             raise UnlockError("wrong secret") from None
 
 
-# One writer or sweeper at a time in this process: a sweep must never take a file that a write
-# in another thread is still using.
-_write_lock = threading.Lock()
-# One edit (load, change, save) at a time in this process: an edit that loaded the slots before
-# a panic must not write them back after it.
-_edit_lock = threading.RLock()
+class _SlotFileLock:
+    """One edit, write or sweep of the key-slot file at a time: across threads (a re-entrant
+    lock) and across processes (an exclusive lock on ``.keyslots.json.lock``, taken by the
+    outermost holder), so an edit that loaded the slots before a panic cannot write them back
+    after it, and a sweep never takes a file that a write elsewhere is still using."""
+
+    def __init__(self) -> None:
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd = -1
+
+    @contextmanager
+    def held(self, path: Path) -> Iterator[None]:
+        with self._thread_lock:
+            if self._depth == 0:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self._fd = _lock_file(path.with_name(f".{path.name}.lock"))
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    _unlock_file(self._fd)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock_file(lock_path: Path) -> int:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then OSError
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _unlock_file(fd: int) -> None:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        finally:
+            os.close(fd)
+else:
+    import fcntl
+
+    def _lock_file(lock_path: Path) -> int:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _unlock_file(fd: int) -> None:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+_lock = _SlotFileLock()
 
 
 @contextmanager
 def editing(path: Path) -> Iterator[KeySlotFile]:
     """The slots at ``path``, loaded for a change that the caller saves before leaving."""
-    with _edit_lock:
+    with _lock.held(path):
         yield KeySlotFile.load(path)
 
 
@@ -218,8 +274,7 @@ def replace_slot_file(path: Path, data: bytes) -> None:
     temporary file, swept the same way. Where the file system has no hard links, the old file
     is renamed to ``.old`` instead, and a sweep that finds ``.old`` but no ``path`` puts it back.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with _write_lock:
+    with _lock.held(path):
         _sweep(path)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         old = _old_name(path)
@@ -241,7 +296,9 @@ def replace_slot_file(path: Path, data: bytes) -> None:
 
 def sweep_leftovers(path: Path) -> None:
     """Overwrite and remove what a crash in :func:`replace_slot_file` left beside ``path``."""
-    with _write_lock:
+    if not path.parent.is_dir():
+        return  # no home yet: nothing to sweep, and no lock file to make
+    with _lock.held(path):
         _sweep(path)
 
 

@@ -39,6 +39,13 @@ def _home_bytes(home: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file())
 
 
+def _keys_dir(config) -> list[str]:
+    """The files beside the key-slot file, but for the empty lock file of keyslots.editing."""
+    lock = config.keyslot_path.with_name(".keyslots.json.lock")
+    assert not lock.exists() or lock.stat().st_size == 0
+    return sorted(p.name for p in config.keyslot_path.parent.iterdir() if p != lock)
+
+
 def _assert_gone(removed: list[bytes] | set[bytes], *places: bytes) -> None:
     for secret in removed:
         for place in places:
@@ -75,7 +82,7 @@ def test_removed_slots_leave_no_bytes_in_the_old_file_or_under_the_home(
         left = old.read()
     assert len(left) == size and b'"slots"' not in left  # overwritten in place, not truncated
     _assert_gone(removed, left, _home_bytes(config.home))
-    assert sorted(p.name for p in config.keyslot_path.parent.iterdir()) == ["keyslots.json"]
+    assert _keys_dir(config) == ["keyslots.json"]
 
 
 def test_recovery_and_every_other_rewrite_overwrite_the_old_file(config, recovery_key, vault,
@@ -154,7 +161,7 @@ def test_a_crash_at_any_step_leaves_a_home_that_opens(config, recovery_key, vaul
                 unlock(config, "Dilan", OTHER_PASSPHRASE)
     unlock_with_recovery(config, recovery_key).close()
     # That unlock swept what the crash left: no stray file, and no removed slot's bytes.
-    assert sorted(p.name for p in config.keyslot_path.parent.iterdir()) == ["keyslots.json"]
+    assert _keys_dir(config) == ["keyslots.json"]
     after = _slot_texts(config.keyslot_path)
     removed = [text for label, texts in before.items() if after.get(label) != texts
                for text in texts]
@@ -208,3 +215,25 @@ def test_on_a_real_ext4_image_no_removed_slot_is_left_on_the_disk(ext4_home):
     assert last["recovery"][0] in disk  # the scan does see what is still there
     subprocess.run(["mount", "-o", "loop", str(image), str(mount)], check=True, timeout=60)
     unlock_with_recovery(config, recovery_key).close()
+
+
+def test_an_edit_in_another_process_waits_for_this_one(config, recovery_key, vault):
+    """The lock on the key-slot file holds across processes: a command's change waits while
+    the server is changing the slots, then starts from what the server saved."""
+    from intake.keyslots import editing
+
+    script = ("import sys; from pathlib import Path; from intake.keyslots import editing\n"
+              "with editing(Path(sys.argv[1])) as slots:\n"
+              "    print(sorted(slots.slots) == ['recovery'])\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    with editing(config.keyslot_path) as slots:
+        other = subprocess.Popen([sys.executable, "-c", script, str(config.keyslot_path)],
+                                 env=env, stdout=subprocess.PIPE, text=True)
+        try:
+            other.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        assert other.poll() is None  # still waiting for the lock
+        slots.destroy_passphrase_slots()
+    out, _ = other.communicate(timeout=60)
+    assert out.strip() == "True"
