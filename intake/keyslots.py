@@ -307,9 +307,9 @@ def _sweep(path: Path) -> None:
     if old.exists() and not path.exists():
         os.replace(old, path)  # crashed between the two renames of the fallback
     elif old.exists():
-        if not old.samefile(path):  # still the second name of the live file: just drop it
+        if not old.samefile(path):  # the replaced file: its blocks still hold its slots
             _shred(old)
-        _forget(old)
+        _forget(old)  # (if it is the live file's second name, only the name goes)
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
         _shred(tmp)  # a new file that never went live still holds slots
         _forget(tmp)
