@@ -2,7 +2,9 @@
 
 Following the OWASP Session Management Cheat Sheet: 256-bit ids, HttpOnly and SameSite=Strict
 cookies, a new id at login (no fixation), server state dropped at logout, lock and idle time-out.
-The unlocked vault of a session lives here and never leaves the process.
+The unlocked vault of a session lives here and never leaves the process. A session whose vault
+was closed elsewhere (the panic passphrase closes every vault: instance.panic_wipe) is locked
+by the next request, as if it had timed out.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ FORGET_AFTER_SECONDS = 12 * 3600
 
 
 class MemorySessionInterface(SessionInterface):
-    """Keeps sessions in a dict guarded by a lock. A session idle past ``idle_lock_seconds`` is
-    locked (its vault wiped) by the next request or by a reaper thread, whichever comes first."""
+    """Keeps sessions in a dict guarded by a lock. A session idle past ``idle_lock_seconds``, or
+    whose vault was closed, is locked (its vault wiped) by the next request or by a reaper
+    thread, whichever comes first."""
 
     def __init__(self, idle_lock_seconds: int):
         self._sessions: dict[str, tuple[float, dict]] = {}
@@ -83,11 +86,7 @@ class MemorySessionInterface(SessionInterface):
                 self._drop(self._sessions.pop(sid))
             elif now - seen > self.idle_lock_seconds and ("vault" in data or "setup" in data):
                 lock(data)
-
-    def lock_all(self) -> None:
-        """Wipe the keys of every session at once (the panic passphrase)."""
-        with self._lock:
-            for _, data in self._sessions.values():
+            elif "vault" in data and data["vault"].closed:
                 lock(data)
 
     @staticmethod

@@ -8,14 +8,31 @@ Each testimony is sealed under its data key with its id and version as associate
 sealed record moved to another row, or rolled back to another version, fails to open. Destroying
 the wrapped data key erases the record for good (crypto-shredding), attachments included: what
 opens each attachment is sealed under the same data key.
+
+Every open vault is also known to :func:`close_every_vault`, which the panic passphrase uses to
+wipe them all at once (instance.panic_wipe). A closed vault refuses to seal or open anything
+rather than use a key of zeros.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from collections.abc import Callable
 
-from .crypto import derive_key, open_sealed, random_key, seal, wipe
+from .crypto import CryptoError, derive_key, open_sealed, random_key, seal, wipe
+
+_open_vaults: weakref.WeakSet[Vault] = weakref.WeakSet()
+_open_vaults_lock = threading.Lock()
+
+
+def close_every_vault() -> None:
+    """Close every vault open in this process (web sessions, commands, background jobs)."""
+    with _open_vaults_lock:
+        vaults = list(_open_vaults)
+    for vault in vaults:
+        vault.close()
 
 
 class Vault:
@@ -28,6 +45,8 @@ class Vault:
         self._secrets_key = bytearray(derive_key(master, "instance-secrets"))
         self._audit_key = bytearray(derive_key(master, "audit-log"))
         self._on_close: list[Callable[[], None]] = []
+        with _open_vaults_lock:
+            _open_vaults.add(self)
 
     @property
     def master(self) -> bytes:
@@ -39,39 +58,45 @@ class Vault:
 
     @property
     def audit_key(self) -> bytes:
-        return bytes(self._audit_key)
+        return bytes(self._live(self._audit_key))
+
+    def _live(self, key: bytearray) -> bytearray:
+        """``key``, unless the vault was closed (perhaps by another thread) and it is zeros."""
+        if self.closed:
+            raise CryptoError("the vault is closed")
+        return key
 
     def new_data_key(self, record_id: str) -> bytes:
         """A wrapped fresh data key for one record."""
-        return seal(self._record_kek, random_key(), _key_aad(record_id))
+        return seal(self._live(self._record_kek), random_key(), _key_aad(record_id))
 
     def seal_record(self, record_id: str, version: int, wrapped_key: bytes, document: dict) -> bytes:
-        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        data_key = open_sealed(self._live(self._record_kek), wrapped_key, _key_aad(record_id))
         plaintext = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         return seal(data_key, plaintext, _record_aad(record_id, version))
 
     def open_record(self, record_id: str, version: int, wrapped_key: bytes, sealed: bytes) -> dict:
-        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        data_key = open_sealed(self._live(self._record_kek), wrapped_key, _key_aad(record_id))
         return json.loads(open_sealed(data_key, sealed, _record_aad(record_id, version)))
 
     def seal_attachment(self, record_id: str, wrapped_key: bytes, attachment_id: str,
                         secret: dict) -> bytes:
         """Seal what opens an attachment (attachments.py) under its record's data key."""
-        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        data_key = open_sealed(self._live(self._record_kek), wrapped_key, _key_aad(record_id))
         plaintext = json.dumps(secret, ensure_ascii=False, separators=(",", ":")).encode()
         return seal(data_key, plaintext, _attachment_aad(record_id, attachment_id))
 
     def open_attachment(self, record_id: str, wrapped_key: bytes, attachment_id: str,
                         sealed: bytes) -> dict:
-        data_key = open_sealed(self._record_kek, wrapped_key, _key_aad(record_id))
+        data_key = open_sealed(self._live(self._record_kek), wrapped_key, _key_aad(record_id))
         return json.loads(open_sealed(data_key, sealed, _attachment_aad(record_id, attachment_id)))
 
     def seal_secret(self, name: str, secret: bytes) -> bytes:
         """Seal one of the instance's own secrets under its name."""
-        return seal(self._secrets_key, secret, _secret_aad(name))
+        return seal(self._live(self._secrets_key), secret, _secret_aad(name))
 
     def open_secret(self, name: str, sealed: bytes) -> bytes:
-        return open_sealed(self._secrets_key, sealed, _secret_aad(name))
+        return open_sealed(self._live(self._secrets_key), sealed, _secret_aad(name))
 
     @property
     def closed(self) -> bool:
@@ -82,6 +107,8 @@ class Vault:
         self._on_close.append(callback)
 
     def close(self) -> None:
+        with _open_vaults_lock:
+            _open_vaults.discard(self)
         while self._on_close:
             self._on_close.pop()()
         for buffer in (self._master, self._db_key, self._record_kek, self._secrets_key,

@@ -8,9 +8,17 @@ from flask_babel import gettext as _
 from .. import audit
 from ..forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
 from ..i18n import LANGUAGES
-from ..instance import InstanceError, organisation, set_passphrase, unlock, unlock_with_recovery
-from ..keyslots import PanicUnlock, UnlockError
+from ..instance import (
+    InstanceError,
+    load_slots,
+    organisation,
+    set_passphrase,
+    unlock,
+    unlock_with_recovery,
+)
+from ..keyslots import UnlockError
 from ..passphrase_policy import HINT, passphrase_problem
+from ..recovery_key import RecoveryKeyError, normalise_recovery_key
 from ..security_headers import CLEAR_SITE_DATA
 from ..sessions import lock as lock_session
 from ..store import StoreError, connect
@@ -29,26 +37,27 @@ def _throttle() -> LoginThrottle:
     return app.extensions["intake_throttle"]
 
 
-def _too_soon(key: str) -> bool:
-    wait = _throttle().wait_seconds(key)
+def _may_try(key: str) -> bool:
+    """Claim an attempt before any key derivation (throttle.py), or say how long to wait."""
+    wait = _throttle().claim(key)
     if wait:
         flash(_("Too many failed attempts. Wait %(seconds)d seconds and try again.",
                 seconds=wait), "error")
-    return bool(wait)
+    return not wait
 
 
 def _signed_in(name: str, passphrase: str) -> bool:
-    """Unlock and sign in, or count a failure; the message never says which part was wrong."""
+    """Unlock and sign in, or count a failure; the message never says which part was wrong. The
+    panic passphrase looks like any failure here (instance.unlock has already acted on it)."""
+    if not _may_try(name):
+        return False
     try:
         vault, user = unlock(config(), name, passphrase)
     except StoreError:
         flash(_("The data on this laptop cannot be opened: the store is damaged. Nothing was "
                 "changed. Restore it from a backup."), "error")
         return False
-    except UnlockError as exc:
-        if isinstance(exc, PanicUnlock):  # looks like any failure, but every session locks
-            current_app.session_interface.lock_all()  # type: ignore[attr-defined]
-        _throttle().failed(name)
+    except UnlockError:
         flash(_("Wrong name or passphrase."), "error")
         return False
     failures = _throttle().succeeded(name)
@@ -64,14 +73,39 @@ def _signed_in(name: str, passphrase: str) -> bool:
     return True
 
 
+@bp.before_app_request
+def lock_if_slot_gone() -> None:
+    """Lock a session whose user no longer has a key slot: a panic in another process (a
+    command) cannot close this server's vaults, so each session checks at its next request."""
+    user = session.get("user")
+    if user and "vault" in session and user["label"] not in _slot_labels():
+        lock_session(session)
+        session.modified = True
+
+
+def _slot_labels() -> frozenset[str]:
+    """The labels in the key-slot file, read again only when the file changes (one stat a
+    request); none if it cannot be read, which locks every session."""
+    path = config().keyslot_path
+    try:
+        info = path.stat()
+        seen = (info.st_ino, info.st_mtime_ns, info.st_size)
+        cached = current_app.extensions.get("intake_slot_labels")
+        if cached is None or cached[0] != seen:
+            cached = (seen, frozenset(load_slots(config()).slots))
+            current_app.extensions["intake_slot_labels"] = cached
+    except (OSError, UnlockError, InstanceError):
+        return frozenset()
+    return cached[1]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     if current_user():
         return redirect(url_for("testimonies.index"))
     form = LoginForm()
-    if form.validate_on_submit() and not _too_soon(form.name.data):
-        if _signed_in(form.name.data, form.passphrase.data):
-            return redirect(url_for("testimonies.index"))
+    if form.validate_on_submit() and _signed_in(form.name.data, form.passphrase.data):
+        return redirect(url_for("testimonies.index"))
     return render_template("login.html", form=form)
 
 
@@ -81,9 +115,8 @@ def unlock_page():  # type: ignore[no-untyped-def]
     if current_user() or not name:
         return redirect(url_for("testimonies.index"))
     form = UnlockForm()
-    if form.validate_on_submit() and not _too_soon(name):
-        if _signed_in(name, form.passphrase.data):
-            return redirect(url_for("testimonies.index"))
+    if form.validate_on_submit() and _signed_in(name, form.passphrase.data):
+        return redirect(url_for("testimonies.index"))
     return render_template("unlock.html", form=form, name=name)
 
 
@@ -106,17 +139,17 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/recover", methods=["GET", "POST"])
 def recover():  # type: ignore[no-untyped-def]
     form = RecoverForm()
-    if form.validate_on_submit() and not _too_soon(_RECOVERY):
+    if form.validate_on_submit():
         problem = passphrase_problem(form.passphrase.data, (form.name.data,))
         if problem:
             form.passphrase.errors.append(problem)
-        else:
+        elif not _well_formed(form.recovery_key.data):  # costs nothing: not counted
+            _recovery_key_refused()
+        elif _may_try(_RECOVERY):
             try:
                 vault = unlock_with_recovery(config(), form.recovery_key.data)
             except UnlockError:
-                _throttle().failed(_RECOVERY)
-                flash(_("That recovery key does not open this archive. Check each group of "
-                        "four characters."), "error")
+                _recovery_key_refused()
                 return render_template("recover.html", form=form, hint=HINT)
             try:
                 set_passphrase(config(), vault, form.name.data, form.passphrase.data)
@@ -126,10 +159,24 @@ def recover():  # type: ignore[no-untyped-def]
             finally:
                 vault.close()
             _throttle().succeeded(_RECOVERY)
+            _throttle().succeeded(form.name.data)  # whoever holds the recovery key may sign in
             if _signed_in(form.name.data, form.passphrase.data):
                 flash(_("Your new passphrase is set."), "success")
                 return redirect(url_for("testimonies.index"))
     return render_template("recover.html", form=form, hint=HINT)
+
+
+def _recovery_key_refused() -> None:
+    flash(_("That recovery key does not open this archive. Check each group of four "
+            "characters."), "error")
+
+
+def _well_formed(recovery_key: str) -> bool:
+    try:
+        normalise_recovery_key(recovery_key)
+    except RecoveryKeyError:
+        return False
+    return True
 
 
 @bp.route("/passphrase", methods=["GET", "POST"])
@@ -137,15 +184,15 @@ def recover():  # type: ignore[no-untyped-def]
 def change_passphrase():  # type: ignore[no-untyped-def]
     user = signed_in_user()
     form = PassphraseChangeForm()
-    if form.validate_on_submit() and not _too_soon(user.name):
+    if form.validate_on_submit() and _may_try(user.name):
         problem = passphrase_problem(form.passphrase.data, (user.name,))
-        try:
+        try:  # through unlock, so the panic passphrase acts here as everywhere
             check, _user = unlock(config(), user.name, form.current.data)
             check.close()
         except UnlockError:
-            _throttle().failed(user.name)
             form.current.errors.append(_("This is not your current passphrase."))
         else:
+            _throttle().succeeded(user.name)
             if problem:
                 form.passphrase.errors.append(problem)
             else:
