@@ -139,6 +139,17 @@ def test_many_slow_clients_do_not_lock_out_the_interviewer(server):
         assert response.status == 200
 
 
+def test_headers_larger_than_the_limit_are_refused(server, config):
+    limit = waitress_settings(config)["max_request_header_size"]
+    with connect(server.port) as sock:
+        sock.sendall(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        with contextlib.suppress(OSError):
+            for _ in range(limit // 1000 + 1):
+                sock.sendall(b"X-Filler: " + b"a" * 988 + b"\r\n")
+        status, _headers, _ = read_response_head(sock)
+    assert status == 431
+
+
 def test_memory_held_by_request_bodies_is_bounded(config):
     settings_ = waitress_settings(config)
     worst = settings_["connection_limit"] * (settings_["max_request_body_size"]
