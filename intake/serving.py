@@ -20,6 +20,7 @@ a new one always gets in.
 
 from __future__ import annotations
 
+import select
 import sys
 import time
 from typing import Any
@@ -94,12 +95,13 @@ class DoorServer(TcpWSGIServer):
         return super().readable()
 
     def _make_room(self) -> None:
-        """At the connection limit, close the connection that has waited longest without a
-        request in service (still sending one, or idle), so the next one is accepted."""
+        """At the connection limit, with a connection waiting to be accepted, close the one that
+        has waited longest without a request in service (still sending one, or idle)."""
         open_channels = list(self.active_channels.values())
         closing = sum(1 for channel in open_channels if channel.will_close)
-        if len(self._map) - closing < self.adj.connection_limit:
-            return
+        if len(self._map) - closing < self.adj.connection_limit \
+                or not select.select([self.socket], [], [], 0)[0]:
+            return  # below the limit, or nobody waiting to be accepted
         waiting = [c for c in open_channels if not c.requests and not c.will_close]
         if waiting:
             oldest = min(waiting, key=lambda c: c.request.started if c.request else c.last_activity)
