@@ -93,6 +93,14 @@ def test_a_large_form_post_is_refused_after_its_headers_and_never_spooled(server
     assert growth < 8 * 1024 * 1024, growth
 
 
+def test_a_body_over_the_limit_is_refused_before_it_is_sent(server):
+    with connect(server.port, timeout=5) as sock:
+        sock.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (LIMIT + 1))
+        status, headers, _ = read_response_head(sock)  # no body byte was sent
+    assert status == 413 and headers["connection"].lower() == "close"
+
+
 def test_a_large_chunked_post_is_refused_at_the_form_limit_and_never_spooled(server, tmp_path):
     sock = connect(server.port, timeout=10)
     sock.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
