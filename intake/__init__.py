@@ -13,6 +13,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from .config import Config
+from .host_check import install_host_check
 from .i18n import LANGUAGES, language_name, select_locale, text_direction
 from .security_headers import set_security_headers
 from .sessions import MemorySessionInterface
@@ -37,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
     )
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
+    install_host_check(app)  # first of the request hooks: DNS rebinding (host_check.py)
 
     @app.before_request
     def allow_large_uploads() -> None:

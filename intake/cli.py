@@ -67,16 +67,15 @@ def init(org: str, user_name: str, passphrase_file: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Serve the web interface with waitress."""
-    from waitress import serve as waitress_serve
-
+    """Serve the web interface with waitress (settings in serving.py)."""
     from . import create_app
+    from .serving import make_server
 
     if not _is_loopback(host):
         click.echo(f"Warning: listening on {host}, not only on this computer. Anyone on the "
                    "network can reach the sign-in page.", err=True)
     click.echo(f"Testimony Intake on http://{host}:{port}/ (home: {cli_config().home})")
-    waitress_serve(create_app(cli_config()), host=host, port=port, threads=4, ident="")
+    make_server(create_app(cli_config()), cli_config(), host, port).run()
 
 
 def _is_loopback(host: str) -> bool:

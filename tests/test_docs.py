@@ -9,6 +9,7 @@ import click
 from intake.cli import main
 from intake.config import Config
 from intake.security_headers import CLEAR_SITE_DATA, HEADERS
+from intake.serving import waitress_settings
 from intake.store import PRAGMAS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,13 @@ def test_every_pragma_and_header_is_documented():
     assert CLEAR_SITE_DATA
     for directive in HEADERS["Content-Security-Policy"].split("; "):
         assert directive.split()[0] in text, directive
+
+
+def test_every_server_setting_is_documented():
+    for page in ("docs/security.md", "docs/configuration.md"):
+        text = read(page)
+        for name in [*waitress_settings(Config()), "HEADER_SECONDS"]:
+            assert f"`{name}`" in text, (page, name)
 
 
 def test_published_schema_is_the_one_the_code_uses():

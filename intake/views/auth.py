@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
@@ -207,8 +210,17 @@ def language():  # type: ignore[no-untyped-def]
     form = LanguageForm()
     if form.validate_on_submit() and form.lang.data in LANGUAGES:
         session["lang"] = form.lang.data
-    target = form.next.data or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("testimonies.index")
-    return redirect(target)
+    return redirect(_local_path(form.next.data or ""))
+
+
+def _local_path(target: str) -> str:
+    """``target`` if it is a path on this server, else the home page. Control characters are
+    removed first: browsers drop tabs and newlines inside a URL (WHATWG URL Standard), so
+    '/\t/evil.example' would be read as '//evil.example', another site."""
+    target = "".join(c for c in target if unicodedata.category(c) != "Cc")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] == "/" \
+            or "\\" in target:
+        return url_for("testimonies.index")
+    return target
 
