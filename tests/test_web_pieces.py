@@ -120,7 +120,7 @@ def test_refused_pieces_write_nothing(archive_client, law, bundle):
     unchanged()
     assert start(archive_client, token=token, size=str(law.config.max_bundle_bytes + 1)
                  ).status_code == 413
-    assert start(archive_client, size="0").status_code == 413
+    assert start(archive_client, size="0").status_code == 422
     assert len(incoming(law)) == 1
 
     short = start(archive_client, token=token, size=str(PIECE + 5)).get_json()["url"]

@@ -110,8 +110,10 @@ def upload():  # type: ignore[no-untyped-def]
 def start_upload():  # type: ignore[no-untyped-def]
     """Begin a bundle upload in pieces, after checking its size."""
     size = request.form.get("size", "")
-    if not size.isdigit() or not 0 < int(size) <= config().max_bundle_bytes:
-        return jsonify(error=str(uploads.PAST_THE_END)), 413
+    if not size.isdigit() or int(size) == 0:
+        return jsonify(error=_("The file is empty.")), 422
+    if int(size) > config().max_bundle_bytes:
+        return jsonify(error=_("The file is too large.")), 413
     upload = _uploads().start("bundle", int(size),
                               lambda: uploads.BundleFile(config().incoming_path), {})
     return jsonify(url=url_for("archive.upload_piece", upload_id=upload.id),
