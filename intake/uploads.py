@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from .vault import Vault
+from .web import config, current_vault
 
 _READ = 1 << 16
 _IN_PROGRESS_PER_SESSION = 4  # a fifth upload undoes the oldest (a tab closed mid-way)
@@ -136,28 +138,37 @@ class Uploads:
 
     def start(self, area: str, total: int, make_sink: Callable[[], Sink],
               details: dict) -> InProgress:
+        """A new upload; the oldest is undone if this session already has as many as allowed."""
+        self._sweep(room_for_one=True)
         upload = InProgress(secrets.token_urlsafe(24), area, total, make_sink(), details)
-        now = time.monotonic()
         with self._lock:
-            stale = [u for u in self._items.values() if now - u.touched > self._idle_seconds]
-            oldest = sorted(self._items.values(), key=lambda u: u.touched)
-            stale += oldest[:max(0, len(oldest) - _IN_PROGRESS_PER_SESSION + 1)]
-            for old in stale:
-                self._items.pop(old.id, None)
             self._items[upload.id] = upload
-        for old in stale:
-            with old.lock:
-                old.discard()
         return upload
 
     def get(self, area: str, upload_id: str) -> InProgress:
         """The upload of this session with this id, for this area (else 404, the same whether it
         never existed, belongs to another session, or was undone)."""
+        self._sweep()
         with self._lock:
             upload = self._items.get(upload_id)
         if upload is None or upload.area != area or upload.gone:
             raise PieceError(404, str(GONE))
         return upload
+
+    def _sweep(self, room_for_one: bool = False) -> None:
+        """Undo the uploads left untouched for the idle time-out (a closed tab), and the oldest
+        ones beyond the number allowed."""
+        now = time.monotonic()
+        with self._lock:
+            stale = [u for u in self._items.values() if now - u.touched > self._idle_seconds]
+            oldest = sorted(self._items.values(), key=lambda u: u.touched)
+            limit = _IN_PROGRESS_PER_SESSION - (1 if room_for_one else 0)
+            stale += oldest[:max(0, len(oldest) - limit)]
+            for old in stale:
+                self._items.pop(old.id, None)
+        for old in stale:
+            with old.lock:
+                old.discard()
 
     def forget(self, upload: InProgress) -> None:
         """Drop a finished (or failed) upload; its sink now belongs to the caller."""
@@ -187,7 +198,30 @@ def of(vault: Vault, idle_seconds: int) -> Uploads:
         return uploads
 
 
-def offset_of(value: str | None) -> int:
+def current() -> Uploads:
+    """The uploads in progress of the signed-in session of this request."""
+    return of(current_vault(), config().idle_timeout_seconds)
+
+
+def receive_piece(area: str, upload_id: str,
+                  belongs: Callable[[InProgress], bool] = lambda _: True) -> InProgress:
+    """Append this request's body (a PATCH with ``Upload-Offset``) to the session's upload; once
+    complete, the upload is forgotten and its sink is the caller's. Raises :class:`PieceError`."""
+    upload = current().get(area, upload_id)
+    if not belongs(upload):
+        raise PieceError(404, str(GONE))
+    if upload.append(_offset(request.headers.get("Upload-Offset")), request.content_length,
+                     request.stream, config().upload_piece_bytes):
+        current().forget(upload)
+    return upload
+
+
+def refusal(error: PieceError) -> tuple[Response, int]:
+    """The one-line JSON answer to a refused piece (with the offset expected, if any)."""
+    return jsonify(error=str(error), offset=error.offset), error.status
+
+
+def _offset(value: str | None) -> int:
     """The ``Upload-Offset`` header as a number (a missing or malformed one is out of order)."""
     if value is None or not value.isdigit() or len(value) > 15:
         raise PieceError(409, str(OUT_OF_ORDER))

@@ -136,3 +136,48 @@ def test_a_large_scan_is_sent_in_pieces_and_downloads_byte_for_byte(page, served
     download = page.request.get(server.url + link)  # into memory, not into a downloads folder
     assert download.status == 200 and download.body() == scan
     assert not files_holding(samples(scan), [home, *temp_folders()])
+
+
+def _choose(page, kind: str, name: str, mime: str, data: bytes) -> None:
+    page.locator("details.upload summary").click()
+    page.select_option("#kind", kind)
+    page.set_input_files("#file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    page.locator("[data-attachment-form] button[type=submit]").click()
+
+
+def test_a_lost_answer_is_resent_from_where_the_server_is_and_refusals_are_translated(page,
+                                                                                     served):
+    """The answer to the first piece is lost on the way back (the server kept the piece): the
+    page sends the piece again, the server answers 409 with its offset, and the page goes on
+    from there. A refusal at the end is shown in the interviewer's language."""
+    server, home, (with_audio, without_audio) = served
+    photo = os.urandom(9 * 1000 * 1000)
+    cut = []
+
+    def lose_first_answer(route):  # type: ignore[no-untyped-def]
+        if route.request.method == "PATCH" and not cut:
+            cut.append(route.request.headers.get("upload-offset"))
+            route.fetch()  # the server receives the piece and keeps it...
+            route.abort()  # ...but the page never hears back
+        else:
+            route.continue_()
+
+    sign_in(page, server, "ar")
+    page.route("**/attachments/uploads/*", lose_first_answer)
+    offsets = []
+    page.on("request", lambda r: offsets.append(r.headers.get("upload-offset"))
+            if r.method == "PATCH" else None)
+    page.goto(f"{server.url}/testimonies/{with_audio}/step/4")
+    _choose(page, "photo", "photo.png", "image/png", photo)
+    item = page.locator("li.attachment")
+    expect(item).to_have_count(1, timeout=60000)
+    assert cut == ["0"] and offsets[:3] == ["0", "0", str(4 * 1024 * 1024)]
+    assert page.request.get(server.url + item.locator("a.button").get_attribute("href")
+                            ).body() == photo
+
+    page.goto(f"{server.url}/testimonies/{without_audio}/step/4")
+    _choose(page, "audio", "voice.webm", "audio/webm", os.urandom(5 * 1000 * 1000))
+    expect(page.locator("[data-upload-status]")).to_contain_text("لم يوافق الناجي/ة على تسجيل صوتي.",
+                                                                 timeout=60000)
+    expect(page.locator("li.attachment")).to_have_count(0)
+    assert len(list((home / "attachments").iterdir())) == 1

@@ -114,14 +114,10 @@ def start_upload():  # type: ignore[no-untyped-def]
         return jsonify(error=_("The file is empty.")), 422
     if int(size) > config().max_bundle_bytes:
         return jsonify(error=_("The file is too large.")), 413
-    upload = _uploads().start("bundle", int(size),
+    upload = uploads.current().start("bundle", int(size),
                               lambda: uploads.BundleFile(config().incoming_path), {})
     return jsonify(url=url_for("archive.upload_piece", upload_id=upload.id),
                    piece=config().upload_piece_bytes)
-
-
-def _uploads() -> uploads.Uploads:
-    return uploads.of(current_vault(), config().idle_timeout_seconds)
 
 
 @bp.route("/import/uploads/<upload_id>", methods=["PATCH"])
@@ -130,14 +126,11 @@ def upload_piece(upload_id: str):  # type: ignore[no-untyped-def]
     """One piece of a bundle; after the last, the bundle is checked and imported as if posted
     whole, and the answer says which page shows the outcome."""
     try:
-        upload = _uploads().get("bundle", upload_id)
-        done = upload.append(uploads.offset_of(request.headers.get("Upload-Offset")),
-                             request.content_length, request.stream, config().upload_piece_bytes)
+        upload = uploads.receive_piece("bundle", upload_id)
     except uploads.PieceError as exc:
-        return jsonify(error=str(exc), offset=exc.offset), exc.status
-    if not done:
+        return uploads.refusal(exc)
+    if upload.received < upload.total:
         return jsonify(offset=upload.received)
-    _uploads().forget(upload)
     assert isinstance(upload.sink, uploads.BundleFile)  # noqa: S101 - made by start_upload()
     return jsonify(location=_import(upload.sink.finish(), trust=None).location)
 

@@ -9,6 +9,8 @@ whole, up to ``max_content_length``, encrypted while the form is parsed (web.Int
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -90,7 +92,7 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
     return _back(record_id)
 
 
-def _attach(record_id: str, upload: Upload, **details) -> attachments.Attachment:  # type: ignore[no-untyped-def]
+def _attach(record_id: str, upload: Upload, **details: Any) -> attachments.Attachment:
     return testimonies.attach(db(), current_vault(), signed_in_user(), record_id, upload,
                               **details)
 
@@ -121,7 +123,7 @@ def start(record_id: str):  # type: ignore[no-untyped-def]
     details = {"record_id": record_id, "kind": kind, "declared_type": declared_type,
                "filename": request.form.get("filename", "")[:200], "duration": duration,
                "back": request.form.get("back", "")}
-    upload = _uploads().start("attachment", int(size), lambda: Upload(
+    upload = uploads.current().start("attachment", int(size), lambda: Upload(
         config().attachments_path, limit=int(size)), details)
     return jsonify(url=url_for("attachments.piece", record_id=record_id, upload_id=upload.id),
                    piece=config().upload_piece_bytes)
@@ -136,35 +138,27 @@ def _seconds(value: str) -> float | None:
         raise AttachmentError("the duration is not a number of seconds") from None
 
 
-def _uploads() -> uploads.Uploads:
-    return uploads.of(current_vault(), config().idle_timeout_seconds)
-
-
 @bp.route("/uploads/<upload_id>", methods=["PATCH"])
 @login_required()
 def piece(record_id: str, upload_id: str):  # type: ignore[no-untyped-def]
     """One piece, appended at its offset; the last one attaches the file as the form would."""
     try:
-        upload = _uploads().get("attachment", upload_id)
-        if upload.details["record_id"] != record_id:
-            raise PieceError(404, str(uploads.GONE))
-        done = upload.append(uploads.offset_of(request.headers.get("Upload-Offset")),
-                             request.content_length, request.stream, config().upload_piece_bytes)
+        upload = uploads.receive_piece("attachment", upload_id,
+                                       lambda u: u.details["record_id"] == record_id)
     except PieceError as exc:
-        return jsonify(error=str(exc), offset=exc.offset), exc.status
-    if not done:
+        return uploads.refusal(exc)
+    if upload.received < upload.total:
         return jsonify(offset=upload.received)
-    _uploads().forget(upload)
     details = dict(upload.details)
-    record, back = details.pop("record_id"), details.pop("back")
+    back = details.pop("back")
     assert isinstance(upload.sink, Upload)  # noqa: S101 - made by start()
     try:
-        added = _attach(record, upload.sink, **details)
+        added = _attach(details.pop("record_id"), upload.sink, **details)
     except AttachmentError as exc:
         return jsonify(error=str(_REFUSALS.get(exc.reason, exc))), 422
     except testimonies.NotFound:
         abort(404)
-    return jsonify(html=_item(record, added, back))
+    return jsonify(html=_item(record_id, added, back))
 
 
 @bp.route("/<attachment_id>")
