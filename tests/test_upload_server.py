@@ -2,9 +2,10 @@
 way the page sends it: in pieces, each an ordinary request well under ``max_content_length``.
 
 The sender is a raw socket that stops just before the last bytes of a request (the first piece,
-one in the middle, the last) and waits: at that moment the server has read all but those bytes. During the pause no file the server process holds
-open (deleted ones included: waitress spools a large body to an unlinked temporary file), no file
-under the temp folders and no file under the home may hold samples of the recording. Afterwards
+one in the middle, the last) and waits: at that moment the server has read all but those bytes.
+During the pause no file the server process holds open (deleted ones included: waitress spools a
+large body to an unlinked temporary file), no file under the temp folders and no file under the
+home may hold samples of the recording. Afterwards
 the attachment downloads byte for byte. A recording sent whole, in one request, is refused (413)."""
 
 from __future__ import annotations
