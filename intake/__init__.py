@@ -40,14 +40,6 @@ def create_app(config: Config | None = None) -> Flask:
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
     install_host_check(app)  # first of the request hooks: DNS rebinding (host_check.py)
 
-    @app.before_request
-    def allow_large_uploads() -> None:
-        # Before CSRFProtect reads the form: only bundles and attachments may exceed the limit.
-        if request.endpoint == "archive.upload":
-            request.max_content_length = config.max_bundle_bytes
-        elif request.endpoint == "attachments.add":
-            request.max_content_length = config.max_attachment_bytes
-
     CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
     app.after_request(set_security_headers)

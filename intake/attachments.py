@@ -106,7 +106,8 @@ def media_type(value: str) -> str:
 
 class Upload:
     """A file being received: written straight into an age file under a fresh identity, hashed
-    and counted on the way. :meth:`discard` (or :meth:`close` before :func:`add`) removes it."""
+    and counted on the way, in one request (the form parser writes into it) or in pieces over
+    several (uploads.py). :meth:`discard` (or :meth:`close` before :func:`add`) removes it."""
 
     def __init__(self, folder: Path, limit: int | None = None):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -167,17 +168,23 @@ def receive(source: BinaryIO, folder: Path, limit: int | None = None) -> Upload:
     return upload
 
 
-def add(conn: Connection, vault: Vault, owner: Owner, upload: Upload, *, kind: str,
-        filename: str, declared_type: str, by: int | None,
-        duration: float | None = None) -> Attachment:
-    """Keep a received upload as an attachment of ``owner`` (call inside the caller's
-    transaction); the file is renamed into place before the row is written."""
+def check_type(kind: str, declared_type: str) -> str:
+    """The bare media type, if a file of that type may be an attachment of ``kind``."""
     declared_type = media_type(declared_type)
     if kind not in KINDS:
         raise AttachmentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if not _MEDIA[kind].match(declared_type):
         raise AttachmentError(f"a {kind.replace('_', ' ')} cannot be a file of type "
                               f"{declared_type or 'unknown'}", "wrong_type")
+    return declared_type
+
+
+def add(conn: Connection, vault: Vault, owner: Owner, upload: Upload, *, kind: str,
+        filename: str, declared_type: str, by: int | None,
+        duration: float | None = None) -> Attachment:
+    """Keep a received upload as an attachment of ``owner`` (call inside the caller's
+    transaction); the file is renamed into place before the row is written."""
+    declared_type = check_type(kind, declared_type)
     if duration is not None and not 0 <= duration < 24 * 3600:
         raise AttachmentError("the duration is not a number of seconds")
     sha256 = upload.finish()

@@ -20,6 +20,7 @@ class Config:
     max_content_length: int = 16 * 1024 * 1024
     max_bundle_bytes: int = 4 * 1024 * 1024 * 1024
     max_attachment_bytes: int = 4 * 1024 * 1024 * 1024
+    upload_piece_bytes: int = 4 * 1024 * 1024
     login_backoff_seconds: float = 1.0
     login_free_attempts: int = 3
     page_size: int = 25

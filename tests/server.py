@@ -25,6 +25,7 @@ class Server:
 
     def __init__(self, home: Path, host: str = "127.0.0.1"):
         self.home = home
+        self.started = time.time()  # files changed after this may be the server's (leak scans)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "INTAKE_KDF_MEMORY_KIB": str(CHEAP_KDF.memory_kib),

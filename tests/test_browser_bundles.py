@@ -2,10 +2,11 @@
 previews a trial bundle in Arabic (redactions highlighted), removes one more word, confirms and
 downloads; the archive side, in Kurmanji, uploads it, compares the fingerprint, trusts, imports
 and browses the record with its provenance. Afterwards no testimony text is readable under
-either home. Screenshots go to screenshots/ for a person to look at."""
+either home, nor in the temp folders. Screenshots go to screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,12 @@ from intake.instance import initialise, unlock
 from intake.store import connect
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
+from .leak_scan import text_needles
 from .server import Server
-from .test_browser import browser, page, shot, sign_in  # noqa: F401 - fixtures
+from .test_browser import browser, page, shot, sign_in, temp_files_holding  # noqa: F401
 
-NARRATIVE = "أخذوا نادية خليل من كوجو، وهاتفها ٠٧٥٠١٢٣٤٥٦٧، وبيعت في سوق النخاسة"
+RUN_WORD = f"run{secrets.token_hex(6)}"  # no other program holds it (see test_browser.RUN_WORD)
+NARRATIVE = f"أخذوا نادية خليل من كوجو، وهاتفها ٠٧٥٠١٢٣٤٥٦٧، وبيعت في سوق النخاسة {RUN_WORD}"
 
 
 def _home(path: Path, org: str):
@@ -105,10 +108,12 @@ def test_export_with_preview_then_import_and_browse(page, homes, tmp_path):  # n
     expect(page.locator("body")).not_to_contain_text("نادية")
     shot(page, "archive-record-ku")
 
+    words = [text.encode(encoding) for text in ("نادية", "Nadia", "Tebaxa", "النخاسة", RUN_WORD)
+             for encoding in ("utf-8", "utf-16-le")]
     for home in (field.home, law.home):
         for path in home.rglob("*"):
             if path.is_file():
                 data = path.read_bytes()
-                for text in ("نادية", "Nadia", "Tebaxa", "النخاسة"):
-                    assert text.encode() not in data, path
-                    assert text.encode("utf-16-le") not in data, path
+                for word in words:
+                    assert word not in data, path
+    assert not temp_files_holding(text_needles(RUN_WORD), field.started)

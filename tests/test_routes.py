@@ -26,7 +26,8 @@ RULES = {
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete", "attachments.add",
-                 "attachments.show", "attachments.delete"}
+                 "attachments.show", "attachments.delete", "attachments.start",
+                 "attachments.piece"}
 
 
 def rule_for(endpoint: str):
@@ -48,7 +49,8 @@ def clients(config, recovery_key, vault):
 
 def url(app, rule, record_id: str) -> str:
     values = {"filename": "intake.css", "record_id": record_id, "number": 2, "seq": 1,
-              "job_id": "nosuchjob", "attachment_id": "nosuchattachment"}
+              "job_id": "nosuchjob", "attachment_id": "nosuchattachment",
+              "upload_id": "nosuchupload"}
     with app.test_request_context():
         from flask import url_for
 
@@ -75,14 +77,18 @@ def test_every_route_with_every_role(clients, config, conn, vault, admin):
         allowed = rule_for(rule.endpoint)
         target = url(app, rule, record.id)
         for role, client in made.items():
-            for method in sorted(rule.methods & {"GET", "POST"}):
+            for method in sorted(rule.methods & {"GET", "POST", "PATCH"}):
                 if rule.endpoint in ("auth.lock", "auth.logout"):
                     continue  # they end the session; test_web covers them
                 data = {"csrf_token": token(client)} if method == "POST" else None
+                headers = {"X-CSRFToken": token(client), "Upload-Offset": "0"} \
+                    if method == "PATCH" else {}
+                if method == "PATCH":
+                    data = b"a piece"
                 if rule.endpoint == "testimonies.delete" and method == "POST" and role != "interviewer":
                     spare = testimonies.create(conn, vault, admin, full_record())  # to destroy
                     target = url(app, rule, spare.id)
-                response = client.open(target, method=method, data=data)
+                response = client.open(target, method=method, data=data, headers=headers)
                 status = response.status_code
                 response.close()
                 checked += 1

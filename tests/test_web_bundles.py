@@ -142,11 +142,23 @@ def test_withdrawing_consent_from_the_review_page(signed_in, conn, vault, admin)
     assert testimonies.load(conn, vault, kept.id, admin).document["consent"]["trial"] is False
 
 
-def test_a_bundle_upload_may_exceed_the_form_limit_but_not_the_bundle_limit(law_client, app):
+def test_a_bundle_larger_than_a_request_is_sent_in_pieces(law_client, app):
     law, _ = law_client
     big = b"age-encryption.org/v1\n" + b"\0" * (20 * 1024 * 1024)  # over the 16 MiB form limit
-    refused = post(law, "/archive/import", {"bundle": (io.BytesIO(big), "big.intake.age")},
-                   content_type="multipart/form-data", follow_redirects=True)
+    token = csrf_token(law.get("/archive/import").get_data(as_text=True))
+    whole = (b'--b\r\nContent-Disposition: form-data; name="bundle"; filename="big.intake.age"'
+             b"\r\n\r\n" + big + b"\r\n--b--\r\n")
+    assert law.post("/archive/import", data=whole, headers={"X-CSRFToken": token},
+                    content_type="multipart/form-data; boundary=b").status_code == 413
+    started = law.post("/archive/import/uploads", data={"csrf_token": token, "size": len(big)})
+    url, piece = started.get_json()["url"], started.get_json()["piece"]
+    assert piece == 4 * 1024 * 1024
+    for offset in range(0, len(big), piece):
+        answer = law.patch(url, data=big[offset:offset + piece], headers={
+            "X-CSRFToken": token, "Upload-Offset": str(offset),
+            "Content-Type": "application/offset+octet-stream"})
+        assert answer.status_code == 200
+    refused = law.get(answer.get_json()["location"])
     assert refused.status_code == 200
     assert "Refused, nothing was imported" in refused.get_data(as_text=True)
     assert post(law, "/keys/", {"name": "x" * (20 * 1024 * 1024), "public_key": "age1"},

@@ -3,7 +3,10 @@
 // enforces this). 3. Interview forms autosave every few seconds while something changed.
 // 4. With the survivor's consent to audio, the interviewer can record in the page; the recording
 // is posted (and encrypted by the server) when they stop, or before they leave the page.
+// 5. A chosen file or a recording is sent in pieces, each its own small request, with progress
+// (the server encrypts each piece as it arrives: intake/uploads.py).
 "use strict";
+let uploading = 0;  // uploads in progress: the page does not lock itself for idleness meanwhile
 (function () {
   const body = document.body;
   const lockForm = document.getElementById("lock-form");
@@ -26,7 +29,7 @@
     let timer;
     const restart = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => (recording() ? restart() : lock()), idleSeconds * 1000);
+      timer = setTimeout(() => (recording() || uploading ? restart() : lock()), idleSeconds * 1000);
     };
     ["keydown", "pointerdown", "pointermove", "input", "scroll"].forEach((name) =>
       document.addEventListener(name, restart, { passive: true }));
@@ -34,7 +37,108 @@
   }
 
   setUpAutosave(document.querySelector("form[data-autosave]"), recorder);
+  document.querySelectorAll("form[data-pieces]").forEach(setUpPiecesForm);
+  window.addEventListener("beforeunload", (event) => { if (uploading) event.preventDefault(); });
 })();
+
+// Send `blob` in pieces: start the upload (its size and `fields`), then one PATCH per piece at
+// its offset. A piece that fails on the network is sent once more; a 409 answer says from which
+// byte the server wants it. Resolves to the last answer; rejects with a one-line message to show:
+// the server's (its JSON `error`, or the line of its error page), or one of `labels` (the sending
+// element's data-lost-label, data-gone-label).
+async function sendInPieces(startUrl, fields, blob, token, progress, labels) {
+  const ask = async (url, options) => {
+    let response;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await fetch(url, { credentials: "same-origin", redirect: "manual", ...options });
+        break;
+      } catch (error) {
+        if (attempt === 1) throw new Error(labels.lostLabel);
+      }
+    }
+    if (response.type === "opaqueredirect") throw new Error(labels.goneLabel);  // signed out, locked
+    const text = await response.text();
+    let result;
+    try {
+      result = JSON.parse(text);
+    } catch (error) {
+      const line = new DOMParser().parseFromString(text, "text/html").querySelector("main p");
+      result = { error: line ? line.textContent : String(response.status) };
+    }
+    return { status: response.status, ok: response.ok, result: result };
+  };
+  const refused = (answer) => new Error(answer.result.error || String(answer.status));
+  uploading++;
+  try {
+    const params = new URLSearchParams({ csrf_token: token, size: String(blob.size), ...fields });
+    const started = await ask(startUrl, { method: "POST", body: params,
+                                          headers: { "X-Requested-With": "fetch" } });
+    if (!started.ok) throw refused(started);
+    const { url, piece } = started.result;
+    let offset = 0, resent = 0, answer = started;
+    if (progress) { progress.hidden = false; progress.value = 0; }
+    while (offset < blob.size) {
+      answer = await ask(url, { method: "PATCH", body: blob.slice(offset, offset + piece), headers: {
+        "X-CSRFToken": token, "Upload-Offset": String(offset),
+        "Content-Type": "application/offset+octet-stream" } });
+      if (answer.status === 409 && Number.isInteger(answer.result.offset) && resent++ < 3) {
+        offset = answer.result.offset;  // resend from where the server is
+        continue;
+      }
+      if (!answer.ok) throw refused(answer);
+      offset = Math.min(offset + piece, blob.size);
+      resent = 0;
+      if (progress) progress.value = offset / blob.size;
+    }
+    return answer.result;
+  } finally {
+    uploading--;
+  }
+}
+
+// A form with data-pieces (an attachment, a bundle) sends its chosen file in pieces; without
+// this script it posts the file whole, up to the size of one request.
+function setUpPiecesForm(form) {
+  const input = form.querySelector("input[type=file]");
+  const progress = form.querySelector("progress");
+  const status = form.querySelector("[data-upload-status]");
+  const button = form.querySelector("button[type=submit]");
+  form.addEventListener("submit", async (event) => {
+    const file = input.files[0];
+    if (!file) return;  // the server says what is missing
+    event.preventDefault();
+    const fields = { filename: file.name, type: file.type };
+    form.querySelectorAll("select, input[type=hidden]").forEach((field) => {
+      if (field.name !== "csrf_token") fields[field.name] = field.value;
+    });
+    button.disabled = true;
+    status.textContent = form.dataset.sendingLabel;
+    try {
+      const result = await sendInPieces(form.dataset.pieces, fields, file,
+                                        form.querySelector("input[name=csrf_token]").value, progress,
+                                        form.dataset);
+      if (result.location) {
+        location.assign(result.location);  // the bundle was checked: that page says how it went
+        return;
+      }
+      addAttachment(result.html);
+      form.reset();
+      status.textContent = form.dataset.doneLabel;
+    } catch (error) {
+      status.textContent = form.dataset.failedLabel + error.message;
+    } finally {
+      button.disabled = false;
+      progress.hidden = true;
+    }
+  });
+}
+
+function addAttachment(html) {
+  document.querySelector("[data-attachment-list]").insertAdjacentHTML("beforeend", html);
+  const empty = document.querySelector("[data-attachment-empty]");
+  if (empty) empty.remove();
+}
 
 function setUpAutosave(form, recorder) {
   if (!form) return;
@@ -85,7 +189,7 @@ function setUpRecorder(panel) {
   const clock = panel.querySelector("[data-recorder-clock]");
   const startButton = panel.querySelector("[data-recorder-start]");
   const stopButton = panel.querySelector("[data-recorder-stop]");
-  const list = document.querySelector("[data-attachment-list]");
+  const progress = panel.querySelector("progress");
   const token = document.querySelector("[data-attachment-form] input[name=csrf_token]").value;
   let media = null, pieces = [], startedAt = 0, ticker = 0, keepAlive = 0, finished = null;
 
@@ -129,29 +233,19 @@ function setUpRecorder(panel) {
     const type = media.mimeType || "audio/webm";
     media = null;
     state.textContent = label("saving");
-    const data = new FormData();
-    data.append("csrf_token", token);
-    data.append("kind", "audio");
-    data.append("duration", seconds.toFixed(1));
-    data.append("back", panel.dataset.back || "");
-    data.append("file", new Blob(pieces, { type: type }), "recording." + (type.includes("ogg") ? "ogg" : "webm"));
+    const recorded = new Blob(pieces, { type: type });
     pieces = [];
+    const fields = { kind: "audio", duration: seconds.toFixed(1), back: panel.dataset.back || "",
+                     type: type, filename: "recording." + (type.includes("ogg") ? "ogg" : "webm") };
     try {
-      const response = await fetch(panel.dataset.action, {
-        method: "POST", body: data, credentials: "same-origin",
-        headers: { "X-Requested-With": "fetch" }, redirect: "error",
-      });
-      // A refusal answers JSON with its reason; a page (too large, signed out) only a status.
-      const result = await response.json().catch(() => ({ error: String(response.status) }));
-      if (!response.ok) throw new Error(result.error || String(response.status));
-      list.insertAdjacentHTML("beforeend", result.html);
-      const empty = document.querySelector("[data-attachment-empty]");
-      if (empty) empty.remove();
+      addAttachment((await sendInPieces(panel.dataset.pieces, fields, recorded, token, progress,
+                                         panel.dataset)).html);
       state.textContent = label("saved");
     } catch (error) {
       state.textContent = panel.dataset.failedLabel + error.message;
     } finally {
       startButton.disabled = false;
+      progress.hidden = true;
     }
   }
 

@@ -1,5 +1,6 @@
 """Archive pages (a legal team's instance; supervisors and administrators): import a bundle by
-upload, confirm a new source's fingerprint, list imported bundles, and browse and search records
+upload (in pieces from the page's script, uploads.py; whole from the plain form up to
+``max_content_length``), confirm a new source's fingerprint, list imported bundles, and browse and search records
 across bundles with their provenance. Search words stay in the server-side session."""
 
 from __future__ import annotations
@@ -8,10 +9,20 @@ import math
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from .. import archive, attachments, audit, keyring
+from .. import archive, attachments, audit, keyring, uploads
 from ..attachments import AttachmentError
 from ..bundle_forms import EXPORT_PURPOSES, ImportForm
 from ..bundle_reader import BundleError
@@ -92,6 +103,36 @@ def upload():  # type: ignore[no-untyped-def]
     pending = session.get("pending_import")
     return render_template("archive/import.html", form=form, confirm=ConfirmForm(),
                            pending=pending, readable=keyring.readable)
+
+
+@bp.route("/import/uploads", methods=["POST"])
+@login_required("supervisor", "admin")
+def start_upload():  # type: ignore[no-untyped-def]
+    """Begin a bundle upload in pieces, after checking its size."""
+    size = request.form.get("size", "")
+    if not size.isdigit() or int(size) == 0:
+        return jsonify(error=_("The file is empty.")), 422
+    if int(size) > config().max_bundle_bytes:
+        return jsonify(error=_("The file is too large.")), 413
+    upload = uploads.current().start("bundle", int(size),
+                              lambda: uploads.BundleFile(config().incoming_path), {})
+    return jsonify(url=url_for("archive.upload_piece", upload_id=upload.id),
+                   piece=config().upload_piece_bytes)
+
+
+@bp.route("/import/uploads/<upload_id>", methods=["PATCH"])
+@login_required("supervisor", "admin")
+def upload_piece(upload_id: str):  # type: ignore[no-untyped-def]
+    """One piece of a bundle; after the last, the bundle is checked and imported as if posted
+    whole, and the answer says which page shows the outcome."""
+    try:
+        upload = uploads.receive_piece("bundle", upload_id)
+    except uploads.PieceError as exc:
+        return uploads.refusal(exc)
+    if upload.received < upload.total:
+        return jsonify(offset=upload.received)
+    assert isinstance(upload.sink, uploads.BundleFile)  # noqa: S101 - made by start_upload()
+    return jsonify(location=_import(upload.sink.finish(), trust=None).location)
 
 
 @bp.route("/import/trust", methods=["POST"])

@@ -1,11 +1,15 @@
 """A testimony's attachments on the web: upload (a file, or a recording made in the page),
 download or play back (decrypted as it streams, checked against its SHA-256), and destroy.
 
-The upload is encrypted while the form is parsed (web.IntakeRequest); the recorder posts the same
-form with ``X-Requested-With: fetch`` and gets the new list entry back as JSON.
+The page's script sends a file (or a recording) in pieces (uploads.py): ``start`` creates the
+upload, each ``piece`` is appended to the same encrypting attachments.Upload, and the last one
+attaches it and answers the new list entry as JSON. Without the script, the form posts the file
+whole, up to ``max_content_length``, encrypted while the form is parsed (web.IntakeRequest).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,10 +26,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import attachments, testimonies
+from .. import attachments, testimonies, uploads
 from ..attachments import AttachmentError, Upload
 from ..forms import AttachmentForm, ConfirmForm
-from ..web import current_vault, db, login_required, signed_in_user
+from ..uploads import PieceError
+from ..web import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("attachments", __name__, url_prefix="/testimonies/<record_id>/attachments")
 _REFUSALS = {
@@ -33,6 +38,7 @@ _REFUSALS = {
     "no_audio_consent": _l("The survivor has not agreed to an audio recording."),
     "wrong_type": _l("This kind of attachment cannot be a file of this type."),
     "empty": _l("The file is empty."),
+    "too_large": _l("The file is too large."),
 }
 # Only these types are served as themselves (to play or show); anything else downloads as bytes.
 _SERVED_AS_IS = ("audio/", "image/jpeg", "image/png", "image/webp", "application/pdf")
@@ -67,17 +73,16 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
     problem = ""
     if form.validate_on_submit() and isinstance(upload, Upload):
         try:
-            added = testimonies.attach(
-                db(), current_vault(), signed_in_user(), record_id, upload, kind=form.kind.data,
-                filename=form.file.data.filename or "", declared_type=form.file.data.mimetype,
-                duration=float(form.duration.data) if form.duration.data is not None else None)
+            added = _attach(record_id, upload, kind=form.kind.data,
+                            filename=form.file.data.filename or "",
+                            declared_type=form.file.data.mimetype,
+                            duration=float(form.duration.data)
+                            if form.duration.data is not None else None)
         except AttachmentError as exc:
             problem = str(_REFUSALS.get(exc.reason, exc))
         else:
             if fetched:
-                return jsonify(html=render_template(
-                    "attachments/_item.html", a=added, record_id=record_id, kinds=attachments.KINDS,
-                    confirm=ConfirmForm(), back=request.form.get("back", "")))
+                return jsonify(html=_item(record_id, added, request.form.get("back", "")))
             flash(_("The file was encrypted and attached."), "success")
             return _back(record_id)
     problem = problem or "; ".join(str(e) for errors in form.errors.values() for e in errors)
@@ -85,6 +90,75 @@ def add(record_id: str):  # type: ignore[no-untyped-def]
         return jsonify(error=problem), 422
     flash(_("Not attached: %(problem)s", problem=problem), "error")
     return _back(record_id)
+
+
+def _attach(record_id: str, upload: Upload, **details: Any) -> attachments.Attachment:
+    return testimonies.attach(db(), current_vault(), signed_in_user(), record_id, upload,
+                              **details)
+
+
+def _item(record_id: str, added: attachments.Attachment, back: str) -> str:
+    return render_template("attachments/_item.html", a=added, record_id=record_id,
+                           kinds=attachments.KINDS, confirm=ConfirmForm(), back=back)
+
+
+@bp.route("/uploads", methods=["POST"])
+@login_required()
+def start(record_id: str):  # type: ignore[no-untyped-def]
+    """Begin an upload in pieces: what it is and how large, checked before any byte is sent."""
+    try:
+        testimonies.owner(db(), signed_in_user(), record_id)
+    except testimonies.NotFound:
+        abort(404)
+    kind, size = request.form.get("kind", ""), request.form.get("size", "")
+    try:
+        declared_type = attachments.check_type(kind, request.form.get("type", ""))
+        duration = _seconds(request.form.get("duration", ""))
+        if not size.isdigit() or int(size) == 0:
+            raise AttachmentError("the file is empty", "empty")
+        if int(size) > config().max_attachment_bytes:
+            raise AttachmentError("the file is too large", "too_large")
+    except AttachmentError as exc:
+        return jsonify(error=str(_REFUSALS.get(exc.reason, exc))), 422
+    details = {"record_id": record_id, "kind": kind, "declared_type": declared_type,
+               "filename": request.form.get("filename", "")[:200], "duration": duration,
+               "back": request.form.get("back", "")}
+    upload = uploads.current().start("attachment", int(size), lambda: Upload(
+        config().attachments_path, limit=int(size)), details)
+    return jsonify(url=url_for("attachments.piece", record_id=record_id, upload_id=upload.id),
+                   piece=config().upload_piece_bytes)
+
+
+def _seconds(value: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise AttachmentError("the duration is not a number of seconds") from None
+
+
+@bp.route("/uploads/<upload_id>", methods=["PATCH"])
+@login_required()
+def piece(record_id: str, upload_id: str):  # type: ignore[no-untyped-def]
+    """One piece, appended at its offset; the last one attaches the file as the form would."""
+    try:
+        upload = uploads.receive_piece("attachment", upload_id,
+                                       lambda u: u.details["record_id"] == record_id)
+    except PieceError as exc:
+        return uploads.refusal(exc)
+    if upload.received < upload.total:
+        return jsonify(offset=upload.received)
+    details = dict(upload.details)
+    back = details.pop("back")
+    assert isinstance(upload.sink, Upload)  # noqa: S101 - made by start()
+    try:
+        added = _attach(details.pop("record_id"), upload.sink, **details)
+    except AttachmentError as exc:
+        return jsonify(error=str(_REFUSALS.get(exc.reason, exc))), 422
+    except testimonies.NotFound:
+        abort(404)
+    return jsonify(html=_item(record_id, added, back))
 
 
 @bp.route("/<attachment_id>")
