@@ -420,8 +420,8 @@ def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawy
 
 def test_verify_reports_every_check(field, law, bundle):
     checked = bundle_reader.verify(bundle, [identity(law)])
-    assert [c.name for c in checked.checks] == ["decryption", "structure", "manifests",
-                                                 "signature", "format", "consent", "attachments"]
+    assert [c.name for c in checked.checks] == ["decryption", "structure", "signature",
+                                                 "manifests", "format", "consent", "attachments"]
     assert checked.passed and checked.purpose == "trial" and len(checked.records) == 2
     assert json.loads(json.dumps(checked.revocations)) == []
 
