@@ -119,7 +119,7 @@ def _fail(bundle: Bundle, name: str, detail: str) -> BundleError:
 
 
 def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
-    seen: dict[str, dict[str, str]] = {}  # path -> {algorithm: digest}
+    seen: dict[str, tuple[bytes, ...]] = {}  # payload path -> its digests, as ALGORITHMS
     tags: dict[str, bytes] = {}
     bundle_json = b""
     envelopes: dict[str, _Envelope] = {}
@@ -132,7 +132,7 @@ def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
             if name in _TAGS:
                 tags[name] = content
                 continue
-            seen[name] = digests
+            seen[name] = tuple(bytes.fromhex(digests[a]) for a in ALGORITHMS)  # 40,000 of them
             octets += digests["size"]
             match = _RECORD.match(name)
             if match:
@@ -330,24 +330,42 @@ def _manifest(bundle: Bundle, tags: dict[str, bytes], name: str) -> dict[str, st
     return entries
 
 
-def _check_tags(bundle: Bundle, tags: dict[str, bytes], seen: dict[str, dict],
+def _check_payload_manifest(bundle: Bundle, tags: dict[str, bytes], algorithm: str,
+                            seen: dict[str, tuple[bytes, ...]]) -> None:
+    """manifest-<algorithm>.txt lists exactly the payload files, each with its digest; read line
+    by line against ``seen`` rather than into a second table (it has up to 40,003 lines)."""
+    name, index = f"manifest-{algorithm}.txt", ALGORITHMS.index(algorithm)
+    if name not in tags:
+        raise _fail(bundle, "manifests", f"{name} is missing")
+    listed: set[str] = set()
+    differs, changed = [], ""
+    for line in tags[name].decode("utf-8", "replace").splitlines():
+        digest, _, path = line.partition(" ")
+        path = path.strip().replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+        if not digest or not path or path in listed:
+            raise _fail(bundle, "manifests", f"{name} has a malformed or repeated line")
+        listed.add(path)
+        if path not in seen:
+            differs.append(path)
+        elif not changed and digest.lower() != seen[path][index].hex():
+            changed = path
+    if differs or len(listed) != len(seen):
+        extra = sorted(set(seen) - listed) or sorted(differs)
+        raise _fail(bundle, "manifests", f"payload files and {name} differ ({extra[0]})")
+    if changed:
+        raise _fail(bundle, "manifests", f"{changed} does not match {name}")
+
+
+def _check_tags(bundle: Bundle, tags: dict[str, bytes], seen: dict[str, tuple[bytes, ...]],
                 octets: int) -> None:
     if tags.get("bagit.txt") != BAGIT_TXT:
         raise _fail(bundle, "manifests", "bagit.txt is missing or not BagIt 1.0")
     for algorithm in ALGORITHMS:
-        listed = _manifest(bundle, tags, f"manifest-{algorithm}.txt")
-        if set(listed) != set(seen):
-            extra = sorted(set(seen) - set(listed)) or sorted(set(listed) - set(seen))
-            raise _fail(bundle, "manifests", f"payload files and manifest-{algorithm}.txt "
-                        f"differ ({extra[0]})")
-        for path, digest in listed.items():
-            if digest != seen[path][algorithm]:
-                raise _fail(bundle, "manifests", f"{path} does not match manifest-{algorithm}.txt")
+        _check_payload_manifest(bundle, tags, algorithm, seen)
         tag_listed = _manifest(bundle, tags, f"tagmanifest-{algorithm}.txt")
         for path, digest in tag_listed.items():
             if path not in tags or hashlib.new(algorithm, tags[path]).hexdigest() != digest:
                 raise _fail(bundle, "manifests", f"{path} does not match tagmanifest-{algorithm}.txt")
-        bundle.payload_sha256 = listed if algorithm == "sha256" else bundle.payload_sha256
     for required in ("bag-info.txt", f"manifest-{ALGORITHMS[0]}.txt", PUBLIC_KEY_FILE):
         if required not in _manifest(bundle, tags, "tagmanifest-sha256.txt"):
             raise _fail(bundle, "manifests", f"tagmanifest-sha256.txt does not cover {required}")
@@ -355,6 +373,7 @@ def _check_tags(bundle: Bundle, tags: dict[str, bytes], seen: dict[str, dict],
     if oxum != f"{octets}.{len(seen)}":
         raise _fail(bundle, "size", f"the payload is {octets} bytes in {len(seen)} files, "
                     f"but bag-info.txt claims {oxum or 'nothing'}")
+    bundle.payload_sha256 = {path: digests[0].hex() for path, digests in seen.items()}
     bundle.checks.append(Check("manifests", True, f"SHA-256 and SHA-512, payload and tags; "
                                f"Payload-Oxum {oxum}"))
 
@@ -398,9 +417,13 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
         bundle.created_at = str(head["created_at"])
         bundle.organisation = str(head["source"]["organisation"])
         declared = str(head["source"]["fingerprint"])
-        bundle.records = [dict(r) for r in head["records"]]
+        bundle.records = head["records"]
+        if not isinstance(bundle.records, list) or \
+                not all(isinstance(r, dict) for r in bundle.records):
+            raise TypeError("records is not a list of objects")
         bundle.revocations = [{"record_id": str(r["record_id"]), "purpose": str(r["purpose"]),
                                "withdrawn_at": str(r["withdrawn_at"])} for r in head["revocations"]]
+        del head  # the notices were copied; 20,000 of them are 10 MB parsed
     except (ValueError, KeyError, TypeError, RecursionError):
         raise _fail(bundle, "format", "data/bundle.json is missing or malformed") from None
     problems = []
@@ -464,7 +487,7 @@ def records(path: Path, identities: list[str], bundle: Bundle,
                 (_ATTACHMENT.match(name) and name not in listed):
             raise BundleError(f"manifests: {name} changed since it was verified")
         if _ATTACHMENT.match(name):
-            yield "attachment", listed[name], content
+            yield "attachment", listed.pop(name), content
             continue
         count += 1
         envelope = json.loads(content)

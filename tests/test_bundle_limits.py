@@ -19,7 +19,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from intake import bag, bundle_reader
+from intake import bag, bundle_reader, keyring
 
 from .bundle_tools import (
     END,
@@ -30,6 +30,8 @@ from .bundle_tools import (
     padding,
     pax_record,
     pax_record_of_length,
+    rehash,
+    resign,
     root_of,
     unpack,
 )
@@ -53,20 +55,32 @@ def _age_stream(out: Path, recipient: str, blocks: Iterator[bytes]) -> Path:
     return out
 
 
-def _import_in_a_process(home: Path, path: Path, tmp_path: Path) -> tuple[int, str, float]:
-    """Run ``intake import`` on ``path``; returns its exit status, its stderr and its peak
-    resident memory in MB (``ru_maxrss`` of that one child, through wait4)."""
+# Runs a command and prints its exit status and peak resident memory (KiB). It is a fresh
+# program, so the measured process is spawned from a small one: a child spawned straight from a
+# large pytest shares its memory until exec, and ru_maxrss would count it.
+_MEASURE = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(child.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def _intake_in_a_process(home: Path, *args: str) -> tuple[int, str, float]:
+    """Run ``intake ARGS`` on the archive at ``home``; returns its exit status, its stderr and its
+    peak resident memory in MB (``ru_maxrss`` of that one process, through wait4)."""
     env = {**os.environ, "INTAKE_HOME": str(home), "INTAKE_PASSPHRASE": PASSPHRASE,
            "INTAKE_USER": ADMIN, "INTAKE_KDF_MEMORY_KIB": str(CHEAP_KDF.memory_kib),
            "INTAKE_KDF_TIME_COST": str(CHEAP_KDF.time_cost),
            "INTAKE_KDF_PARALLELISM": str(CHEAP_KDF.parallelism)}
-    errors = tmp_path / "stderr.txt"
-    with open(errors, "wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "intake.cli", "import", str(path)],  # noqa: S603
-                                   env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, errors.read_text(), usage.ru_maxrss / 1024
+    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "intake.cli",  # noqa: S603
+                           *args], env=env, capture_output=True, text=True, check=True)
+    status, peak = done.stdout.split()[-2:]
+    return int(status), done.stderr, int(peak) / 1024
+
+
+def _import_in_a_process(home: Path, path: Path, tmp_path: Path) -> tuple[int, str, float]:
+    return _intake_in_a_process(home, "import", str(path))
 
 
 def _manifest_of_lines(lines: int) -> Iterator[bytes]:
@@ -110,6 +124,50 @@ def test_a_286_mib_pax_header_is_refused_in_bounded_memory(law, tmp_path):  # no
     assert status == 1
     assert stderr.strip() == (f"Error: structure: a tar header of {size} bytes, more than a "
                               f"bundle holds ({bag.MAX_HEADER_BYTES})")
+
+
+def test_the_largest_bundle_the_format_allows_verifies_in_bounded_memory(field, law, bundle,  # noqa: F811
+                                                                         tmp_path):
+    """20,000 records, each with an attached file, and 20,000 revocation notices, signed: every
+    count at its limit, so everything the reader keeps grows as far as it can."""
+    files = unpack(bundle, identity(law))
+    root = root_of(files)
+    records = [name for name in files if "/data/records/" in name]
+    template = json.loads(files[records[0]])
+    for name in records:
+        del files[name]
+    empty = hashlib.sha256(b"").hexdigest()
+    listing = []
+    for i in range(bag.MAX_RECORDS):
+        record_id, witness = f"{i:032x}", f"W-{i:05d}"
+        envelope = {**template, "id": record_id, "witness_code": witness,
+                    "identity_disclosed": True,
+                    "attachments": [{"id": record_id, "kind": "photo", "media_type": "image/png",
+                                     "size": 0, "sha256": empty,
+                                     "file": f"data/attachments/{record_id}.png"}]}
+        files[f"{root}/data/records/{record_id}.json"] = json.dumps(envelope).encode()
+        files[f"{root}/data/attachments/{record_id}.png"] = b""
+        listing.append({"id": record_id, "witness_code": witness, "version": template["version"],
+                        "file": f"data/records/{record_id}.json"})
+    head = json.loads(files[f"{root}/data/bundle.json"])
+    head["records"] = listing
+    head["revocations"] = [{"record_id": f"{i:032x}"[::-1], "purpose": "trial",
+                            "withdrawn_at": "2026-11-21T20:11:25+00:00"}
+                           for i in range(bag.MAX_REVOCATIONS)]
+    files[f"{root}/data/bundle.json"] = json.dumps(head, indent=2).encode()
+    info = f"{root}/bag-info.txt"
+    files[info] = b"\n".join(
+        b"Intake-Record-Count: %d" % bag.MAX_RECORDS if line.startswith(b"Intake-Record-Count")
+        else b"Intake-Revocation-Count: %d" % bag.MAX_REVOCATIONS
+        if line.startswith(b"Intake-Revocation-Count") else line
+        for line in files[info].splitlines()) + b"\n"
+    rehash(files)
+    resign(files, keyring.signing_key(field.conn, field.vault).private)
+    largest = pack(files, public(law), tmp_path / "largest.intake.age")
+    del files, listing, head
+    status, stderr, peak = _intake_in_a_process(law.config.home, "verify", str(largest))
+    assert (status, stderr) == (0, "")
+    assert peak < PEAK_MB, f"peak resident memory {peak:.0f} MB"
 
 
 # ---- each cap, just under and just over ----
