@@ -63,6 +63,15 @@ def size_limit(path: str) -> int:
     return _LIMITS.get(path, MAX_SMALL_TAG_BYTES)
 
 
+def counted(path: str) -> tuple[str, int] | None:
+    """For a record or an attached file, what kind of file it is and how many a bundle holds."""
+    if path.startswith("data/records/"):
+        return "records", MAX_RECORDS
+    if path.startswith("data/attachments/"):
+        return "attached files", MAX_ATTACHMENTS
+    return None
+
+
 def check_size(path: str, size: int) -> None:
     """ValueError when a file of ``size`` bytes at ``path`` is over its limit."""
     if size > size_limit(path):
@@ -101,12 +110,13 @@ class BagStream:
 
     def _count(self, path: str) -> None:
         self.count += 1
-        kind, most = ("records", MAX_RECORDS) if path.startswith("data/records/") else \
-            ("attached files", MAX_ATTACHMENTS) if path.startswith("data/attachments/") else ("", 0)
-        self._kinds[kind] = self._kinds.get(kind, 0) + 1
-        if kind and self._kinds[kind] > most:
-            raise ValueError(f"more than {most} {kind}, more than a bundle holds; export them "
-                             "in several bundles")
+        limit = counted(path)
+        if limit:
+            kind, most = limit
+            self._kinds[kind] = self._kinds.get(kind, 0) + 1
+            if self._kinds[kind] > most:
+                raise ValueError(f"more than {most} {kind}, more than a bundle holds; export "
+                                 "them in several bundles")
 
     def add_payload(self, path: str, data: bytes) -> bytes:
         """Add ``data/<path>``; returns the tar bytes written so far."""

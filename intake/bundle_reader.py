@@ -34,7 +34,6 @@ from .bag import (
     ALGORITHMS,
     BAGIT_TXT,
     MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS,
     MAX_GLOBAL_HEADERS,
     MAX_HEADER_BYTES,
     MAX_RECORD_BYTES,
@@ -42,6 +41,7 @@ from .bag import (
     MAX_REVOCATIONS,
     PUBLIC_KEY_FILE,
     SIGNATURE_FILE,
+    counted,
     size_limit,
 )
 from .consent import consent_given
@@ -207,9 +207,9 @@ def _safe_name(member: tarfile.TarInfo, root: str | None, names: set[str],
         raise BundleError(f"structure: unexpected file {member.name!r}")
     if rest in names:
         raise BundleError(f"structure: {member.name!r} appears twice")
-    kind, most = ("records", MAX_RECORDS) if rest.startswith("data/records/") else \
-        ("attached files", MAX_ATTACHMENTS) if rest.startswith("data/attachments/") else ("", 0)
-    if kind:
+    limit = counted(rest)
+    if limit:
+        kind, most = limit
         counts[kind] += 1
         if counts[kind] > most:
             raise BundleError(f"size: more than {most} {kind}, more than a bundle holds")
