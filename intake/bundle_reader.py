@@ -64,7 +64,8 @@ MAX_RECORD_VALUES = 200_000  # a record with 1,000 incidents has about 30,000
 MAX_BUNDLE_JSON_VALUES = 10_000 + 16 * (MAX_RECORDS + MAX_REVOCATIONS)  # 9 per entry, 7 per notice
 MAX_LABEL = 64  # a witness code (W-0042) or a fingerprint (64 digits), as a record gives them
 _PIECE = 1 << 16
-__all__ = ["MAX_ATTACHMENT_BYTES", "MAX_RECORD_BYTES", "Bundle", "BundleError", "Check",
+__all__ = ["MAX_ATTACHMENT_BYTES", "MAX_BUNDLE_JSON_VALUES", "MAX_RECORD_BYTES", "MAX_RECORD_VALUES",
+           "Bundle", "BundleError", "Check",
            "records", "verify"]
 
 

@@ -313,3 +313,13 @@ def test_the_writer_refuses_to_make_a_file_over_its_cap():
     stream.add_payload(f"records/{'b' * 32}.json", b"x" * bag.MAX_RECORD_BYTES)
     with pytest.raises(ValueError, match="more than a bundle holds"):
         stream.add_payload(f"records/{'c' * 32}.json", b"x" * (bag.MAX_RECORD_BYTES + 1))
+
+
+def test_a_record_of_many_tiny_json_values_is_refused_before_it_is_parsed(law, tmp_path):  # noqa: F811
+    record_id = "b" * 32
+    bomb = b'{"id": "%s", "x": [' % record_id.encode() + b"{}," * 1_000_000 + b"{}]}"
+    assert len(bomb) <= bag.MAX_RECORD_BYTES  # within the size limit: 1,000,001 objects
+    plain = member(f"{ROOT}/data/records/{record_id}.json", bomb) + END
+    assert _verify(law, _encrypted(law, plain, tmp_path / "bomb.intake.age")) == (
+        f"records: data/records/{record_id}.json is not a valid record (more than "
+        f"{bundle_reader.MAX_RECORD_VALUES} values)")
