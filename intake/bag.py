@@ -5,6 +5,10 @@ bag-info.txt with Payload-Oxum, both payload manifests, signing-key.pem, both ta
 the Ed25519 signature of tagmanifest-sha256.txt (docs/bundle-format.md). Only one small payload
 file is in memory at a time, and a large one (an attachment) passes through in pieces; what
 accumulates is one manifest line per file.
+
+The format's limits live here too (docs/bundle-format.md#limits), because the writer and the
+reader must agree on them: the reader refuses a file over its limit from the tar header that
+announces it, and the writer refuses to make one.
 """
 
 from __future__ import annotations
@@ -19,6 +23,60 @@ ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 SIGNATURE_FILE = "tagmanifest-sha256.txt.sig"
 PUBLIC_KEY_FILE = "signing-key.pem"
+
+# How many files a bundle holds: twice the largest bundle benchmarked (9,024 records from a field
+# instance of 10,000, docs/benchmarks.md); more go in several bundles.
+MAX_RECORDS = 20_000
+MAX_ATTACHMENTS = 20_000
+MAX_REVOCATIONS = 20_000
+MAX_PAYLOAD_FILES = MAX_RECORDS + MAX_ATTACHMENTS + 3  # + redaction report, custody, bundle.json
+MAX_PAYLOAD_PATH = len("data/attachments/") + 32 + len(".") + 5  # the longest name there is
+# A record holds a few texts of at most 200,000 characters each (testimony.schema.json): ten of
+# them in Arabic script are 4 MB. The bench's records average 12.7 KB.
+MAX_RECORD_BYTES = 4 << 20
+MAX_ATTACHMENT_BYTES = 4 << 30  # streamed in pieces, never held
+MAX_STREAMED_BYTES = 128 << 20  # redaction-report.json and custody.json: hashed, never held
+MAX_SMALL_TAG_BYTES = 4 << 10  # bagit.txt 54 bytes, the key 113, the signature 64, a tag manifest ~1 KB
+MAX_BAG_INFO_BYTES = 64 << 10  # eleven one-line fields
+MAX_ENTRY_BYTES = 256  # a record's or a notice's entry in bundle.json (~130 bytes)
+MAX_HEADER_BYTES = 64 << 10  # a pax header or GNU long name (a real one is under 200 bytes)
+MAX_GLOBAL_HEADERS = 4  # Python's tarfile, GNU tar and bsdtar write none; git archive one
+
+_LIMITS = {
+    "bagit.txt": MAX_SMALL_TAG_BYTES, PUBLIC_KEY_FILE: MAX_SMALL_TAG_BYTES,
+    SIGNATURE_FILE: MAX_SMALL_TAG_BYTES, "bag-info.txt": MAX_BAG_INFO_BYTES,
+    **{f"tagmanifest-{a}.txt": MAX_SMALL_TAG_BYTES for a in ALGORITHMS},
+    # one line per payload file: digest, two spaces, path, LF
+    **{f"manifest-{a}.txt": MAX_PAYLOAD_FILES * (hashlib.new(a).digest_size * 2 + 2
+                                                 + MAX_PAYLOAD_PATH + 1) for a in ALGORITHMS},
+    "data/bundle.json": (64 << 10) + MAX_ENTRY_BYTES * (MAX_RECORDS + MAX_REVOCATIONS),
+    "data/redaction-report.json": MAX_STREAMED_BYTES, "data/custody.json": MAX_STREAMED_BYTES,
+}
+
+
+def size_limit(path: str) -> int:
+    """The most bytes the file at ``path`` (relative to the bag) may hold."""
+    if path.startswith("data/records/"):
+        return MAX_RECORD_BYTES
+    if path.startswith("data/attachments/"):
+        return MAX_ATTACHMENT_BYTES
+    return _LIMITS.get(path, MAX_SMALL_TAG_BYTES)
+
+
+def counted(path: str) -> tuple[str, int] | None:
+    """For a record or an attached file, what kind of file it is and how many a bundle holds."""
+    if path.startswith("data/records/"):
+        return "records", MAX_RECORDS
+    if path.startswith("data/attachments/"):
+        return "attached files", MAX_ATTACHMENTS
+    return None
+
+
+def check_size(path: str, size: int) -> None:
+    """ValueError when a file of ``size`` bytes at ``path`` is over its limit."""
+    if size > size_limit(path):
+        raise ValueError(f"{path} is {size} bytes, more than a bundle holds "
+                         f"({size_limit(path)}); export fewer or smaller records")
 
 
 def manifest_line(digest: str, path: str) -> str:
@@ -44,23 +102,38 @@ class BagStream:
         self._manifests = {algorithm: io.StringIO() for algorithm in ALGORITHMS}
         self.octets = 0
         self.count = 0
+        self._kinds: dict[str, int] = {}
 
     def _add(self, path: str, data: bytes) -> bytes:
+        check_size(path, len(data))
         return self._tar.add(f"{self.root}/{path}", data)
+
+    def _count(self, path: str) -> None:
+        self.count += 1
+        limit = counted(path)
+        if limit:
+            kind, most = limit
+            self._kinds[kind] = self._kinds.get(kind, 0) + 1
+            if self._kinds[kind] > most:
+                raise ValueError(f"more than {most} {kind}, more than a bundle holds; export "
+                                 "them in several bundles")
 
     def add_payload(self, path: str, data: bytes) -> bytes:
         """Add ``data/<path>``; returns the tar bytes written so far."""
         full = f"data/{path}"
+        self._count(full)
+        written = self._add(full, data)
         for algorithm, manifest in self._manifests.items():
             manifest.write(manifest_line(hashlib.new(algorithm, data).hexdigest(), full))
         self.octets += len(data)
-        self.count += 1
-        return self._add(full, data)
+        return written
 
     def add_payload_stream(self, path: str, size: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
         """Add ``data/<path>`` of ``size`` bytes from ``pieces``, yielding the tar bytes as they
         are made."""
         full = f"data/{path}"
+        check_size(full, size)
+        self._count(full)
         hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
 
         def hashed() -> Iterator[bytes]:
@@ -73,7 +146,6 @@ class BagStream:
         for algorithm, manifest in self._manifests.items():
             manifest.write(manifest_line(hashes[algorithm].hexdigest(), full))
         self.octets += size
-        self.count += 1
 
     def finish(self, info: list[tuple[str, str]], public_pem: bytes,
                sign: Callable[[bytes], bytes]) -> bytes:

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -116,7 +116,7 @@ def raw_public_key(pem: bytes) -> bytes:
     """The 32 raw bytes of a PEM Ed25519 public key, or :class:`CryptoError`."""
     try:
         public = serialization.load_pem_public_key(pem)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # the last: an OID no library knows
         raise CryptoError("not a PEM public key") from None
     if not isinstance(public, Ed25519PublicKey):
         raise CryptoError("not an Ed25519 public key")

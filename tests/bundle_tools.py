@@ -66,3 +66,48 @@ def pack(files: dict[str, bytes], recipient: str, out: Path,
             archive.addfile(info, io.BytesIO(data))
     out.write_bytes(pyrage.encrypt(buffer.getvalue(), [pyrage.x25519.Recipient.from_str(recipient)]))
     return out
+
+
+# ---- raw tar pieces, for shapes tarfile would not write (or would write only by holding them) ----
+
+def pax_record(keyword: str, value: str) -> bytes:
+    """One pax extended-header record, ``"<length> <keyword>=<value>\\n"`` (the length counts
+    itself, POSIX.1-2001 pax)."""
+    body = f" {keyword}={value}\n".encode()
+    length = len(body) + 1
+    while len(str(length)) + len(body) != length:
+        length += 1
+    return str(length).encode() + body
+
+
+def pax_record_of_length(keyword: str, length: int) -> bytes:
+    """A pax record of exactly ``length`` bytes (its value is a run of ``x``)."""
+    fixed = len(f" {keyword}=\n") + len(str(length))
+    record = pax_record(keyword, "x" * (length - fixed))
+    assert len(record) == length
+    return record
+
+
+def header(name: str, size: int, kind: bytes = tarfile.REGTYPE) -> bytes:
+    """A ustar header block for a member of ``size`` bytes (its data not included)."""
+    info = tarfile.TarInfo(name)
+    info.size, info.type = size, kind
+    return info.tobuf(tarfile.USTAR_FORMAT, "utf-8", "surrogateescape")
+
+
+def padding(size: int) -> bytes:
+    """The NUL bytes that bring ``size`` bytes of member data to a whole 512-byte block."""
+    return tarfile.NUL * (-size % tarfile.BLOCKSIZE)
+
+
+def member(name: str, data: bytes, kind: bytes = tarfile.REGTYPE) -> bytes:
+    """A whole member: header, data, padding."""
+    return header(name, len(data), kind) + data + padding(len(data))
+
+
+def extended(records: bytes, kind: bytes = tarfile.XHDTYPE) -> bytes:
+    """A pax extended header (``x``, for the next member) or global header (``g``)."""
+    return member("././@PaxHeader", records, kind)
+
+
+END = tarfile.NUL * (2 * tarfile.BLOCKSIZE)

@@ -420,8 +420,8 @@ def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawy
 
 def test_verify_reports_every_check(field, law, bundle):
     checked = bundle_reader.verify(bundle, [identity(law)])
-    assert [c.name for c in checked.checks] == ["decryption", "structure", "manifests",
-                                                 "signature", "format", "consent", "attachments"]
+    assert [c.name for c in checked.checks] == ["decryption", "structure", "signature",
+                                                 "manifests", "format", "consent", "attachments"]
     assert checked.passed and checked.purpose == "trial" and len(checked.records) == 2
     assert json.loads(json.dumps(checked.revocations)) == []
 
@@ -479,3 +479,16 @@ def test_a_signed_record_without_consent_for_the_purpose_is_refused(field, law, 
     _signed_by_field(field, files)  # as a faulty field instance would sign it
     _refused(law, pack(files, public(law), tmp_path / "no-consent.intake.age"), "consent",
              trust=fingerprint(field))
+
+
+def test_a_public_key_of_an_unknown_type_is_refused_cleanly(field, law, bundle, tmp_path):
+    """Found by the fuzzer: a SubjectPublicKeyInfo whose algorithm OID no library knows."""
+    import base64
+
+    files = unpack(bundle, identity(law))
+    der = bytes.fromhex("302a300506032b7570032100") + b"\x01" * 32  # OID 1.3.117.112
+    files[f"{root_of(files)}/signing-key.pem"] = (b"-----BEGIN PUBLIC KEY-----\n"
+                                                  + base64.b64encode(der)
+                                                  + b"\n-----END PUBLIC KEY-----\n")
+    _refused(law, pack(files, public(law), tmp_path / "oid.intake.age"),
+             "signature: not a PEM public key", trust=fingerprint(field))
