@@ -7,6 +7,7 @@ idle timeout), so no connection holds the key of a locked session.
 
 from __future__ import annotations
 
+import io
 import threading
 import weakref
 from collections.abc import Callable
@@ -26,16 +27,16 @@ _IDLE_CONNECTIONS = 4
 
 
 class IntakeRequest(Request):
-    """A request whose attachment uploads are encrypted while the form is parsed
-    (attachments.Upload), never spooled in plaintext to a temporary file."""
+    """A request whose file parts are never spooled to a temporary file: an attachment is
+    encrypted while the form is parsed (attachments.Upload); a file part of any other page stays
+    in memory, as the whole body already does (under ``max_content_length``: serving.py)."""
 
     def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
                          filename: str | None = None,
                          content_length: int | None = None) -> IO[bytes]:
         if self.endpoint == "attachments.add":
             return attachments.Upload(config().attachments_path)  # type: ignore[return-value]
-        return super()._get_file_stream(total_content_length, content_type, filename,
-                                        content_length)
+        return io.BytesIO()
 
 
 class ConnectionPool:
