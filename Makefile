@@ -39,7 +39,7 @@ test: lint translations system-tools
 FUZZ_SECONDS ?= 600
 fuzz: test-install
 	@mkdir -p .fuzz
-	@bash -o pipefail -c '$(PY) -m tests.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 .fuzz tests/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'
+	@bash -o pipefail -c '$(PY) -m tests.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=512 -print_final_stats=1 .fuzz tests/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'
 
 # Ruff (with the security rules), mypy on the vault and bundle modules, and pip-audit on the
 # installed dependencies (skipped, saying so, where no vulnerability data can be reached).

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from .config import Config
 from .host_check import install_host_check
 from .i18n import LANGUAGES, language_name, select_locale, text_direction
+from .keyslots import sweep_leftovers as sweep_slot_leftovers
 from .security_headers import set_security_headers
 from .sessions import MemorySessionInterface
 from .web import IntakeRequest, close_db, current_user
@@ -70,7 +71,9 @@ def create_app(config: Config | None = None) -> Flask:
 
 def _sweep_leftovers(config: Config) -> None:
     """After a crash: remove half-written bundles, uploads and attachments (all age-encrypted),
-    so nothing half-made is ever offered and the start needs no manual repair."""
+    and overwrite a replaced key-slot file left beside the live one (keyslots.py), so nothing
+    half-made is ever offered and the start needs no manual repair."""
+    sweep_slot_leftovers(config.keyslot_path)
     for leftover in [*config.exports_path.glob("*.partial"), *config.incoming_path.glob("*"),
                      *config.attachments_path.glob("*.partial")]:
         leftover.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -97,7 +97,7 @@ class InProgress:
     lock: threading.Lock = field(default_factory=threading.Lock)
     gone: bool = False
 
-    def append(self, offset: int, length: int | None, body: BinaryIO, piece_limit: int) -> bool:
+    def append(self, offset: int, length: int | None, body: IO[bytes], piece_limit: int) -> bool:
         """Append one piece after checking it fits (nothing is written otherwise); returns
         whether the upload is complete. A failure while writing undoes the whole upload."""
         with self.lock:
