@@ -7,6 +7,7 @@ in the page is sent in pieces and downloads byte for byte. Screenshots in Kurman
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,8 @@ def test_record_play_back_and_delete(page, served, lang):
     page.locator("[data-recorder-stop]").click()
     item = page.locator("li.attachment")
     expect(item).to_have_count(1, timeout=15000)
-    expect(item.locator(".duration")).to_have_text("0:02")
+    # 2.2 s of recording; a busy machine may start the recorder late and stop it a second later.
+    expect(item.locator(".duration")).to_have_text(re.compile(r"^0:0[23]$"))
     expect(item.locator("audio")).to_have_attribute("src", f"/testimonies/{with_audio}/attachments/"
                                                     + item.get_attribute("data-attachment"))
     status = page.evaluate("src => fetch(src).then(r => r.status + ' ' + r.headers.get('content-type'))",
