@@ -91,6 +91,16 @@ def test_a_huge_number_or_a_wrong_choice_is_not_saved_and_is_no_server_error(sig
                    "age_at_abduction": None}
 
 
+def test_a_line_break_counts_once_as_the_browser_counts_it(signed_in, conn, vault, admin):
+    path, token = _step(signed_in, 8)
+    notes = "a line!\r\n" * 25_000  # 200,000 characters once each CR LF is one LF
+    saved = signed_in.post(path, data={"csrf_token": token, "notes": notes},
+                           headers={"X-Autosave": "1"})
+    assert saved.status_code == 200 and saved.json["not_saved"] == []
+    stored = testimonies.load(conn, vault, path.split("/")[2], admin).document["notes"]
+    assert len(stored) == 200_000 - 1 and "\r" not in stored  # (the last LF is stripped)
+
+
 BAD_DOCUMENTS = [
     {"consent": {"record": MARKER}},
     {"consent": {"record": True}, "survivor": {"full_name": MARKER * 100}},
