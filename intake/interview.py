@@ -119,19 +119,17 @@ class _Range(NumberRange):
 def limited(path: str, render_kw: dict | None = None, *, validators: tuple = (),
             filters: tuple = (), separator: str = "\n") -> dict:
     """Keyword arguments for the field that holds ``path`` of the document
-    ("survivor/full_name"): the schema's length limit as a validator (the server refuses) and
-    as ``maxlength`` (the browser stops typing); its range as a validator and min/max; for a
-    list typed in one field, its items' limit per entry."""
-    found, checks, attrs = limits(path), list(validators), dict(render_kw or {})
+    ("survivor/full_name"): the schema's length limit as a validator, which the server checks
+    and WTForms renders as ``maxlength`` (the browser stops typing); its range likewise (min,
+    max); for a list typed in one field, its items' limit per entry."""
+    found, checks = limits(path), list(validators)
     if "maxLength" in found:
         checks.append(Length(max=found["maxLength"], message=TOO_LONG))
-        attrs["maxlength"] = found["maxLength"]
     if "minimum" in found or "maximum" in found:
         checks = [Optional(), _Range(found.get("minimum"), found.get("maximum")), *checks]
-        attrs.update(min=found.get("minimum"), max=found.get("maximum"))
     if "maxLength" in found.get("items", {}):
         checks.append(_EachAtMost(found["items"]["maxLength"], separator))
-    return {"validators": checks, "render_kw": attrs, "filters": list(filters)}
+    return {"validators": checks, "render_kw": render_kw or {}, "filters": list(filters)}
 
 
 def _one_line_break(text: str | None) -> str | None:
