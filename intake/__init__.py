@@ -12,6 +12,7 @@ from flask import url_for as _url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
+from . import log_filter
 from .config import Config
 from .host_check import install_host_check
 from .i18n import LANGUAGES, language_name, select_locale, text_direction
@@ -29,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
     app.request_class = IntakeRequest
+    log_filter.install(app)  # no exception text in any log (docs/security.md)
     app.config.update(
         INTAKE=config,
         TESTING=config.testing,

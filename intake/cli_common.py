@@ -26,6 +26,7 @@ from .backup import BackupError
 from .config import Config
 from .instance import InstanceError, User, unlock
 from .keyslots import UnlockError
+from .log_filter import raised_in_intake
 from .passphrase_policy import passphrase_problem
 from .schema import DocumentError
 from .store import Connection, StoreError, connect
@@ -45,10 +46,20 @@ def one_line_errors(command: Callable) -> Callable:
             raise CliError("wrong name, passphrase or recovery key") from None
         except (InstanceError, DocumentError, StoreError, OSError, ValueError, BackupError,
                 AgeError) as exc:
-            raise CliError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            raise CliError(_one_line(exc)) from None
         except testimonies.NotFound as exc:
             raise CliError(f"no testimony with id {exc}") from None
     return wrapped
+
+
+def _one_line(exc: Exception) -> str:
+    """The first line of an error of ours. A ValueError raised outside this package (``int()``,
+    a codec) may quote the value it refused, which can be record text: only its type is shown
+    (docs/security.md, "No survivor text in logs or error pages")."""
+    if isinstance(exc, ValueError) and not isinstance(exc, DocumentError) \
+            and not raised_in_intake(exc):
+        return f"a value could not be read ({type(exc).__name__})"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def read_secret(file: Path | None, env_name: str, prompt: str, *, confirm: bool = False) -> str:

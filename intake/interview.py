@@ -4,6 +4,11 @@ from the testimony document (docs/testimony.schema.json).
 Only the consent to record is required. Every other answer may stay empty, and sensitive
 questions offer "prefer not to say". Dates are EDTF; a date that is not yet valid is kept as
 typed (so nothing is lost) and flagged until it is corrected, since completion needs valid dates.
+
+Every field takes its limits from the schema (``limited``): the browser's ``maxlength`` stops
+typing there and the server refuses more with a plain message. An answer the schema cannot hold
+(too long, not one of the choices, out of range) is not saved, and the rest of the step is
+(``savable_document``); the page keeps what was typed and marks the field.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -28,12 +34,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .consent import METHODS, PURPOSES
 from .forms import options
-from .schema import is_edtf, schema
+from .schema import is_edtf, limits, schema
 from .taxonomy import act_choices
 
 EDTF_EXAMPLES = (("2014-08-03", _l("3 August 2014")), ("2014-08", _l("August 2014")),
@@ -81,9 +87,70 @@ def language_choices() -> list:
                                   for tag in SURVIVOR_LANGUAGES])
 
 
-def date_field(label: str) -> StringField:
-    return StringField(label, validators=[_edtf], description=EDTF_HINT,
-                       filters=[_without_bidi_controls], render_kw={**_NO_AUTOFILL, "dir": "ltr"})
+TOO_LONG = _l("At most %(max)d characters.")
+TOO_LONG_ENTRY = _l("At most %(max)d characters in each entry.")
+
+
+class _EachAtMost:
+    """Every entry of a list typed in one field (one per line, or separated by commas) fits
+    the schema's limit for the list's items."""
+
+    def __init__(self, size: int, separator: str):
+        self.size, self.separator = size, separator
+
+    def __call__(self, form: Form, field: StringField) -> None:
+        if any(len(item) > self.size for item in split_list(field.data, self.separator)):
+            raise ValidationError(TOO_LONG_ENTRY % {"max": self.size})
+
+
+class _Range(NumberRange):
+    """NumberRange for whole numbers of any size: its NaN check (``math.isnan``) overflows on a
+    400-digit number, which a form can send."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if isinstance(field.data, int) and self.min is not None and self.max is not None:
+            if not self.min <= field.data <= self.max:  # exact for ints of any size
+                message = self.message or field.gettext("Number must be between %(min)s and %(max)s.")
+                raise ValidationError(message % {"min": self.min, "max": self.max})
+            return
+        super().__call__(form, field)
+
+
+def limited(path: str, render_kw: dict | None = None, *, validators: tuple = (),
+            filters: tuple = (), separator: str = "\n") -> dict:
+    """Keyword arguments for the field that holds ``path`` of the document
+    ("survivor/full_name"): the schema's length limit as a validator, which the server checks
+    and WTForms renders as ``maxlength`` (the browser stops typing); its range likewise (min,
+    max); for a list typed in one field, its items' limit per entry."""
+    found, checks = limits(path), list(validators)
+    if "maxLength" in found:
+        checks.append(Length(max=found["maxLength"], message=TOO_LONG))
+    if "minimum" in found or "maximum" in found:
+        checks = [Optional(), _Range(found.get("minimum"), found.get("maximum")), *checks]
+    if "maxLength" in found.get("items", {}):
+        checks.append(_EachAtMost(found["items"]["maxLength"], separator))
+    return {"validators": checks, "render_kw": render_kw or {}, "filters": list(filters)}
+
+
+def _one_line_break(text: str | None) -> str | None:
+    """Browsers count a line break in a textarea as one character against ``maxlength`` but
+    send it as CR LF (HTML, "constructing the entry list"); stored as LF, it counts as one."""
+    return text.replace("\r\n", "\n") if text else text
+
+
+def long_text(label: str, path: str, rows: int) -> TextAreaField:
+    return TextAreaField(label, **limited(path, {**_TEXT, "rows": rows},
+                                          filters=(_one_line_break,)))
+
+
+def short_text(label: str, path: str, render_kw: dict | None = None) -> StringField:
+    return StringField(label, **limited(path, _TEXT if render_kw is None else render_kw))
+
+
+def date_field(label: str, path: str) -> StringField:
+    return StringField(label, description=EDTF_HINT,
+                       **limited(path, {**_NO_AUTOFILL, "dir": "ltr"}, validators=(_edtf,),
+                                 filters=(_without_bidi_controls,)))
 
 
 def _t(field: StringField) -> str:
@@ -154,11 +221,11 @@ class ConsentForm(FlaskForm):
     recontact = RadioField(PURPOSES["recontact"], choices=_YES_NO, validators=[Optional()])
     method = SelectField(default="", label=_l("How consent was given"),
                          choices=options([("", "—"), *METHODS.items()]))
-    witness = StringField(_l("Witness to the consent"), render_kw=_TEXT)
+    witness = short_text(_l("Witness to the consent"), "consent/witness")
     language = LanguageSelect(_l("Language the consent was read in"))
     minor = BooleanField(_l("The survivor is under 18"))
-    guardian_name = StringField(_l("Guardian's name"), render_kw=_TEXT)
-    guardian_relation = StringField(_l("Guardian's relation to the child"), render_kw=_TEXT)
+    guardian_name = short_text(_l("Guardian's name"), "consent/guardian/name")
+    guardian_relation = short_text(_l("Guardian's relation to the child"), "consent/guardian/relation")
     guardian_consent = RadioField(_l("The guardian consents"), choices=_YES_NO,
                                   validators=[Optional()])
     child_assent = RadioField(_l("The child agrees too"), choices=_YES_NO,
@@ -196,15 +263,15 @@ class ConsentForm(FlaskForm):
 # Step 2: the interview ----------------------------------------------------------------------
 
 class EarlierInterviewForm(Form):
-    organisation = StringField(_l("Organisation"), render_kw=_TEXT)
-    date = date_field(_l("When"))
+    organisation = short_text(_l("Organisation"), "interview/earlier_interviews/organisation")
+    date = date_field(_l("When"), "interview/earlier_interviews/date")
 
 
 class InterviewForm(FlaskForm):
-    date = date_field(_l("Date of this interview"))
-    location = StringField(_l("Place (general: camp, town or district)"), render_kw=_TEXT)
-    interviewer = StringField(_l("Interviewer"), render_kw=_TEXT)
-    interpreter = StringField(_l("Interpreter"), render_kw=_TEXT)
+    date = date_field(_l("Date of this interview"), "interview/date")
+    location = short_text(_l("Place (general: camp, town or district)"), "interview/location")
+    interviewer = short_text(_l("Interviewer"), "interview/interviewer")
+    interpreter = short_text(_l("Interpreter"), "interview/interpreter")
     language = LanguageSelect(_l("Main language of the interview"))
     other_languages = StringField(_l("Other languages spoken (codes, separated by commas)"),
                                   validators=[_tags], render_kw={"dir": "ltr"})
@@ -243,19 +310,21 @@ STATUS_NAMES = {"draft": _l("Draft"), "complete": _l("Complete"),
 
 
 class SurvivorForm(FlaskForm):
-    full_name = StringField(_l("Full name"), render_kw={**_TEXT, **_NO_AUTOFILL})
+    full_name = short_text(_l("Full name"), "survivor/full_name", {**_TEXT, **_NO_AUTOFILL})
     other_names = TextAreaField(_l("Other names and spellings (one per line)"),
-                                render_kw={**_TEXT, **_NO_AUTOFILL, "rows": 3})
+                                **limited("survivor/other_names",
+                                          {**_TEXT, **_NO_AUTOFILL, "rows": 3}))
     sex = SelectField(default="", label=_l("Sex"), choices=options([("", "—"), *SEXES.items()]))
-    date_of_birth = date_field(_l("Date of birth"))
-    age = IntegerField(_l("Age, if the date of birth is not known"),
-                       validators=[Optional(), NumberRange(0, 130)])
+    date_of_birth = date_field(_l("Date of birth"), "survivor/date_of_birth")
+    age = IntegerField(_l("Age, if the date of birth is not known"), **limited("survivor/age"))
     community = SelectField(default="", label=_l("Community"), choices=options([("", "—"), *COMMUNITIES.items()]))
-    community_other = StringField(_l("Community, if other"), render_kw=_TEXT)
-    place_of_origin = StringField(_l("Place of origin"), render_kw=_TEXT)
-    current_location = StringField(_l("Where they live now"), render_kw={**_TEXT, **_NO_AUTOFILL})
-    phone = StringField(_l("Phone"), render_kw={**_NO_AUTOFILL, "dir": "ltr", "type": "tel"})
-    id_number = StringField(_l("National ID number"), render_kw={**_NO_AUTOFILL, "dir": "ltr"})
+    community_other = short_text(_l("Community, if other"), "survivor/community_other")
+    place_of_origin = short_text(_l("Place of origin"), "survivor/place_of_origin")
+    current_location = short_text(_l("Where they live now"), "survivor/current_location",
+                            {**_TEXT, **_NO_AUTOFILL})
+    phone = short_text(_l("Phone"), "survivor/phone", {**_NO_AUTOFILL, "dir": "ltr", "type": "tel"})
+    id_number = short_text(_l("National ID number"), "survivor/id_number",
+                     {**_NO_AUTOFILL, "dir": "ltr"})
 
     _TEXT_FIELDS = ("full_name", "community_other", "place_of_origin", "current_location",
                     "phone", "id_number")
@@ -278,7 +347,7 @@ class SurvivorForm(FlaskForm):
 
 class TextBlockForm(Form):
     language = LanguageSelect(_l("Language"))
-    text = TextAreaField(_l("Text"), render_kw={**_TEXT, "rows": 10})
+    text = long_text(_l("Text"), "narrative/text", rows=10)
 
 
 def _blocks(field: FieldList) -> list[dict]:
@@ -304,27 +373,28 @@ class NarrativeForm(FlaskForm):
 # Step 5: incidents --------------------------------------------------------------------------
 
 class PerpetratorForm(Form):
-    name = StringField(_l("Name"), render_kw=_TEXT)
-    aliases = StringField(_l("Kunya or other names (separated by commas)"), render_kw=_TEXT)
-    nationality = StringField(_l("Nationality"), render_kw=_TEXT)
-    role = StringField(_l("Role"), render_kw=_TEXT)
+    name = short_text(_l("Name"), "incidents/perpetrators/name")
+    aliases = StringField(_l("Kunya or other names (separated by commas)"),
+                          **limited("incidents/perpetrators/aliases", _TEXT, separator=","))
+    nationality = short_text(_l("Nationality"), "incidents/perpetrators/nationality")
+    role = short_text(_l("Role"), "incidents/perpetrators/role")
 
 
 class OtherPersonForm(Form):
-    name = StringField(_l("Name"), render_kw=_TEXT)
+    name = short_text(_l("Name"), "incidents/others/name")
     role = SelectField(default="", label=_l("Was this person"), choices=options([("", "—"), ("victim", _l("a victim")),
                                                                ("witness", _l("a witness"))]))
 
 
 class IncidentForm(Form):
     acts = CheckboxesField(_l("What happened"), choices=lambda: options(act_choices()))
-    date = date_field(_l("When"))
-    place = StringField(_l("Where"), render_kw=_TEXT)
+    date = date_field(_l("When"), "incidents/date")
+    place = short_text(_l("Where"), "incidents/place")
     perpetrators = FieldList(FormField(PerpetratorForm), min_entries=1,
                              label=_l("Perpetrators"))
     others = FieldList(FormField(OtherPersonForm), min_entries=1,
                        label=_l("Other victims and witnesses"))
-    description = TextAreaField(_l("Description"), render_kw={**_TEXT, "rows": 5})
+    description = long_text(_l("Description"), "incidents/description", rows=5)
 
 
 class IncidentsForm(FlaskForm):
@@ -371,10 +441,9 @@ YSL_CATEGORIES = {
 class YslForm(FlaskForm):
     category = SelectField(default="", label=_l("Eligibility category"),
                            choices=options([("", "—"), *YSL_CATEGORIES.items()]))
-    abduction_date = date_field(_l("Date of abduction"))
-    release_date = date_field(_l("Date of release or escape"))
-    age_at_abduction = IntegerField(_l("Age at abduction"),
-                                    validators=[Optional(), NumberRange(0, 130)])
+    abduction_date = date_field(_l("Date of abduction"), "ysl/abduction_date")
+    release_date = date_field(_l("Date of release or escape"), "ysl/release_date")
+    age_at_abduction = IntegerField(_l("Age at abduction"), **limited("ysl/age_at_abduction"))
 
     @staticmethod
     def from_document(doc: dict) -> dict:
@@ -396,14 +465,14 @@ RELATIVE_STATUSES = {"killed": _l("Killed"), "missing": _l("Missing"),
 
 
 class RelativeForm(Form):
-    name = StringField(_l("Name"), render_kw=_TEXT)
-    relation = StringField(_l("Relation"), render_kw=_TEXT)
+    name = short_text(_l("Name"), "relatives/name")
+    relation = short_text(_l("Relation"), "relatives/relation")
     status = SelectField(default="", label=_l("Status"), choices=options([("", "—"), *RELATIVE_STATUSES.items()]))
 
 
 class NeedForm(Form):
     needed = BooleanField(_l("Needed"))
-    referred_to = StringField(_l("Referred to"), render_kw=_TEXT)
+    referred_to = short_text(_l("Referred to"), "needs/referred_to")
 
 
 class RelativesNeedsForm(FlaskForm):
@@ -432,7 +501,7 @@ class RelativesNeedsForm(FlaskForm):
 # Step 8: private notes ----------------------------------------------------------------------
 
 class NotesForm(FlaskForm):
-    notes = TextAreaField(_l("Interviewer's private notes"), render_kw={**_TEXT, "rows": 8})
+    notes = long_text(_l("Interviewer's private notes"), "notes", rows=8)
 
     @staticmethod
     def from_document(doc: dict) -> dict:
@@ -460,6 +529,30 @@ STEPS = (
     Step(7, _l("Relatives and needs"), RelativesNeedsForm, "interview/step.html"),
     Step(8, _l("Notes"), NotesForm, "interview/step.html"),
 )
+
+
+def savable_document(step: Step, form: FlaskForm, document: dict) -> tuple[dict, list[str]]:
+    """``document`` with the step's answers, except those the schema cannot hold (too long, not
+    one of the choices, out of range): each keeps its saved value, so the rest of the step is
+    saved. Returns the document and the ids of the fields not saved. A date that is merely not
+    yet EDTF, and language codes (dropped one by one), are saved as they are."""
+    saved = {field.name: field.data for field in _all_fields(
+        step.form(formdata=None, data=step.form.from_document(document)))}
+    refused = [field for field in _all_fields(form) if field.errors and not _savable(field)]
+    typed = [(field, field.data) for field in refused]
+    try:
+        for field in refused:
+            field.data = saved.get(field.name, field.default)
+        return form.to_document(document), [field.id for field in refused]
+    finally:
+        for field, data in typed:  # the page shows what was typed, with the field's message
+            field.data = data
+
+
+def _savable(field: Field) -> bool:
+    too_long = any(isinstance(check, Length) and len(field.data or "") > check.max
+                   for check in field.validators)
+    return not too_long and any(check in (_edtf, _tags) for check in field.validators)
 
 
 def make_form(step: Step, document: dict | None = None) -> FlaskForm:

@@ -23,9 +23,13 @@ def free_port() -> int:
 class Server:
     """Started with cheap key derivation and a short autosave; reached on 127.0.0.1."""
 
-    def __init__(self, home: Path, host: str = "127.0.0.1"):
+    def __init__(self, home: Path, host: str = "127.0.0.1", output: Path | None = None):
+        """``output``: a file that receives everything the server writes on stdout and stderr
+        (a file, not a pipe, so a chatty server never blocks on a full pipe)."""
         self.home = home
         self.started = time.time()  # files changed after this may be the server's (leak scans)
+        self.output = output
+        sink = output.open("wb") if output else subprocess.DEVNULL
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "INTAKE_KDF_MEMORY_KIB": str(CHEAP_KDF.memory_kib),
@@ -34,8 +38,11 @@ class Server:
                "INTAKE_AUTOSAVE_SECONDS": "2", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "intake.cli", "--home", str(home), "serve", "--host", host,
-             "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True)
+             "--port", str(self.port)], env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT if output else subprocess.PIPE, text=True)
+        if output:
+            sink.close()  # type: ignore[union-attr]  # the child holds its own copy
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -46,6 +53,9 @@ class Server:
         raise AssertionError(f"the server did not start: {self.stop()}")
 
     def stop(self) -> str:
-        """Stop the server; returns what it wrote on stderr."""
+        """Stop the server; returns what it wrote on stderr (and stdout, with ``output``)."""
         self.process.terminate()
-        return self.process.communicate(timeout=10)[1]
+        stderr = self.process.communicate(timeout=10)[1]
+        if self.output:
+            return self.output.read_text("utf-8", errors="replace")
+        return stderr

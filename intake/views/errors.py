@@ -1,12 +1,14 @@
-"""Error pages in the interface language, each one line that says what happened."""
+"""Error pages in the interface language, each one line that says what happened. None repeats
+what was typed: a refused document is named by its field and rule (intake/schema.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..schema import DocumentError
 from ..store import DISK_FULL, StoreError
 
 bp = Blueprint("errors", __name__)
@@ -39,3 +41,14 @@ def store_error(error: StoreError):  # type: ignore[no-untyped-def]
 @bp.app_errorhandler(CSRFError)
 def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
     return http_error(_error)
+
+
+@bp.app_errorhandler(DocumentError)
+def document_error(error: DocumentError):  # type: ignore[no-untyped-def]
+    """Any save the schema refuses (a step, an autosave, consent, a mark for removal) is a 422
+    that names the field and the rule; nothing of it was written (validation comes first)."""
+    message = _("Not saved: an answer does not fit the testimony format (%(problem)s).",
+                problem=str(error))
+    if request.headers.get("X-Autosave"):
+        return jsonify(error=message), 422
+    return render_template("error.html", message=message), 422

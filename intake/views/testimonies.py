@@ -41,6 +41,7 @@ from ..interview import (
     ConsentForm,
     add_entry,
     make_form,
+    savable_document,
 )
 from ..schema import DocumentError
 from ..store import get_setting
@@ -149,7 +150,7 @@ def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
     valid = form.validate()
     if number == 1 and form.record.errors:
         return _render_step(current, form, testimony), 422
-    document = form.to_document(testimony.document)
+    document, refused = savable_document(current, form, testimony.document)
     if number == 1:
         document["consent"] = consent.with_history(testimony.document.get("consent", {}),
                                                    document["consent"], at=now_utc(),
@@ -159,10 +160,14 @@ def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
     if request.headers.get("X-Autosave"):
         return jsonify(saved_at=format_time(datetime.fromisoformat(saved.updated_at), "short"),
                        version=saved.version,
-                       problems=len(form.errors))
+                       problems=len(form.errors), not_saved=refused)
     added = next((key[4:] for key in request.form if key.startswith("add-")), None)
     if added and add_entry(form, added):
         return _render_step(current, form, saved)
+    if refused:
+        flash(_("Saved, except the answers marked below: correct them and save again."),
+              "warning")
+        return _render_step(current, form, saved), 422
     if not valid:
         flash(_("Saved. Some answers need checking before the testimony can be completed."),
               "warning")

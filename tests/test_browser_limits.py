@@ -1,0 +1,30 @@
+"""The schema's limits in the system Chromium against the real server: typing stops at a field's
+maxlength (1,026 characters put into the full name keep 1,000), and the autosave then saves it
+with the step's other answers."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .test_browser import browser, page, press, server, sign_in  # noqa: F401
+
+
+def test_typing_stops_at_the_schema_limit_and_the_autosave_saves(page, server):  # noqa: F811
+    sign_in(page, server, "en")
+    page.goto(server.url + "/testimonies/new")
+    page.check("input[name='record'][value='yes']")
+    press(page, "next")
+    expect(page).to_have_url(re.compile(r"/step/2$"))
+    step = page.url.replace("/step/2", "/step/3")
+    page.goto(step)
+    name = "Nadia " + "x" * 1020
+    page.fill("#full_name", name)
+    expect(page.locator("#full_name")).to_have_value(name[:1000])
+    page.fill("#place_of_origin", "Kocho")
+    expect(page.locator("#autosave-status")).not_to_be_empty(timeout=10000)
+    page.goto(step)
+    expect(page.locator("#full_name")).to_have_value(name[:1000])
+    expect(page.locator("#place_of_origin")).to_have_value("Kocho")
+
