@@ -28,3 +28,26 @@ def test_typing_stops_at_the_schema_limit_and_the_autosave_saves(page, server): 
     expect(page.locator("#full_name")).to_have_value(name[:1000])
     expect(page.locator("#place_of_origin")).to_have_value("Kocho")
 
+
+
+def test_an_autosave_that_cannot_hold_an_answer_marks_it_and_saves_the_rest(page, server):  # noqa: F811
+    """Past the browser's limit (a page whose maxlength was taken away): the autosave saves the
+    other answers, marks the one it could not keep, and says so; the typed text stays."""
+    sign_in(page, server, "en")
+    page.goto(server.url + "/testimonies/new")
+    page.check("input[name='record'][value='yes']")
+    press(page, "next")
+    expect(page).to_have_url(re.compile(r"/step/2$"))
+    step = page.url.replace("/step/2", "/step/3")
+    page.goto(step)
+    page.evaluate("document.getElementById('full_name').removeAttribute('maxlength')")
+    name = "Nadia " + "x" * 1020
+    page.fill("#full_name", name)
+    page.fill("#place_of_origin", "Hardan")
+    expect(page.locator("#autosave-status")).to_have_text(
+        "Saved, except the answers marked below: correct them and save again.", timeout=10000)
+    expect(page.locator("#full_name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#full_name")).to_have_value(name)
+    page.goto(step)
+    expect(page.locator("#place_of_origin")).to_have_value("Hardan")
+    expect(page.locator("#full_name")).to_have_value("")

@@ -167,9 +167,16 @@ function setUpAutosave(form, recorder) {
         method: "POST", body: new FormData(form), credentials: "same-origin",
         headers: { "X-Autosave": "1" }, redirect: "error",
       });
-      if (!response.ok) throw new Error(String(response.status));
-      const result = await response.json();
-      if (status) status.textContent = (form.dataset.savedLabel || "✓") + " " + result.saved_at;
+      const result = await response.json().catch(() => ({}));
+      if (!response.ok && !result.error) throw new Error(String(response.status));
+      // Answers the testimony format cannot hold (too long, say) are marked; the rest is saved.
+      form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
+      const refused = result.not_saved || [];
+      refused.forEach((id) => document.getElementById(id)?.setAttribute("aria-invalid", "true"));
+      if (!status) return;
+      if (result.error) status.textContent = result.error;
+      else if (refused.length) status.textContent = form.dataset.partialLabel;
+      else status.textContent = (form.dataset.savedLabel || "✓") + " " + result.saved_at;
     } catch (error) {
       dirty = true;
       if (status) status.textContent = form.dataset.failedLabel || "✗";
