@@ -178,7 +178,28 @@ MIGRATIONS = (
     );
     CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
     """,
+    # Crypto-shredding reaches the search indexes (docs/security.md, "The search index"). A
+    # contentless_delete table only marks a deleted row with a tombstone: its words stay in the
+    # old segment. A plain contentless table with FTS5's secure-delete option removes them from
+    # the index b-tree itself, given the words that were indexed ('delete' command). Without keys
+    # the migration cannot re-read the sealed records, so each new index is filled from the old
+    # one's own vocabulary (fts5vocab 'instance': every live row's terms with their positions;
+    # tombstoned rows are not listed), which gives the same terms at the same positions; then
+    # the old tables are dropped, and secure_delete zeroes their pages.
+    *(f"""
+    CREATE VIRTUAL TABLE {index}_new USING fts5 (
+        body, content = '', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO {index}_new ({index}_new, rank) VALUES ('secure-delete', 1);
+    CREATE VIRTUAL TABLE temp.{index}_terms USING fts5vocab (main, {index}, instance);
+    INSERT INTO {index}_new (rowid, body)
+        SELECT doc, group_concat(term, ' ' ORDER BY offset) FROM temp.{index}_terms GROUP BY doc;
+    DROP TABLE temp.{index}_terms;
+    DROP TABLE {index};
+    ALTER TABLE {index}_new RENAME TO {index}
+    """ for index in ("testimony_search", "archive_search")),
 )
+SEARCH_INDEXES = ("testimony_search", "archive_search")
 
 
 class StoreError(Exception):
@@ -192,7 +213,8 @@ def connect(path: Path, key: bytes) -> Connection:
         conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
         for name, value in PRAGMAS:
             conn.execute(f"PRAGMA {name} = {value}")
-        _migrate(conn)
+        if _migrate(conn):
+            scrub_wal(conn)  # the WAL holds the old index pages until they are checkpointed
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
@@ -234,13 +256,40 @@ def _raise_plainly(exc: BaseException) -> NoReturn:
     raise exc
 
 
-def _migrate(conn: Connection) -> None:
+def _migrate(conn: Connection) -> bool:
+    """Apply every pending migration; True when there was one."""
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         with transaction(conn):
             for statement in filter(str.strip, script.split(";")):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
+    return version < len(MIGRATIONS)
+
+
+def scrub_wal(conn: Connection) -> None:
+    """Copy the WAL into the database and truncate it to zero bytes, so the page images it holds
+    from before a delete or an edit are gone from it (secure_delete has already overwritten them
+    in the pages themselves). Inside a transaction it does nothing: the caller's commit comes
+    first. If a reader holds an older snapshot the WAL cannot be truncated yet; the next scrub
+    does it (docs/security.md)."""
+    if not conn.in_transaction:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def reindex(conn: Connection, index: str, rowid: int, old: str | None, new: str | None) -> None:
+    """Replace one row's words in a search index (``SEARCH_INDEXES``): ``old`` must be exactly
+    the body indexed before (FTS5's 'delete' command removes those words from the index b-tree,
+    secure-delete mode), ``new`` the body to index now; ``None`` for none."""
+    if index not in SEARCH_INDEXES:
+        raise ValueError(f"not a search index: {index}")
+    if old == new:
+        return
+    if old is not None:
+        conn.execute(f"INSERT INTO {index} ({index}, rowid, body) VALUES ('delete', ?, ?)",  # noqa: S608
+                     (rowid, old))
+    if new is not None:
+        conn.execute(f"INSERT INTO {index} (rowid, body) VALUES (?, ?)", (rowid, new))  # noqa: S608
 
 
 def file_of(conn: Connection) -> Path:

@@ -144,3 +144,50 @@ def test_a_destroyed_attachment_leaves_no_hash_of_its_plaintext(conn, vault, adm
                if e.event == "attachment_added"]
     assert len(details) == 2 and all("sha256" not in d and len(d["digest"]) == 64
                                      for d in details)
+
+
+def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
+        config, monkeypatch):
+    from intake import store
+    from intake.instance import initialise, unlock
+
+    from .conftest import ADMIN, PASSPHRASE
+
+    previous = store.MIGRATIONS[:4]  # the schema before the search indexes were rebuilt
+    monkeypatch.setattr(store, "MIGRATIONS", previous)
+    initialise(config, "Field Org", ADMIN, PASSPHRASE)
+    vault, admin = unlock(config, ADMIN, PASSPHRASE)
+    conn = connect(config.database_path, vault.db_key)
+    alive, gone, typo = [word() for _ in range(4)], [word() for _ in range(4)], word()
+    kept = a_record(conn, vault, admin, alive)
+    edited = a_record(conn, vault, admin, [typo, *alive[1:]])
+    record = a_record(conn, vault, admin, gone)
+    # What the previous code did: a delete or an edit only tombstoned the row's old words.
+    seqs = dict(conn.execute("SELECT id, seq FROM testimonies"))
+    conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seqs[record.id],))
+    conn.execute("DELETE FROM testimonies WHERE id = ?", (record.id,))
+    conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seqs[edited.id],))
+    conn.execute("INSERT INTO testimony_search (rowid, body) VALUES (?, ?)",
+                 (seqs[edited.id], " ".join(alive)))
+    conn.execute("INSERT INTO archive_search (rowid, body) VALUES (1, ?), (2, ?)",
+                 (" ".join(gone), " ".join(alive)))
+    conn.execute("DELETE FROM archive_search WHERE rowid = 1")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert leftovers(conn, vault.db_key, [*alive, *gone, typo]) == {*alive, *gone, typo}
+    conn.close()
+
+    monkeypatch.undo()
+    conn = connect(config.database_path, vault.db_key)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+    assert leftovers(conn, vault.db_key, [*alive, *gone, typo]) == set(alive)
+    assert testimonies.summaries(conn, admin, query=alive[3])[1] == 2
+    assert archive.search(conn, query=alive[3])[1] == 0  # no archive_records rows; index only
+    assert conn.execute("SELECT count(*) FROM archive_search WHERE archive_search MATCH ?",
+                        (alive[3],)).fetchone()[0] == 1
+    # The rebuilt index holds exactly the words the sealed records give: deleting works.
+    testimonies.delete(conn, vault, admin, kept.id)
+    assert testimonies.summaries(conn, admin, query=alive[3])[1] == 1
+    for index in store.SEARCH_INDEXES:
+        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")  # noqa: S608
+    conn.close()
+    vault.close()
