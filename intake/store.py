@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, NoReturn, TypeAlias
 
 import sqlcipher3
@@ -29,7 +30,7 @@ PRAGMAS = (
     ("busy_timeout", "5000"),
 )
 
-MIGRATIONS = (
+MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE users (
@@ -178,26 +179,10 @@ MIGRATIONS = (
     );
     CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
     """,
-    # Crypto-shredding reaches the search indexes (docs/security.md, "The search index"). A
-    # contentless_delete table only marks a deleted row with a tombstone: its words stay in the
-    # old segment. A plain contentless table with FTS5's secure-delete option removes them from
-    # the index b-tree itself, given the words that were indexed ('delete' command). Without keys
-    # the migration cannot re-read the sealed records, so each new index is filled from the old
-    # one's own vocabulary (fts5vocab 'instance': every live row's terms with their positions;
-    # tombstoned rows are not listed), which gives the same terms at the same positions; then
-    # the old tables are dropped, and secure_delete zeroes their pages.
-    *(f"""
-    CREATE VIRTUAL TABLE {index}_new USING fts5 (
-        body, content = '', tokenize = 'unicode61 remove_diacritics 2'
-    );
-    INSERT INTO {index}_new ({index}_new, rank) VALUES ('secure-delete', 1);
-    CREATE VIRTUAL TABLE temp.{index}_terms USING fts5vocab (main, {index}, instance);
-    INSERT INTO {index}_new (rowid, body)
-        SELECT doc, group_concat(term, ' ' ORDER BY offset) FROM temp.{index}_terms GROUP BY doc;
-    DROP TABLE temp.{index}_terms;
-    DROP TABLE {index};
-    ALTER TABLE {index}_new RENAME TO {index}
-    """ for index in ("testimony_search", "archive_search")),
+    # Crypto-shredding reaches the search indexes (docs/security.md, "The search index"): each
+    # contentless_delete index is replaced by one whose deletes remove the words (_secure_index).
+    *(lambda conn, index=index: _secure_index(conn, index)
+      for index in ("testimony_search", "archive_search")),
 )
 SEARCH_INDEXES = ("testimony_search", "archive_search")
 
@@ -261,10 +246,53 @@ def _migrate(conn: Connection) -> bool:
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         with transaction(conn):
-            for statement in filter(str.strip, script.split(";")):
-                conn.execute(statement)
+            if callable(script):
+                script(conn)
+            else:
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
     return version < len(MIGRATIONS)
+
+
+SEARCH_TABLE = "CREATE VIRTUAL TABLE {} USING fts5 (body, content = '', {}tokenize = 'unicode61 remove_diacritics 2')"
+REBUILD_CHUNK = 1_000_000  # index entries held in memory at once while an index is rebuilt
+
+
+def _secure_index(conn: Connection, index: str) -> None:
+    """Replace a ``contentless_delete`` index, whose deletes only add a tombstone and leave the
+    row's words in the old segment, by a contentless one with FTS5's secure-delete option, whose
+    deletes remove them from the index b-tree itself. A migration has no keys to re-read the
+    sealed records, so the new index is filled from the old one's own entries: fts5vocab
+    'instance' lists every (term, row) of the rows still live (tombstoned rows are left out), in
+    term order. Grouping them by row would sort every entry of the index in memory, so they are
+    read in chunks of whole terms, and each row gets one partial entry per chunk: FTS5 accepts a
+    rowid more than once in a contentless table, and a later 'delete' with the row's full text
+    removes all of them. Matching is unchanged; positions within a row are not kept (phrase and
+    NEAR queries, which intake does not use, would no longer match such a row until it is next
+    saved). Then the old tables are dropped, and secure_delete zeroes their pages."""
+    conn.execute(SEARCH_TABLE.format(f"{index}_new", ""))
+    conn.execute(f"INSERT INTO {index}_new ({index}_new, rank) VALUES ('secure-delete', 1)")
+    conn.execute(f"CREATE VIRTUAL TABLE temp.{index}_terms USING fts5vocab (main, {index}, "
+                 "instance)")
+    rows: dict[int, list[str]] = {}
+    held, last = 0, None
+
+    def flush() -> None:
+        conn.executemany(f"INSERT INTO {index}_new (rowid, body) VALUES (?, ?)",  # noqa: S608
+                         ((row, " ".join(terms)) for row, terms in rows.items()))
+        rows.clear()
+
+    for term, row in conn.execute(f"SELECT term, doc FROM temp.{index}_terms"):  # noqa: S608
+        if held >= REBUILD_CHUNK and term != last:
+            flush()
+            held = 0
+        rows.setdefault(row, []).append(term)
+        held, last = held + 1, term
+    flush()
+    conn.execute(f"DROP TABLE temp.{index}_terms")
+    conn.execute(f"DROP TABLE {index}")
+    conn.execute(f"ALTER TABLE {index}_new RENAME TO {index}")
 
 
 def scrub_wal(conn: Connection) -> None:
