@@ -8,9 +8,8 @@ else; docs/security.md lists each one and why.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, NoReturn, TypeAlias
 
 import sqlcipher3
@@ -272,7 +271,8 @@ def _secure_index(conn: Connection, index: str) -> None:
     NEAR queries, which intake does not use, would no longer match such a row until it is next
     saved). Then the old tables are dropped, and secure_delete zeroes their pages."""
     conn.execute(SEARCH_TABLE.format(f"{index}_new", ""))
-    conn.execute(f"INSERT INTO {index}_new ({index}_new, rank) VALUES ('secure-delete', 1)")
+    conn.execute(f"INSERT INTO {index}_new ({index}_new, rank) "  # noqa: S608 - fixed names
+                 "VALUES ('secure-delete', 1)")
     conn.execute(f"CREATE VIRTUAL TABLE temp.{index}_terms USING fts5vocab (main, {index}, "
                  "instance)")
     rows: dict[int, list[str]] = {}

@@ -26,7 +26,6 @@ migration of a ``tombstone`` index to ``secure-delete`` (intake/store.py, migrat
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import random
@@ -219,7 +218,7 @@ def run(size: int, folder: Path) -> None:
                               (Candidate("tombstone + optimize", command=False, optimize=True),
                                0)):
         conn.execute("INSERT INTO testimony_search (testimony_search, rank) "
-                     f"VALUES ('secure-delete', {option})")
+                     "VALUES ('secure-delete', ?)", (option,))
         results[candidate.label] = measure(conn, tomb, candidate, bodies, rng, rows(),
                                            (prefix, rare))
     conn.close()
@@ -266,10 +265,10 @@ def _print(size: int, bodies: Bodies, results: dict[str, dict[str, str]],
     sys.stdout.flush()
 
 
-def main(sizes: tuple[int, ...] | None = None) -> None:
-    if sizes is None:
-        sizes = tuple(int(n) for n in sys.argv[1:]) or tuple(
-            int(n) for n in os.environ.get("INDEX_BENCH_SIZES", "10000,100000").split(","))
+def main(sizes: tuple[int, ...] = ()) -> None:
+    """Sizes from the arguments, the command line, or INDEX_BENCH_SIZES (10,000 and 100,000)."""
+    sizes = sizes or tuple(int(n) for n in sys.argv[1:]) or tuple(
+        int(n) for n in os.environ.get("INDEX_BENCH_SIZES", "10000,100000").split(","))
     with tempfile.TemporaryDirectory() as name:
         probe = connect(Path(name) / "probe.db", os.urandom(32))
         (inside,) = probe.execute("SELECT sqlite_version()").fetchone()
