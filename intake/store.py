@@ -305,6 +305,21 @@ def scrub_wal(conn: Connection) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def indexed_words(conn: Connection, index: str, rowid: int) -> str:
+    """The words a search index holds for one row, read from the index itself (fts5vocab), for
+    when they cannot be recomputed: it reads every entry of the index, so it is slow (seconds at
+    10,000 records) and only for a record whose sealed document no longer opens."""
+    if index not in SEARCH_INDEXES:
+        raise ValueError(f"not a search index: {index}")
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_terms USING fts5vocab "
+                 f"(main, {index}, instance)")
+    try:
+        return " ".join(term for (term,) in conn.execute(
+            f"SELECT term FROM temp.{index}_terms WHERE doc = ?", (rowid,)))  # noqa: S608
+    finally:
+        conn.execute(f"DROP TABLE temp.{index}_terms")
+
+
 def reindex(conn: Connection, index: str, rowid: int, old: str | None, new: str | None) -> None:
     """Replace one row's words in a search index (``SEARCH_INDEXES``): ``old`` must be exactly
     the body indexed before (FTS5's 'delete' command removes those words from the index b-tree,

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from . import attachments, audit, consent
 from .attachments import Attachment, AttachmentError, Owner, Upload
+from .crypto import CryptoError
 from .instance import User, now_utc
 from .schema import validate
-from .store import Connection, reindex, scrub_wal, transaction
+from .store import Connection, indexed_words, reindex, scrub_wal, transaction
 from .textnorm import fold_words, words
 from .vault import Vault
 
@@ -114,8 +115,7 @@ def save(conn: Connection, vault: Vault, viewer: User, record_id: str, document:
                                                 check_dates=not draft))
     with transaction(conn):
         current = _row(conn, record_id, viewer)
-        previous = vault.open_record(record_id, current[5], current[8], current[9])
-        _write(conn, vault, record_id, current[5] + 1, document, previous,
+        _write(conn, vault, record_id, current[5] + 1, document, _indexed(conn, vault, current),
                complete=current[3] == "complete" and not draft, step=step)
         audit.record(conn, vault, viewer, "edit", record_id=record_id, witness_code=current[1],
                      version=current[5] + 1)
@@ -130,7 +130,7 @@ def complete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> Te
     validate(testimony.document)
     with transaction(conn):
         _write(conn, vault, record_id, testimony.version + 1, testimony.document,
-               testimony.document, complete=True, step=None)
+               _search_body(testimony.document), complete=True, step=None)
         _mark_completed(conn, record_id, viewer)
         audit.record(conn, vault, viewer, "complete", record_id=record_id,
                      witness_code=testimony.witness_code)
@@ -145,9 +145,9 @@ def _mark_completed(conn: Connection, record_id: str, by: User) -> None:
 
 
 def _write(conn: Connection, vault: Vault, record_id: str, version: int, document: dict,
-           previous: dict | None, *, complete: bool, step: int | None) -> None:
-    """Seal ``document`` as ``version`` and index its words in place of ``previous``'s (the
-    version it replaces, ``None`` for a new record)."""
+           indexed: str | None, *, complete: bool, step: int | None) -> None:
+    """Seal ``document`` as ``version`` and index its words in place of ``indexed`` (the body
+    indexed for the version it replaces, ``None`` for a new record)."""
     (seq, data_key) = conn.execute("SELECT seq, data_key FROM testimonies WHERE id = ?",
                                    (record_id,)).fetchone()
     sealed = vault.seal_record(record_id, version, data_key, document)
@@ -158,8 +158,18 @@ def _write(conn: Connection, vault: Vault, record_id: str, version: int, documen
         "WHERE id = ?",
         (_status(document, complete), survivor.get("community", ""), interview.get("date", ""),
          consent.summary(document), step, now_utc(), version, sealed, record_id))
-    reindex(conn, "testimony_search", seq,
-            None if previous is None else _search_body(previous), _search_body(document))
+    reindex(conn, "testimony_search", seq, indexed, _search_body(document))
+
+
+def _indexed(conn: Connection, vault: Vault, row: tuple) -> str:
+    """The words the index holds for a testimony's current version (``_row``'s row): folded
+    again from its sealed document or, if that no longer opens (a damaged record), read from the
+    index itself, slowly, so that a damaged record can still be saved over or destroyed."""
+    try:
+        return _search_body(vault.open_record(row[0], row[5], row[8], row[9]))
+    except CryptoError:
+        (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (row[0],)).fetchone()
+        return indexed_words(conn, "testimony_search", seq)
 
 
 def _without_identity(document: dict) -> dict:
@@ -187,11 +197,10 @@ def delete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> None
     words are removed from the search index (secure-delete), and the WAL is truncated so no copy
     stays behind in it."""
     with transaction(conn):
-        record = load(conn, vault, record_id, viewer)
-        audit.record(conn, vault, viewer, "delete", record_id=record_id,
-                     witness_code=record.witness_code)
+        row = _row(conn, record_id, viewer)
+        audit.record(conn, vault, viewer, "delete", record_id=record_id, witness_code=row[1])
         (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
-        reindex(conn, "testimony_search", seq, _search_body(record.document), None)
+        reindex(conn, "testimony_search", seq, _indexed(conn, vault, row), None)
         files = attachments.remove_all(conn, _owner_ref(record_id))
         conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
     scrub_wal(conn)

@@ -191,3 +191,14 @@ def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
         conn.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")  # noqa: S608
     conn.close()
     vault.close()
+
+
+def test_a_damaged_testimony_can_still_be_destroyed_and_leaves_no_word(conn, vault, admin):
+    alive, gone = [word() for _ in range(4)], [word() for _ in range(4)]
+    a_record(conn, vault, admin, alive)
+    record = a_record(conn, vault, admin, gone)
+    (sealed,) = conn.execute("SELECT sealed FROM testimonies WHERE id = ?", (record.id,)).fetchone()
+    conn.execute("UPDATE testimonies SET sealed = ? WHERE id = ?", (sealed[:-1], record.id))
+    testimonies.delete(conn, vault, admin, record.id)
+    assert leftovers(conn, vault.db_key, alive + gone) == set(alive)
+    conn.execute("INSERT INTO testimony_search (testimony_search) VALUES ('integrity-check')")
