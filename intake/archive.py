@@ -21,9 +21,10 @@ from pathlib import Path
 from . import attachments, audit, bundle_reader
 from .attachments import AttachmentError, Owner, Upload
 from .bundle_reader import Bundle, BundleError
+from .crypto import CryptoError
 from .instance import User, now_utc
 from .keyring import normalise_fingerprint, readable
-from .store import Connection, reindex, scrub_wal, transaction
+from .store import Connection, indexed_words, reindex, scrub_wal, transaction
 from .textnorm import fold_words, words
 from .vault import Vault
 
@@ -185,8 +186,12 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
                      "imported_at = ?, sealed = ? WHERE seq = ?",
                      (envelope["witness_code"], version, bundle.bundle_id, stamp,
                       vault.seal_record(key, version, data_key, envelope), seq))
-        # The older version's words leave the index (secure-delete needs exactly those words).
-        old = _search_body(vault.open_record(key, old_version, data_key, old_sealed))
+        # The older version's words leave the index (secure-delete needs exactly those words;
+        # if that version no longer opens, they are read from the index itself).
+        try:
+            old = _search_body(vault.open_record(key, old_version, data_key, old_sealed))
+        except CryptoError:
+            old = indexed_words(conn, "archive_search", seq)
         reindex(conn, "archive_search", seq, old, _search_body(envelope))
         return "updated", Owner(f"archive:{seq}", key, data_key)
     reindex(conn, "archive_search", seq, None, _search_body(envelope))
