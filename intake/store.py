@@ -29,6 +29,8 @@ PRAGMAS = (
     ("busy_timeout", "5000"),
 )
 
+SEARCH_INDEXES = ("testimony_search", "archive_search")  # written only through reindex()
+
 MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -180,10 +182,8 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     """,
     # Crypto-shredding reaches the search indexes (docs/security.md, "The search index"): each
     # contentless_delete index is replaced by one whose deletes remove the words (_secure_index).
-    *(lambda conn, index=index: _secure_index(conn, index)
-      for index in ("testimony_search", "archive_search")),
+    *(lambda conn, index=index: _secure_index(conn, index) for index in SEARCH_INDEXES),
 )
-SEARCH_INDEXES = ("testimony_search", "archive_search")
 
 
 class StoreError(Exception):
@@ -254,7 +254,6 @@ def _migrate(conn: Connection) -> bool:
     return version < len(MIGRATIONS)
 
 
-SEARCH_TABLE = "CREATE VIRTUAL TABLE {} USING fts5 (body, content = '', {}tokenize = 'unicode61 remove_diacritics 2')"
 REBUILD_CHUNK = 1_000_000  # index entries held in memory at once while an index is rebuilt
 
 
@@ -270,7 +269,8 @@ def _secure_index(conn: Connection, index: str) -> None:
     removes all of them. Matching is unchanged; positions within a row are not kept (phrase and
     NEAR queries, which intake does not use, would no longer match such a row until it is next
     saved). Then the old tables are dropped, and secure_delete zeroes their pages."""
-    conn.execute(SEARCH_TABLE.format(f"{index}_new", ""))
+    conn.execute(f"CREATE VIRTUAL TABLE {index}_new USING fts5 (body, content = '', "
+                 "tokenize = 'unicode61 remove_diacritics 2')")
     conn.execute(f"INSERT INTO {index}_new ({index}_new, rank) "  # noqa: S608 - fixed names
                  "VALUES ('secure-delete', 1)")
     conn.execute(f"CREATE VIRTUAL TABLE temp.{index}_terms USING fts5vocab (main, {index}, "
