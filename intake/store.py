@@ -295,14 +295,22 @@ def _secure_index(conn: Connection, index: str) -> None:
     conn.execute(f"ALTER TABLE {index}_new RENAME TO {index}")
 
 
-def scrub_wal(conn: Connection) -> None:
+def scrub_wal(conn: Connection) -> bool:
     """Copy the WAL into the database and truncate it to zero bytes, so the page images it holds
     from before a delete or an edit are gone from it (secure_delete has already overwritten them
-    in the pages themselves). Inside a transaction it does nothing: the caller's commit comes
-    first. If a reader holds an older snapshot the WAL cannot be truncated yet; the next scrub
-    does it (docs/security.md)."""
-    if not conn.in_transaction:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    in the pages themselves); True when it did. Inside a transaction it does nothing: the
+    caller's commit comes first. It does not wait: a TRUNCATE checkpoint waits for every reader
+    of an older snapshot while holding the write lock, so with the busy timeout a save during a
+    long read (an export) would stall every writer for 5 s and then give up anyway. When another
+    connection is reading or writing, the next scrub does it (docs/security.md)."""
+    if conn.in_transaction:
+        return False
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        (busy, _, _) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {dict(PRAGMAS)['busy_timeout']}")
+    return not busy
 
 
 def indexed_words(conn: Connection, index: str, rowid: int) -> str:

@@ -202,3 +202,22 @@ def test_a_damaged_testimony_can_still_be_destroyed_and_leaves_no_word(conn, vau
     testimonies.delete(conn, vault, admin, record.id)
     assert leftovers(conn, vault.db_key, alive + gone) == set(alive)
     conn.execute("INSERT INTO testimony_search (testimony_search) VALUES ('integrity-check')")
+
+
+def test_a_save_during_a_long_read_defers_the_scrub_and_the_next_one_does_it(
+        config, conn, vault, admin):
+    from intake.store import scrub_wal
+
+    record = testimonies.create(conn, vault, admin, full_record())
+    typo, corrected = word(), word()
+    reader = connect(config.database_path, vault.db_key)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM testimonies").fetchone()  # an export reading, say
+    testimonies.save(conn, vault, admin, record.id, full_record(notes=typo))
+    testimonies.save(conn, vault, admin, record.id, full_record(notes=corrected))
+    wal = file_of(conn).with_name(file_of(conn).name + "-wal")
+    assert wal.stat().st_size > 0  # not truncated yet: the reader holds an older snapshot
+    reader.execute("COMMIT")
+    reader.close()
+    assert scrub_wal(conn)
+    assert leftovers(conn, vault.db_key, [typo, corrected]) == {corrected}
