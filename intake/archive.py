@@ -21,9 +21,10 @@ from pathlib import Path
 from . import attachments, audit, bundle_reader
 from .attachments import AttachmentError, Owner, Upload
 from .bundle_reader import Bundle, BundleError
+from .crypto import CryptoError
 from .instance import User, now_utc
 from .keyring import normalise_fingerprint, readable
-from .store import Connection, transaction
+from .store import Connection, indexed_words, reindex, scrub_wal, transaction
 from .textnorm import fold_words, words
 from .vault import Vault
 
@@ -93,6 +94,7 @@ def import_bundle(conn: Connection, vault: Vault, user: User, path: Path, identi
         for upload in uploads:
             upload.undo()
         raise
+    scrub_wal(conn)  # a replaced version's index pages must not stay in the WAL
     return ImportResult(bundle, counts)
 
 
@@ -184,11 +186,21 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
                      "imported_at = ?, sealed = ? WHERE seq = ?",
                      (envelope["witness_code"], version, bundle.bundle_id, stamp,
                       vault.seal_record(key, version, data_key, envelope), seq))
-        conn.execute("DELETE FROM archive_search WHERE rowid = ?", (seq,))
-        outcome = "updated"
-    conn.execute("INSERT INTO archive_search (rowid, body) VALUES (?, ?)",
-                 (seq, fold_words(" ".join(_texts(envelope["document"])))))
+        # The older version's words leave the index (secure-delete needs exactly those words;
+        # if that version no longer opens, they are read from the index itself).
+        try:
+            old = _search_body(vault.open_record(key, old_version, data_key, old_sealed))
+        except CryptoError:
+            old = indexed_words(conn, "archive_search", seq)
+        reindex(conn, "archive_search", seq, old, _search_body(envelope))
+        return "updated", Owner(f"archive:{seq}", key, data_key)
+    reindex(conn, "archive_search", seq, None, _search_body(envelope))
     return outcome, Owner(f"archive:{seq}", key, data_key)
+
+
+def _search_body(envelope: dict) -> str:
+    """Every piece of text of a record's document, folded, for the search index."""
+    return fold_words(" ".join(_texts(envelope["document"])))
 
 
 def _texts(value: object) -> list[str]:

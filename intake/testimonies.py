@@ -4,6 +4,9 @@ A record is one JSON document (docs/testimony.schema.json) sealed under its own 
 (vault.py). Columns hold only what the list page needs: witness code, community, interview date,
 status and consent summary. Search runs over an FTS5 index inside the encrypted store, kept
 contentless (no copy of the text) and fed folded words (textnorm.py) so spelling variants match.
+An edit or a delete removes the earlier words from the index itself (FTS5 secure-delete, given the
+words of the version being replaced, opened from its sealed document), then the WAL is
+truncated, so a destroyed record or a corrected word leaves nothing behind (docs/security.md).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from dataclasses import dataclass
 
 from . import attachments, audit, consent
 from .attachments import Attachment, AttachmentError, Owner, Upload
+from .crypto import CryptoError
 from .instance import User, now_utc
 from .schema import validate
-from .store import Connection, transaction
+from .store import Connection, indexed_words, reindex, scrub_wal, transaction
 from .textnorm import fold_words, words
 from .vault import Vault
 
@@ -96,7 +100,7 @@ def create(conn: Connection, vault: Vault, owner: User, document: dict,
             "INSERT INTO testimonies (id, witness_code, owner_id, status, consent_summary, "
             "created_at, updated_at, version, data_key, sealed) VALUES (?,?,?,?,?,?,?,0,?,x'')",
             (record_id, witness_code, owner.id, "draft", "", stamp, stamp, data_key))
-        _write(conn, vault, record_id, 1, document, complete=completed, step=None)
+        _write(conn, vault, record_id, 1, document, None, complete=completed, step=None)
         audit.record(conn, vault, owner, "create", record_id=record_id, witness_code=witness_code)
         if completed:
             _mark_completed(conn, record_id, owner)
@@ -111,10 +115,11 @@ def save(conn: Connection, vault: Vault, viewer: User, record_id: str, document:
                                                 check_dates=not draft))
     with transaction(conn):
         current = _row(conn, record_id, viewer)
-        _write(conn, vault, record_id, current[5] + 1, document,
+        _write(conn, vault, record_id, current[5] + 1, document, _indexed(conn, vault, current),
                complete=current[3] == "complete" and not draft, step=step)
         audit.record(conn, vault, viewer, "edit", record_id=record_id, witness_code=current[1],
                      version=current[5] + 1)
+    scrub_wal(conn)
     return load(conn, vault, record_id, viewer)
 
 
@@ -125,7 +130,7 @@ def complete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> Te
     validate(testimony.document)
     with transaction(conn):
         _write(conn, vault, record_id, testimony.version + 1, testimony.document,
-               complete=True, step=None)
+               _search_body(testimony.document), complete=True, step=None)
         _mark_completed(conn, record_id, viewer)
         audit.record(conn, vault, viewer, "complete", record_id=record_id,
                      witness_code=testimony.witness_code)
@@ -140,7 +145,9 @@ def _mark_completed(conn: Connection, record_id: str, by: User) -> None:
 
 
 def _write(conn: Connection, vault: Vault, record_id: str, version: int, document: dict,
-           *, complete: bool, step: int | None) -> None:
+           indexed: str | None, *, complete: bool, step: int | None) -> None:
+    """Seal ``document`` as ``version`` and index its words in place of ``indexed`` (the body
+    indexed for the version it replaces, ``None`` for a new record)."""
     (seq, data_key) = conn.execute("SELECT seq, data_key FROM testimonies WHERE id = ?",
                                    (record_id,)).fetchone()
     sealed = vault.seal_record(record_id, version, data_key, document)
@@ -151,9 +158,18 @@ def _write(conn: Connection, vault: Vault, record_id: str, version: int, documen
         "WHERE id = ?",
         (_status(document, complete), survivor.get("community", ""), interview.get("date", ""),
          consent.summary(document), step, now_utc(), version, sealed, record_id))
-    conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
-    conn.execute("INSERT INTO testimony_search (rowid, body) VALUES (?, ?)",
-                 (seq, _search_body(document)))
+    reindex(conn, "testimony_search", seq, indexed, _search_body(document))
+
+
+def _indexed(conn: Connection, vault: Vault, row: tuple) -> str:
+    """The words the index holds for a testimony's current version (``_row``'s row): folded
+    again from its sealed document or, if that no longer opens (a damaged record), read from the
+    index itself, slowly, so that a damaged record can still be saved over or destroyed."""
+    try:
+        return _search_body(vault.open_record(row[0], row[5], row[8], row[9]))
+    except CryptoError:
+        (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (row[0],)).fetchone()
+        return indexed_words(conn, "testimony_search", seq)
 
 
 def _without_identity(document: dict) -> dict:
@@ -177,16 +193,17 @@ def load(conn: Connection, vault: Vault, record_id: str, viewer: User) -> Testim
 
 
 def delete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> None:
-    """Crypto-shred: the data key and sealed text are overwritten (secure_delete) and the WAL is
-    checkpointed so no copy stays behind in it."""
+    """Crypto-shred: the data key and sealed text are overwritten (secure_delete), the record's
+    words are removed from the search index (secure-delete), and the WAL is truncated so no copy
+    stays behind in it."""
     with transaction(conn):
         row = _row(conn, record_id, viewer)
         audit.record(conn, vault, viewer, "delete", record_id=record_id, witness_code=row[1])
         (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
-        conn.execute("DELETE FROM testimony_search WHERE rowid = ?", (seq,))
+        reindex(conn, "testimony_search", seq, _indexed(conn, vault, row), None)
         files = attachments.remove_all(conn, _owner_ref(record_id))
         conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    scrub_wal(conn)
     attachments.unlink(files)
 
 
@@ -219,9 +236,11 @@ def attach(conn: Connection, vault: Vault, viewer: User, record_id: str, upload:
                                          kind=kind, filename=filename,
                                          declared_type=declared_type, by=viewer.id,
                                          duration=duration)
+            # A keyed digest, not the SHA-256: a hash of the plaintext would outlive a destroyed
+            # file and let anyone with the store test a copy of it (docs/security.md).
             audit.record(conn, vault, viewer, "attachment_added", record_id=record_id,
                          witness_code=record.witness_code, attachment=attachment.id, kind=kind,
-                         size=attachment.size, sha256=attachment.sha256)
+                         size=attachment.size, digest=vault.audit_digest(attachment.sha256))
     except BaseException:
         upload.undo()
         raise
@@ -244,7 +263,7 @@ def detach(conn: Connection, vault: Vault, viewer: User, record_id: str,
         path = attachments.remove(conn, owner(conn, viewer, record_id), attachment_id)
         audit.record(conn, vault, viewer, "attachment_removed", record_id=record_id,
                      attachment=attachment_id)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    scrub_wal(conn)
     attachments.unlink([path])
 
 

@@ -4,6 +4,7 @@ master key ──HKDF "sqlcipher"──► raw SQLCipher key
            ──HKDF "record-wrap"─► wraps each testimony's own data key
            ──HKDF "instance-secrets"─► seals the signing key and age identities (keyring.py)
            ──HKDF "audit-log"─► authenticates the audit trail (audit.py)
+           ──HKDF "audit-digest"─► keyed digests the audit trail keeps instead of file hashes
 Each testimony is sealed under its data key with its id and version as associated data, so a
 sealed record moved to another row, or rolled back to another version, fails to open. Destroying
 the wrapped data key erases the record for good (crypto-shredding), attachments included: what
@@ -21,7 +22,7 @@ import threading
 import weakref
 from collections.abc import Callable
 
-from .crypto import CryptoError, derive_key, open_sealed, random_key, seal, wipe
+from .crypto import CryptoError, derive_key, keyed_hash, open_sealed, random_key, seal, wipe
 
 _open_vaults: weakref.WeakSet[Vault] = weakref.WeakSet()
 _open_vaults_lock = threading.Lock()
@@ -44,6 +45,7 @@ class Vault:
         self._record_kek = bytearray(derive_key(master, "record-wrap"))
         self._secrets_key = bytearray(derive_key(master, "instance-secrets"))
         self._audit_key = bytearray(derive_key(master, "audit-log"))
+        self._digest_key = bytearray(derive_key(master, "audit-digest"))
         self._on_close: list[Callable[[], None]] = []
         with _open_vaults_lock:
             _open_vaults.add(self)
@@ -65,6 +67,12 @@ class Vault:
         if self.closed:
             raise CryptoError("the vault is closed")
         return key
+
+    def audit_digest(self, sha256: str) -> str:
+        """HMAC-SHA256 of a file's SHA-256 under the "audit-digest" sub-key: the audit trail can
+        tell two files apart, but without the master key nobody can test a copy of a destroyed
+        file against it."""
+        return keyed_hash(bytes(self._live(self._digest_key)), f"attachment {sha256}")
 
     def new_data_key(self, record_id: str) -> bytes:
         """A wrapped fresh data key for one record."""
@@ -112,7 +120,7 @@ class Vault:
         while self._on_close:
             self._on_close.pop()()
         for buffer in (self._master, self._db_key, self._record_kek, self._secrets_key,
-                       self._audit_key):
+                       self._audit_key, self._digest_key):
             wipe(buffer)
 
 

@@ -10,6 +10,9 @@ queries. Then a 1 GiB attachment through encryption and back, against `age` on t
 Unlock uses the production Argon2id parameters; everything else a throw-away home with cheap key
 derivation (unlocking is measured once, not in every worker).
 
+Last, tests/bench_index.py: the ways the search index can forget a record's words
+(INDEX_BENCH_SIZES, 10,000 and 100,000 by default).
+
 Prints Markdown tables (docs/benchmarks.md quotes a run). Needs `age` and `wrk`; as root on
 Debian it installs what is missing.
 """
@@ -363,6 +366,8 @@ def main() -> None:
             table(f"{size:,} testimonies", figures)
         table("Attachments", attachment_figures(tmp, field))
         field.close()
+    from .bench_index import main as index_bench  # it imports this module's helpers
+    index_bench(())
     print(f"\nmake bench took {time.perf_counter() - began:.0f} s")
 
 
