@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import re
 import time
+from pathlib import Path
 
 import pytest
 
-from intake import create_app, keyring, testimonies
+from intake import create_app, export_jobs, keyring, testimonies
 from intake.agefile import public_key
 from intake.config import Config
 from intake.instance import initialise, unlock
@@ -172,3 +173,31 @@ def test_withdrawal_needs_a_chosen_purpose(signed_in, conn, vault, admin):
         signed_in.get(page).get_data(as_text=True)
     post(signed_in, f"{page}/withdraw", {"purpose": "", "note": ""}, page=page)
     assert testimonies.load(conn, vault, kept.id, admin).document["consent"]["trial"] is True
+
+
+class _JobFinishingWhileItsPageIsMade:
+    """An export job whose thread finishes between the page's reads of it: the summary is read
+    while the job still runs, and by the next read the job is finished."""
+
+    id, total, done, error, path = "job-finishing", 3, 3, "", Path("x.intake.age")
+
+    def __init__(self, owner_id: int):
+        self.owner_id, self._finished = owner_id, False
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    @property
+    def summary(self) -> None:
+        self._finished = True
+        return None
+
+
+def test_a_job_finishing_while_its_page_is_made_shows_progress_not_an_error(signed_in, admin,
+                                                                             monkeypatch):
+    job = _JobFinishingWhileItsPageIsMade(admin.id)
+    monkeypatch.setitem(export_jobs._jobs, job.id, job)
+    response = signed_in.get(f"/export/jobs/{job.id}")
+    assert response.status_code == 200
+    assert "Making the bundle" in response.get_data(as_text=True)

@@ -136,8 +136,11 @@ def job(job_id: str):  # type: ignore[no-untyped-def]
     found = export_jobs.get(job_id, signed_in_user())
     if found is None:
         abort(404)
+    # The job sets its summary, then ``finished``: read in the other order, a job that finishes
+    # while the page is made can never show as finished without its summary.
+    finished = found.finished
     summary = found.summary
-    return render_template("export/job.html", job=found, summary=summary,
+    return render_template("export/job.html", job=found, finished=finished, summary=summary,
                            reasons=EXCLUSION_REASONS, purposes=EXPORT_PURPOSES)
 
 
