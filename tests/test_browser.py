@@ -235,7 +235,8 @@ def lock_and_unlock(page: Page) -> None:
 def search(page: Page, server: Server, words: str) -> list[str]:
     page.goto(server.url + "/")
     page.fill("#query", words)
-    page.locator("form.search button[type=submit]").first.click()
+    with page.expect_navigation():  # the results are read from the page the search opens
+        page.locator("form.search button[type=submit]").first.click()
     assert words not in page.url
     return page.locator("table.testimonies td:first-child a").all_inner_texts()
 
