@@ -26,7 +26,7 @@ from .crypto import sign
 from .instance import User, now_utc, organisation
 from .keyring import Recipient, SigningKey, signing_key
 from .profiles import PURPOSES, profile
-from .store import Connection, transaction
+from .store import Connection, scrub_wal, transaction
 from .streams import ChunkReader
 from .testimonies import Testimony
 from .vault import Vault
@@ -343,7 +343,7 @@ def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose
                      (record_id, purpose, entry["at"], user.id))
         audit.record(conn, vault, user, "consent_withdrawn", record_id=record_id,
                      witness_code=record.witness_code, purpose=purpose)
-        if not given and not note.strip():
-            return record
-        return testimonies.save(conn, vault, user, record_id, document,
-                                draft=record.status != "complete")
+        saved = record if not given and not note.strip() else testimonies.save(
+            conn, vault, user, record_id, document, draft=record.status != "complete")
+    scrub_wal(conn)  # the version before the withdrawal must not stay in the WAL
+    return saved

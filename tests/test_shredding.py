@@ -11,7 +11,7 @@ import secrets
 import string
 from pathlib import Path
 
-from intake import archive, attachments, audit, testimonies
+from intake import archive, attachments, audit, exports, testimonies
 from intake.attachments import Upload
 from intake.store import Connection, connect, file_of
 
@@ -221,3 +221,12 @@ def test_a_save_during_a_long_read_defers_the_scrub_and_the_next_one_does_it(
     reader.close()
     assert scrub_wal(conn)
     assert leftovers(conn, vault.db_key, [typo, corrected]) == {corrected}
+
+
+def test_a_withdrawal_leaves_no_earlier_version_in_the_wal(conn, vault, admin):
+    """Withdrawing consent saves a new version inside its own transaction; the WAL is scrubbed
+    after that transaction, as after every other save."""
+    record = testimonies.create(conn, vault, admin, full_record(), completed=True)
+    exports.withdraw(conn, vault, admin, record.id, "trial", note="asked by phone")
+    wal = file_of(conn).with_name(file_of(conn).name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
