@@ -172,7 +172,8 @@ def check_type(kind: str, declared_type: str) -> str:
     """The bare media type, if a file of that type may be an attachment of ``kind``."""
     declared_type = media_type(declared_type)
     if kind not in KINDS:
-        raise AttachmentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise AttachmentError(f"unknown kind of attachment; use one of {', '.join(KINDS)}",
+                              "unknown_kind")
     if not _MEDIA[kind].match(declared_type):
         raise AttachmentError(f"a {kind.replace('_', ' ')} cannot be a file of type "
                               f"{declared_type or 'unknown'}", "wrong_type")

@@ -36,6 +36,7 @@ bp = Blueprint("attachments", __name__, url_prefix="/testimonies/<record_id>/att
 _REFUSALS = {
     "refused": _l("Consent to record was refused: nothing else is kept."),
     "no_audio_consent": _l("The survivor has not agreed to an audio recording."),
+    "unknown_kind": _l("Choose what kind of file this is."),
     "wrong_type": _l("This kind of attachment cannot be a file of this type."),
     "empty": _l("The file is empty."),
     "too_large": _l("The file is too large."),
