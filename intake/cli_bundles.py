@@ -23,6 +23,7 @@ from .cli_common import (
     unlocked,
 )
 from .profiles import PURPOSES
+from .textfiles import decode_text
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -181,7 +182,7 @@ def _identity_file(path: Path) -> list[str]:
         raise CliError(f"{path} is encrypted (an identity backup?): decrypt it first with "
                        "'age -d', and keep the result on this computer only")
     try:
-        return agefile.identities_in(data.decode("utf-8"))
+        return agefile.identities_in(decode_text(data))
     except UnicodeDecodeError:
         raise CliError(f"{path} is not an age identity file") from None
 
