@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from . import agefile
+from . import agefile, atomic
 from .instance import now_utc
 from .store import Connection, file_of
 from .vault import Vault
@@ -196,7 +196,7 @@ def add(conn: Connection, vault: Vault, owner: Owner, upload: Upload, *, kind: s
                             None if duration is None else round(duration, 1), upload.identity)
     sealed = vault.seal_attachment(owner.key_name, owner.wrapped_key, attachment.id,
                                    _secret_part(attachment))
-    os.replace(upload.partial, upload.path)
+    atomic.replace(upload.partial, upload.path)
     conn.execute("INSERT INTO attachments (id, owner, kind, size, created_at, created_by, "
                  "sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (attachment.id, owner.ref, kind, attachment.size, attachment.created_at, by,

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from . import agefile, audit
+from . import agefile, atomic, audit
 from .config import Config
 from .instance import User, now_utc
 from .store import Connection, connect, set_setting, transaction
@@ -145,7 +145,7 @@ def restore(source: Path, passphrase: str, home: Path, *, replace: bool = False)
         os.chmod(staging, 0o700)
         if home.exists():
             shutil.rmtree(home)
-        os.replace(staging, home)
+        atomic.replace(staging, home)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import agefile, archive, bundle_reader, exports, keyring
+from . import agefile, archive, atomic, bundle_reader, exports, keyring
 from .cli_common import (
     CliError,
     one_line_errors,
@@ -92,7 +92,7 @@ def identity_export(out: Path, user_name: str, passphrase_file: Path | None,
         require_role(acting, "supervisor", "admin", to="do this")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
         data = keyring.export_identities(conn, vault, protect)
-    out.write_bytes(data)
+    atomic.write_atomically(out, data)
     click.echo(f"Wrote {out}.")
 
 
