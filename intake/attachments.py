@@ -26,6 +26,7 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 
 from . import agefile, atomic
+from .hashing import hashed, pieces
 from .instance import now_utc
 from .store import Connection, file_of
 from .vault import Vault
@@ -252,9 +253,7 @@ def chunks(conn: Connection, attachment: Attachment) -> Iterator[bytes]:
     reader = plaintext(conn, attachment)
     digest = hashlib.sha256()
     try:
-        while piece := reader.read(_PIECE):
-            digest.update(piece)
-            yield piece
+        yield from hashed(pieces(reader, _PIECE), digest)  # type: ignore[arg-type]
         reader.finish()
         if digest.hexdigest() != attachment.sha256:
             raise AttachmentError("the attachment does not match its recorded SHA-256")

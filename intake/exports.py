@@ -22,6 +22,7 @@ from . import agefile, atomic, attachments, audit, consent, testimonies
 from .attachments import Attachment
 from .bag import BagStream
 from .crypto import sign
+from .hashing import HashingWriter
 from .instance import User, now_utc, organisation
 from .keyring import Recipient, SigningKey, signing_key
 from .profiles import PURPOSES, profile
@@ -195,7 +196,7 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
     with atomic.streaming(out) as pending:
         reader = ChunkReader(chunks)
         try:
-            agefile.encrypt_stream(reader, _Hashing(pending.file, digest),
+            agefile.encrypt_stream(reader, HashingWriter(pending.file, digest),
                                    [r.public_key for r in recipients])
         except agefile.AgeError as exc:
             raise (reader.error or exc) from None  # the cause, not age's wrapper of it
@@ -302,20 +303,6 @@ def _remember(conn: Connection, user: User, export: ExportPlan, recipients: list
                      [(summary.bundle_id, r.name, r.public_key) for r in recipients])
     conn.executemany("INSERT INTO export_records (bundle_id, record_id) VALUES (?, ?)",
                      [(summary.bundle_id, record_id) for record_id in export.included])
-
-
-class _Hashing:
-    """A writer that hashes what passes through it (the bundle's file fingerprint)."""
-
-    def __init__(self, file: object, digest: hashlib._Hash):
-        self._file, self._digest = file, digest
-
-    def write(self, data: bytes) -> int:
-        self._digest.update(data)
-        return self._file.write(data)  # type: ignore[attr-defined]
-
-    def flush(self) -> None:
-        self._file.flush()  # type: ignore[attr-defined]
 
 
 def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose: str,

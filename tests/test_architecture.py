@@ -124,3 +124,12 @@ def test_the_platform_fence_finds_what_it_looks_for():
     uses = _one_platform_uses(tree)
     assert sorted(name for name, _ in uses) == ["fcntl", "getuid", "msvcrt", "pwd", "signal"]
     assert [name for name, node in uses if _guarded(tree, node)] == ["msvcrt", "fcntl"]
+
+
+def test_streams_are_hashed_by_one_helper():
+    """intake/hashing.py hashes what streams past; the two other shapes are listed: an upload
+    the form parser writes into (attachments.Upload), and age's read of a bundle, which reads
+    into a buffer (bundle_reader._DigestReader)."""
+    users = sorted(p.name for p in PACKAGE.rglob("*.py")
+                   if re.search(r"digest\.update\(", p.read_text("utf-8")))
+    assert users == ["attachments.py", "bundle_reader.py", "hashing.py"]
