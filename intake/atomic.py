@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+# Windows opens a descriptor in text mode (LF written as CR LF) unless told otherwise.
+BINARY = getattr(os, "O_BINARY", 0)
 # Pauses between attempts: 1.55 s in all, longer than a scan of a freshly written file.
 RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 
@@ -63,7 +65,7 @@ def create_binary(path: Path, *, exclusive: bool = False) -> BinaryIO:
     """Open ``path`` to write bytes, owner-only on POSIX (defence in depth; docs/security.md,
     "Files on Windows"), untranslated on Windows (O_BINARY: no CR added before each LF)."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
-    return os.fdopen(os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600), "wb")
+    return os.fdopen(os.open(path, flags | BINARY, 0o600), "wb")
 
 
 class PendingFile:

@@ -339,7 +339,7 @@ def _shred(file: Path) -> None:
     """Overwrite ``file`` in place with random bytes of its full length, then fsync: the blocks
     it had now hold noise (on file systems that overwrite in place; docs/security.md)."""
     try:
-        fd = os.open(file, os.O_WRONLY)
+        fd = os.open(file, os.O_WRONLY | atomic.BINARY)  # overwrite byte for byte
     except FileNotFoundError:
         return
     with os.fdopen(fd, "wb") as handle:
