@@ -25,7 +25,8 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from . import agefile
+from . import agefile, atomic
+from .hashing import hashed, pieces
 from .instance import now_utc
 from .store import Connection, file_of
 from .vault import Vault
@@ -196,7 +197,7 @@ def add(conn: Connection, vault: Vault, owner: Owner, upload: Upload, *, kind: s
                             None if duration is None else round(duration, 1), upload.identity)
     sealed = vault.seal_attachment(owner.key_name, owner.wrapped_key, attachment.id,
                                    _secret_part(attachment))
-    os.replace(upload.partial, upload.path)
+    atomic.replace(upload.partial, upload.path)
     conn.execute("INSERT INTO attachments (id, owner, kind, size, created_at, created_by, "
                  "sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (attachment.id, owner.ref, kind, attachment.size, attachment.created_at, by,
@@ -252,9 +253,7 @@ def chunks(conn: Connection, attachment: Attachment) -> Iterator[bytes]:
     reader = plaintext(conn, attachment)
     digest = hashlib.sha256()
     try:
-        while piece := reader.read(_PIECE):
-            digest.update(piece)
-            yield piece
+        yield from hashed(pieces(reader, _PIECE), digest)  # type: ignore[arg-type]
         reader.finish()
         if digest.hexdigest() != attachment.sha256:
             raise AttachmentError("the attachment does not match its recorded SHA-256")

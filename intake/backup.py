@@ -35,8 +35,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from . import agefile, audit
+from . import agefile, atomic, audit
 from .config import Config
+from .hashing import hashed, pieces
 from .instance import User, now_utc
 from .store import Connection, connect, set_setting, transaction
 from .streams import ChunkReader
@@ -119,17 +120,11 @@ def _home_tar(config: Config, store_copy: Path, digests: dict[str, str]) -> Iter
         with source:
             digest = hashlib.sha256()
             yield from tar.add_stream(f"intake-home/{name}", os.fstat(source.fileno()).st_size,
-                                      _hashed(source, digest))
+                                      hashed(pieces(source, _PIECE), digest))
             digests[name] = digest.hexdigest()
     lines = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
     yield tar.add(f"intake-home/{MANIFEST}", lines.encode())
     yield tar.close()
-
-
-def _hashed(source: IO[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
-    while piece := source.read(_PIECE):
-        digest.update(piece)
-        yield piece
 
 
 def restore(source: Path, passphrase: str, home: Path, *, replace: bool = False) -> None:
@@ -145,7 +140,7 @@ def restore(source: Path, passphrase: str, home: Path, *, replace: bool = False)
         os.chmod(staging, 0o700)
         if home.exists():
             shutil.rmtree(home)
-        os.replace(staging, home)
+        atomic.replace(staging, home)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -207,7 +202,7 @@ def _write_file(content: IO[bytes], path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     digest = hashlib.sha256()
     with open(path, "xb") as out:
-        for piece in _hashed(content, digest):
+        for piece in hashed(pieces(content, _PIECE), digest):
             out.write(piece)
     os.chmod(path, 0o600)
     return digest.hexdigest()

@@ -17,6 +17,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
 
+from .hashing import hashed
 from .tarstream import TarStream
 
 ALGORITHMS = ("sha256", "sha512")
@@ -135,14 +136,8 @@ class BagStream:
         check_size(full, size)
         self._count(full)
         hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
-
-        def hashed() -> Iterator[bytes]:
-            for piece in pieces:
-                for digest in hashes.values():
-                    digest.update(piece)
-                yield piece
-
-        yield from self._tar.add_stream(f"{self.root}/{full}", size, hashed())
+        yield from self._tar.add_stream(f"{self.root}/{full}", size,
+                                        hashed(pieces, *hashes.values()))
         for algorithm, manifest in self._manifests.items():
             manifest.write(manifest_line(hashes[algorithm].hexdigest(), full))
         self.octets += size

@@ -47,6 +47,7 @@ from .bag import (
 from .consent import consent_given
 from .crypto import CryptoError, verify_signature
 from .exports import FORMAT_VERSION
+from .hashing import hashed, pieces
 from .keyring import fingerprint
 from .profiles import PURPOSES, profile
 from .schema import DocumentError, validate
@@ -231,17 +232,16 @@ def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, name: str,
     stream = archive.extractfile(member)
     hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
     sink = open_sink(name) if attached and open_sink else None
-    pieces = []
-    while piece := stream.read(_PIECE if not attached else _PIECE * 16):  # type: ignore[union-attr]
-        for digest in hashes.values():
-            digest.update(piece)
+    kept = []
+    size = _PIECE if not attached else _PIECE * 16
+    for piece in hashed(pieces(stream, size), *hashes.values()):  # type: ignore[arg-type]
         if sink is not None:
             sink.write(piece)
         elif held:
-            pieces.append(piece)
+            kept.append(piece)
     digests: dict = {a: h.hexdigest() for a, h in hashes.items()}
     digests["size"] = member.size
-    return (sink if attached else b"".join(pieces)), digests
+    return (sink if attached else b"".join(kept)), digests
 
 
 @dataclass

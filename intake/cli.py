@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -35,6 +36,7 @@ from .instance import (
     unlock_with_recovery,
 )
 from .passphrase_policy import passphrase_problem
+from .textfiles import read_text_file
 
 
 @click.group()
@@ -43,7 +45,18 @@ from .passphrase_policy import passphrase_problem
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
     """Testimony Intake: record survivors' testimonies safely, offline."""
+    _utf8_streams()
     ctx.obj = Config.from_env(home)
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 to stdout and stderr whatever the console's code page: on Windows a
+    redirected stream takes the ANSI code page (cp1252 cannot hold Arabic), and ``--json``
+    output is read by programs that expect UTF-8 (RFC 8259 §8.1)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent on some wrapped streams
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 @main.command()
@@ -158,7 +171,7 @@ def testimony() -> None:
 def testimony_import(file: Path, user_name: str, passphrase_file: Path | None) -> None:
     """Import one testimony or a list from JSON (docs/testimony.schema.json); prints new ids."""
     try:
-        data = json.loads(file.read_text("utf-8"))
+        data = json.loads(read_text_file(file))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{file} is not valid JSON: {exc}") from None
     except RecursionError:

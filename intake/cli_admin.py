@@ -4,12 +4,11 @@ the audit trail, and the panic passphrase. cli.py adds :data:`COMMANDS` to the m
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
-from . import audit, backup
+from . import atomic, audit, backup
 from .cli_common import (
     CliError,
     cli_config,
@@ -70,18 +69,11 @@ def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
     """Write an encrypted backup of the whole home, under a passphrase of its own."""
     if out.exists():
         raise CliError(f"{out} exists; choose another name")
-    partial = out.with_name(out.name + ".partial")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="back up")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
-        try:
-            with open(partial, "wb") as file:  # a stale .partial from a crash is replaced
-                backup.write(cli_config(), conn, vault, acting, protect, file)
-                file.flush()
-                os.fsync(file.fileno())
-            partial.replace(out)
-        finally:
-            partial.unlink(missing_ok=True)
+        with atomic.streaming(out) as pending:
+            backup.write(cli_config(), conn, vault, acting, protect, pending.file)
     click.echo(f"Wrote {out} ({out.stat().st_size // 1024} KiB). "
                "Keep its passphrase apart from it.")
 

@@ -7,12 +7,11 @@ asks for one with ``--out`` (the decrypted bytes are checked against the recorde
 from __future__ import annotations
 
 import mimetypes
-import os
 from pathlib import Path
 
 import click
 
-from . import attachments, testimonies
+from . import atomic, attachments, testimonies
 from .cli_common import CliError, cli_config, one_line_errors, option_acting_user, option_passphrase_file, unlocked
 
 
@@ -70,18 +69,11 @@ def extract(record_id: str, attachment_id: str, out: Path, user_name: str,
     """Write a decrypted copy of one attachment to OUT, checked against its SHA-256."""
     if out.exists():
         raise CliError(f"{out} exists; choose a new file name")
-    partial = out.with_name(out.name + ".partial")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         found = testimonies.attachment(conn, vault, acting, record_id, attachment_id)
-        try:
-            with open(partial, "xb") as file:
-                for piece in attachments.chunks(conn, found):
-                    file.write(piece)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
+        with atomic.streaming(out) as pending:
+            for piece in attachments.chunks(conn, found):
+                pending.file.write(piece)
     click.echo(f"Wrote {out} ({found.size} bytes, sha256 {found.sha256}).")
 
 

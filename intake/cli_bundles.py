@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import agefile, archive, bundle_reader, exports, keyring
+from . import agefile, archive, atomic, bundle_reader, exports, keyring
 from .cli_common import (
     CliError,
     one_line_errors,
@@ -23,6 +23,7 @@ from .cli_common import (
     unlocked,
 )
 from .profiles import PURPOSES
+from .textfiles import decode_text
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -91,7 +92,7 @@ def identity_export(out: Path, user_name: str, passphrase_file: Path | None,
         require_role(acting, "supervisor", "admin", to="do this")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
         data = keyring.export_identities(conn, vault, protect)
-    out.write_bytes(data)
+    atomic.write_atomically(out, data)
     click.echo(f"Wrote {out}.")
 
 
@@ -181,7 +182,7 @@ def _identity_file(path: Path) -> list[str]:
         raise CliError(f"{path} is encrypted (an identity backup?): decrypt it first with "
                        "'age -d', and keep the result on this computer only")
     try:
-        return agefile.identities_in(data.decode("utf-8"))
+        return agefile.identities_in(decode_text(data))
     except UnicodeDecodeError:
         raise CliError(f"{path} is not an age identity file") from None
 

@@ -30,6 +30,7 @@ from .log_filter import raised_in_intake
 from .passphrase_policy import passphrase_problem
 from .schema import DocumentError
 from .store import Connection, StoreError, connect
+from .textfiles import read_text_file
 from .vault import Vault
 
 
@@ -64,7 +65,7 @@ def _one_line(exc: Exception) -> str:
 
 def read_secret(file: Path | None, env_name: str, prompt: str, *, confirm: bool = False) -> str:
     if file is not None:
-        return file.read_text("utf-8").rstrip("\r\n")
+        return read_text_file(file).rstrip("\r\n")
     if os.environ.get(env_name):
         return os.environ[env_name]
     if not sys.stdin.isatty():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import uuid
 from collections import Counter
@@ -19,10 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import agefile, attachments, audit, consent, testimonies
+from . import agefile, atomic, attachments, audit, consent, testimonies
 from .attachments import Attachment
 from .bag import BagStream
 from .crypto import sign
+from .hashing import HashingWriter
 from .instance import User, now_utc, organisation
 from .keyring import Recipient, SigningKey, signing_key
 from .profiles import PURPOSES, profile
@@ -192,27 +192,22 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
     bundle_id = uuid.uuid4().hex
     summary = ExportSummary(bundle_id, "", export)
     chunks = _bag_chunks(conn, vault, user, export, key, bundle_id, summary, progress)
-    partial = out.with_name(out.name + ".partial")
     digest = hashlib.sha256()
-    try:
-        with open(partial, "wb") as file:
-            reader = ChunkReader(chunks)
-            try:
-                agefile.encrypt_stream(reader, _Hashing(file, digest),
-                                       [r.public_key for r in recipients])
-            except agefile.AgeError as exc:
-                raise (reader.error or exc) from None  # the cause, not age's wrapper of it
-            file.flush()
-            os.fsync(file.fileno())
+    with atomic.streaming(out) as pending:
+        reader = ChunkReader(chunks)
+        try:
+            agefile.encrypt_stream(reader, HashingWriter(pending.file, digest),
+                                   [r.public_key for r in recipients])
+        except agefile.AgeError as exc:
+            raise (reader.error or exc) from None  # the cause, not age's wrapper of it
+        pending.sync()
         summary.file_sha256 = digest.hexdigest()
         with transaction(conn):
             _remember(conn, user, export, recipients, summary)
             audit.record(conn, vault, user, "export", bundle_id=bundle_id, purpose=export.purpose,
                          recipients=[r.name for r in recipients], records=export.included,
                          revocations=len(export.revocations), file_sha256=summary.file_sha256)
-            os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+            pending.finish()  # in place only if remembered; a failed rename forgets it again
     return summary
 
 
@@ -308,20 +303,6 @@ def _remember(conn: Connection, user: User, export: ExportPlan, recipients: list
                      [(summary.bundle_id, r.name, r.public_key) for r in recipients])
     conn.executemany("INSERT INTO export_records (bundle_id, record_id) VALUES (?, ?)",
                      [(summary.bundle_id, record_id) for record_id in export.included])
-
-
-class _Hashing:
-    """A writer that hashes what passes through it (the bundle's file fingerprint)."""
-
-    def __init__(self, file: object, digest: hashlib._Hash):
-        self._file, self._digest = file, digest
-
-    def write(self, data: bytes) -> int:
-        self._digest.update(data)
-        return self._file.write(data)  # type: ignore[attr-defined]
-
-    def flush(self) -> None:
-        self._file.flush()  # type: ignore[attr-defined]
 
 
 def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose: str,

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import atomic
 from .crypto import CryptoError, KdfParams, keyed_hash, open_sealed, passphrase_key, seal
 
 FORMAT_VERSION = 1
@@ -305,7 +306,7 @@ def sweep_leftovers(path: Path) -> None:
 def _sweep(path: Path) -> None:
     old = _old_name(path)
     if old.exists() and not path.exists():
-        os.replace(old, path)  # crashed between the two renames of the fallback
+        atomic.replace(old, path)  # crashed between the two renames of the fallback
     elif old.exists():
         if not old.samefile(path):  # the replaced file: its blocks still hold its slots
             _shred(old)
@@ -316,8 +317,7 @@ def _sweep(path: Path) -> None:
 
 
 def _write_new(tmp: Path, data: bytes) -> None:
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
+    with atomic.create_binary(tmp, exclusive=True) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -328,18 +328,18 @@ def _keep_old(path: Path, old: Path) -> None:
     try:
         os.link(path, old)
     except OSError:
-        os.replace(path, old)  # no hard links here (FAT): a sweep puts it back after a crash
+        atomic.replace(path, old)  # no hard links (FAT): a sweep puts it back after a crash
 
 
 def _swap(tmp: Path, path: Path) -> None:
-    os.replace(tmp, path)
+    atomic.replace(tmp, path)
 
 
 def _shred(file: Path) -> None:
     """Overwrite ``file`` in place with random bytes of its full length, then fsync: the blocks
     it had now hold noise (on file systems that overwrite in place; docs/security.md)."""
     try:
-        fd = os.open(file, os.O_WRONLY)
+        fd = os.open(file, os.O_WRONLY | atomic.BINARY)  # overwrite byte for byte
     except FileNotFoundError:
         return
     with os.fdopen(fd, "wb") as handle:
@@ -355,9 +355,4 @@ def _forget(file: Path) -> None:
 
 
 def _sync_dir(directory: Path) -> None:
-    if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(directory, os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    atomic.sync_directory(directory)

@@ -39,3 +39,97 @@ def test_redaction_rules_live_in_the_data_file_not_in_code():
                 and isinstance(node.value, str) and id(node) not in docstrings]
     for field in ("survivor", "restricted_narrative", "notes", "relatives", "incidents", "consent"):
         assert not [text for text in literals if field in text], field
+
+
+def test_files_are_renamed_into_place_in_one_module():
+    """Every writer goes through intake/atomic.py (temporary name, fsync, retried replace)."""
+    users = sorted(p.name for p in PACKAGE.rglob("*.py")
+                   if re.search(r"\bos\.replace\(|\.replace\((?:out|path|target)\)|\.rename\(",
+                                p.read_text("utf-8")))
+    assert users == ["atomic.py"]
+
+
+# Modules and calls that exist on one family of systems only (or whose meaning there is what
+# security would rest on: mode bits, user ids, signals).
+_ONE_PLATFORM_MODULES = {"fcntl", "msvcrt", "pwd", "grp", "termios", "resource", "signal",
+                         "posix", "winreg"}
+_ONE_PLATFORM_CALLS = {"fork", "forkpty", "getuid", "geteuid", "getgid", "getegid", "setuid",
+                       "setsid", "setpgrp", "killpg", "chown", "lchown", "fchown", "chmod",
+                       "fchmod", "lchmod", "umask", "mkfifo", "getpgid", "sync"}
+# Each allowed place, and why.
+_ALLOWED = {
+    ("keyslots.py", "fcntl"): "file lock: fcntl.flock on POSIX, paired with msvcrt.locking",
+    ("keyslots.py", "msvcrt"): "file lock: msvcrt.locking on Windows, paired with fcntl.flock",
+    ("backup.py", "chmod"): "owner-only modes on a restored home, defence in depth on POSIX; "
+                            "on Windows the profile folder's ACLs protect it (docs/security.md)",
+}
+
+
+def _platform_test(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and any(
+        isinstance(n, ast.Attribute) and n.attr in ("platform", "name")
+        and isinstance(n.value, ast.Name) and n.value.id in ("sys", "os")
+        for n in ast.walk(node.test))
+
+
+def _one_platform_uses(tree: ast.AST) -> list[tuple[str, ast.AST]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(a.name.split(".")[0], node) for a in node.names
+                      if a.name.split(".")[0] in _ONE_PLATFORM_MODULES]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.split(".")[0] in _ONE_PLATFORM_MODULES:
+                found.append((node.module.split(".")[0], node))
+            elif node.module == "os":
+                found += [(a.name, node) for a in node.names if a.name in _ONE_PLATFORM_CALLS]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id == "os" and node.attr in _ONE_PLATFORM_CALLS):
+            found.append((node.attr, node))
+    return found
+
+
+def _guarded(tree: ast.AST, target: ast.AST) -> bool:
+    """Inside one branch of an ``if sys.platform …: … else: …`` with both branches present."""
+    for node in ast.walk(tree):
+        if _platform_test(node) and node.orelse:  # type: ignore[attr-defined]
+            for branch in (node.body, node.orelse):  # type: ignore[attr-defined]
+                if any(target is n for statement in branch for n in ast.walk(statement)):
+                    return True
+    return False
+
+
+def test_no_call_that_exists_on_one_platform_only():
+    """The application runs on Windows, macOS and Linux: a POSIX-only (or Windows-only) module
+    or call appears only in a listed place, and a module only in one branch of a platform test
+    whose other branch does the same job another way."""
+    unexpected, used = [], set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for name, node in _one_platform_uses(tree):
+            place = (path.name, name)
+            guarded = name not in _ONE_PLATFORM_MODULES or _guarded(tree, node)
+            if place in _ALLOWED and guarded:
+                used.add(place)
+            else:
+                unexpected.append(f"{path.name}:{node.lineno} {name}")  # type: ignore[attr-defined]
+    assert unexpected == []
+    assert used == set(_ALLOWED)  # an allowance nothing needs any more is removed
+
+
+def test_the_platform_fence_finds_what_it_looks_for():
+    tree = ast.parse("import os, signal\nos.getuid()\nif sys.platform == 'win32':\n"
+                     "    import msvcrt\nelse:\n    import fcntl\nif os.name == 'posix':\n"
+                     "    import pwd\n")
+    uses = _one_platform_uses(tree)
+    assert sorted(name for name, _ in uses) == ["fcntl", "getuid", "msvcrt", "pwd", "signal"]
+    assert [name for name, node in uses if _guarded(tree, node)] == ["msvcrt", "fcntl"]
+
+
+def test_streams_are_hashed_by_one_helper():
+    """intake/hashing.py hashes what streams past; the two other shapes are listed: an upload
+    the form parser writes into (attachments.Upload), and age's read of a bundle, which reads
+    into a buffer (bundle_reader._DigestReader)."""
+    users = sorted(p.name for p in PACKAGE.rglob("*.py")
+                   if re.search(r"digest\.update\(", p.read_text("utf-8")))
+    assert users == ["attachments.py", "bundle_reader.py", "hashing.py"]
