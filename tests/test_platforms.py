@@ -114,6 +114,8 @@ def ask_index(pins: list[Pin], target: Target, python: str, work: Path) -> list[
 
 def check(lock: Path, targets: tuple[Target, ...], pythons: tuple[str, ...], work: Path,
           closed: bool = False) -> None:
+    """Each target and Python asked at once (three at a time, pip's cache shared), then judged:
+    a wheel for every pin that applies there, its hash in the lock, and (closed) nothing missing."""
     pins = read_lock(lock)
     jobs = [(t, py) for t in targets for py in pythons]
 
