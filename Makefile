@@ -37,9 +37,15 @@ test: lint translations system-tools
 # Coverage-guided fuzzing of the bundle reader (atheris); new inputs go to .fuzz/, seeds are in
 # tests/fuzz_corpus/. Any input that ends in anything but a clean refusal stops it with a crash.
 FUZZ_SECONDS ?= 600
+# atheris has wheels for Linux only, and the lock installs it there alone: elsewhere, without it,
+# this says so and skips. On Linux it always runs, so a broken install fails rather than hides.
 fuzz: test-install
-	@mkdir -p .fuzz
-	@bash -o pipefail -c '$(PY) -m tests.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=512 -print_final_stats=1 .fuzz tests/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'
+	@if [ "$$(uname -s)" != Linux ] && ! $(PY) -c 'import atheris' 2>/dev/null; then \
+	  echo "make fuzz: skipped, atheris is not installed (it has wheels for Linux only)."; \
+	else \
+	  mkdir -p .fuzz && \
+	  bash -o pipefail -c '$(PY) -m tests.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=512 -print_final_stats=1 .fuzz tests/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'; \
+	fi
 
 # Ruff (with the security rules), mypy on the vault and bundle modules, and pip-audit on the
 # installed dependencies (skipped, saying so, where no vulnerability data can be reached).
@@ -48,10 +54,16 @@ lint: test-install
 	$(VENV)/bin/mypy
 	$(PY) -m tests.audit_dependencies
 
-# Re-pin every dependency after changing pyproject.toml, or to take newer releases.
+# Re-pin after changing pyproject.toml: one universal resolution (Linux, macOS and Windows,
+# CPython 3.11 and later) with the SHA-256 of every wheel and sdist of each pin, so pip's
+# --require-hashes installs it on each (tests/test_platforms.py checks that against the index).
+# Pins already in the files are kept; to take newer releases: make lock LOCK_FLAGS=--upgrade.
+LOCK_FLAGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_FLAGS)
 lock: test-install
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --upgrade -o requirements.lock pyproject.toml
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --upgrade --extra test -o requirements-test.lock pyproject.toml
+	$(UV_COMPILE) -o requirements.lock pyproject.toml
+	$(UV_COMPILE) --extra test -o requirements-test.lock pyproject.toml
 
 bench: install translations
 	$(PY) -m tests.bench
