@@ -4,7 +4,6 @@ CSRF, languages, security headers and the blueprints together."""
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
 from flask import Flask, request, session
 from flask import redirect as _redirect
@@ -17,18 +16,18 @@ from .config import Config
 from .host_check import install_host_check
 from .i18n import LANGUAGES, language_name, select_locale, text_direction
 from .keyslots import sweep_leftovers as sweep_slot_leftovers
+from .resources import templates_folder, translations_folder
 from .security_headers import set_security_headers
 from .sessions import MemorySessionInterface
 from .web import IntakeRequest, close_db, current_user
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _OPEN_BEFORE_SETUP = {"setup.start", "setup.recovery_key", "static", "auth.language"}
 
 
 def create_app(config: Config | None = None) -> Flask:
     """A configured application for one instance home."""
     config = config or Config()
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app = Flask(__name__, template_folder=str(templates_folder()))
     app.request_class = IntakeRequest
     log_filter.install(app)  # no exception text in any log (docs/security.md)
     app.config.update(
@@ -37,7 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
         SECRET_KEY=secrets.token_bytes(32),  # signs CSRF tokens; sessions live in memory
         MAX_CONTENT_LENGTH=config.max_content_length,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives and dies with the server-side session
-        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(translations_folder()),
         BABEL_DEFAULT_LOCALE="en",
     )
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)

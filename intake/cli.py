@@ -28,7 +28,7 @@ from .cli_common import (
     require_role,
     unlocked,
 )
-from .config import Config
+from .config import Config, user_data_home
 from .instance import (
     add_user,
     initialise,
@@ -41,12 +41,12 @@ from .textfiles import read_text_file
 
 @click.group()
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="INTAKE_HOME",
-              help="Instance home directory (default ./instance, or INTAKE_HOME).")
+              help="Instance home directory (default INTAKE_HOME, or a per-user data folder).")
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
     """Testimony Intake: record survivors' testimonies safely, offline."""
     _utf8_streams()
-    ctx.obj = Config.from_env(home)
+    ctx.obj = Config.from_env(home or user_data_home())
 
 
 def _utf8_streams() -> None:
@@ -79,16 +79,30 @@ def init(org: str, user_name: str, passphrase_file: Path | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the default web browser on the page once the server answers.")
+def serve(host: str, port: int, open_browser: bool) -> None:
     """Serve the web interface with waitress (settings in serving.py)."""
     from . import create_app
+    from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+    from .opener import open_when_answering, page_url
+    from .resources import missing_catalogues
     from .serving import make_server
 
     if not _is_loopback(host):
         click.echo(f"Warning: listening on {host}, not only on this computer. Anyone on the "
                    "network can reach the sign-in page.", err=True)
-    click.echo(f"Testimony Intake on http://{host}:{port}/ (home: {cli_config().home})")
-    make_server(create_app(cli_config()), cli_config(), host, port).run()
+    server = make_server(create_app(cli_config()), cli_config(), host, port)
+    url = page_url(host, port)
+    click.echo(f"Instance home: {cli_config().home}")
+    click.echo(f"Testimony Intake on {url}")
+    missing = missing_catalogues(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+    if missing:
+        click.echo(f"Warning: no compiled translations for {', '.join(missing)} (make translations "
+                   "compiles them); those languages show English.", err=True)
+    if open_browser:
+        open_when_answering(url)
+    server.run()
 
 
 def _is_loopback(host: str) -> bool:

@@ -6,7 +6,19 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+
 from .crypto import KdfParams
+
+APP_NAME = "Testimony Intake"
+
+
+def user_data_home() -> Path:
+    """The ``intake`` command's home when neither ``--home`` nor INTAKE_HOME names one: this
+    user's data folder for the application, as platformdirs places it (``%LOCALAPPDATA%\\Testimony
+    Intake`` on Windows, ``~/Library/Application Support/Testimony Intake`` on macOS,
+    ``$XDG_DATA_HOME/Testimony Intake``, by default ``~/.local/share/...``, elsewhere)."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 @dataclass(frozen=True)
