@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from .test_browser import browser, page, press, server, sign_in  # noqa: F401
 
 
-def test_typing_stops_at_the_schema_limit_and_the_autosave_saves(page, server):  # noqa: F811
+def _survivor_step(page, server) -> str:  # noqa: F811
+    """A new testimony with consent to record, open at its survivor step; returns that URL."""
     sign_in(page, server, "en")
     page.goto(server.url + "/testimonies/new")
     page.check("input[name='record'][value='yes']")
@@ -19,6 +20,11 @@ def test_typing_stops_at_the_schema_limit_and_the_autosave_saves(page, server): 
     expect(page).to_have_url(re.compile(r"/step/2$"))
     step = page.url.replace("/step/2", "/step/3")
     page.goto(step)
+    return step
+
+
+def test_typing_stops_at_the_schema_limit_and_the_autosave_saves(page, server):  # noqa: F811
+    step = _survivor_step(page, server)
     name = "Nadia " + "x" * 1020
     page.fill("#full_name", name)
     expect(page.locator("#full_name")).to_have_value(name[:1000])
@@ -33,13 +39,7 @@ def test_typing_stops_at_the_schema_limit_and_the_autosave_saves(page, server): 
 def test_an_autosave_that_cannot_hold_an_answer_marks_it_and_saves_the_rest(page, server):  # noqa: F811
     """Past the browser's limit (a page whose maxlength was taken away): the autosave saves the
     other answers, marks the one it could not keep, and says so; the typed text stays."""
-    sign_in(page, server, "en")
-    page.goto(server.url + "/testimonies/new")
-    page.check("input[name='record'][value='yes']")
-    press(page, "next")
-    expect(page).to_have_url(re.compile(r"/step/2$"))
-    step = page.url.replace("/step/2", "/step/3")
-    page.goto(step)
+    step = _survivor_step(page, server)
     page.evaluate("document.getElementById('full_name').removeAttribute('maxlength')")
     name = "Nadia " + "x" * 1020
     page.fill("#full_name", name)
