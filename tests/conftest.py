@@ -123,3 +123,27 @@ def full_record(**overrides) -> dict:
     }
     record.update(overrides)
     return record
+
+
+def home_with(config: Config, documents: list[dict]) -> tuple[bytes, list[str]]:
+    """A new home (the admin as its one user) holding ``documents`` as testimonies: the store's
+    SQLCipher key (for tests that read its pages) and the testimonies' ids, in order. Nothing
+    stays unlocked."""
+    from intake import testimonies
+
+    initialise(config, "Field Org", ADMIN, PASSPHRASE)
+    vault, user = unlock(config, ADMIN, PASSPHRASE)
+    key = bytes(vault.db_key)
+    conn = connect(config.database_path, vault.db_key)
+    try:
+        ids = [testimonies.create(conn, vault, user, document).id for document in documents]
+    finally:
+        conn.close()
+        vault.close()
+    return key, ids
+
+
+def with_audio_consent(document: dict) -> dict:
+    """``document`` with the survivor's consent to an audio recording."""
+    document["consent"]["audio"] = True
+    return document

@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from intake import testimonies
 from intake.config import Config
-from intake.instance import initialise, unlock
-from intake.store import connect
 
-from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
+from .conftest import CHEAP_KDF, full_record, home_with, with_audio_consent
 from .leak_scan import files_holding, samples, temp_folders
 from .server import Server
 from .test_browser import CHROMIUM, CHROMIUM_FLAGS, shot, sign_in, temp_files_holding
@@ -47,15 +44,7 @@ def page(browser):
 @pytest.fixture
 def served(tmp_path):
     config = Config(home=tmp_path / "home", kdf=CHEAP_KDF)
-    initialise(config, "Field Org", ADMIN, PASSPHRASE)
-    vault, user = unlock(config, ADMIN, PASSPHRASE)
-    conn = connect(config.database_path, vault.db_key)
-    with_audio = full_record()
-    with_audio["consent"]["audio"] = True
-    made = [testimonies.create(conn, vault, user, document).id
-            for document in (with_audio, full_record())]
-    conn.close()
-    vault.close()
+    _, made = home_with(config, [with_audio_consent(full_record()), full_record()])
     server = Server(config.home)
     yield server, config.home, made
     server.stop()

@@ -14,12 +14,9 @@ import secrets
 
 from playwright.sync_api import expect
 
-from intake import testimonies
 from intake.config import Config
-from intake.instance import initialise, unlock
-from intake.store import connect
 
-from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
+from .conftest import CHEAP_KDF, full_record, home_with, with_audio_consent
 from .leak_scan import files_holding, open_files_holding, samples, text_needles
 from .server import Server
 from .store_pages import decrypted_pages, words_in_store
@@ -29,28 +26,14 @@ from .test_browser_attachments import _choose, _record, browser, page  # noqa: F
 RECORDING_SECONDS = 120
 
 
-def _made(config: Config, words: dict[str, str]) -> tuple[bytes, str, str]:
-    """The SQLCipher key, a testimony to destroy (consent to audio, the words in its names and
-    narrative) and one to keep (its own word in the narrative)."""
-    initialise(config, "Field Org", ADMIN, PASSPHRASE)
-    vault, user = unlock(config, ADMIN, PASSPHRASE)
-    key = bytes(vault.db_key)
-    conn = connect(config.database_path, vault.db_key)
-    doomed = full_record()
-    doomed["consent"]["audio"] = True
-    doomed["survivor"]["full_name"] = f"Nadia {words['name']}"
-    kept = full_record()
-    kept["narrative"][0]["text"] += f" {words['kept']}"
-    ids = [testimonies.create(conn, vault, user, document).id for document in (doomed, kept)]
-    conn.close()
-    vault.close()
-    return key, ids[0], ids[1]
-
-
 def test_a_destroyed_testimony_leaves_nothing_of_itself_anywhere(page, tmp_path):  # noqa: F811
     words = {k: f"{k[:2]}q{secrets.token_hex(6)}" for k in ("name", "typed", "kept")}
     config = Config(home=tmp_path / "home", kdf=CHEAP_KDF)
-    key, doomed, _ = _made(config, words)
+    doomed = with_audio_consent(full_record())
+    doomed["survivor"]["full_name"] = f"Nadia {words['name']}"
+    kept = full_record()
+    kept["narrative"][0]["text"] += f" {words['kept']}"
+    key, (doomed, _) = home_with(config, [doomed, kept])
     server = Server(config.home, output=tmp_path / "server.out")
     try:
         sign_in(page, server, "ar")

@@ -20,12 +20,9 @@ import urllib.parse
 
 import pytest
 
-from intake import testimonies
 from intake.config import Config
-from intake.instance import initialise, unlock
-from intake.store import connect
 
-from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
+from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record, home_with, with_audio_consent
 from .leak_scan import files_holding, open_files_holding, samples, temp_folders
 from .server import Server
 
@@ -100,14 +97,7 @@ class Browser:
 @pytest.fixture
 def served(tmp_path):
     config = Config(home=tmp_path / "home", kdf=CHEAP_KDF)
-    initialise(config, "Field Org", ADMIN, PASSPHRASE)
-    vault, user = unlock(config, ADMIN, PASSPHRASE)
-    conn = connect(config.database_path, vault.db_key)
-    document = full_record()
-    document["consent"]["audio"] = True
-    made = testimonies.create(conn, vault, user, document).id
-    conn.close()
-    vault.close()
+    _, (made,) = home_with(config, [with_audio_consent(full_record())])
     server = Server(config.home)
     yield server, config.home, made
     server.stop()
