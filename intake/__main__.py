@@ -1,5 +1,5 @@
-"""``python -m intake``: the same as the ``intake`` command (cli.py)."""
+"""``python -m intake``: the same as the ``intake`` command (cli/main.py)."""
 
-from .cli import main
+from intake.cli.main import main
 
 main(prog_name="intake")

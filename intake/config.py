@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .crypto import KdfParams
+from intake.vault.crypto import KdfParams
 
 APP_NAME = "Testimony Intake"
 
@@ -67,7 +67,7 @@ class Config:
 
     @property
     def attachments_path(self) -> Path:
-        """Attachments, each an age file under its own identity (attachments.py)."""
+        """Attachments, each an age file under its own identity (records/attachments.py)."""
         return self.home / "attachments"
 
     @property

@@ -35,13 +35,15 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from intake import agefile, keyring, testimonies
+from intake.bundles import own_keys as keyring
 from intake.config import Config
-from intake.crypto import KdfParams
-from intake.instance import initialise, unlock
-from intake.store import connect, transaction
-from intake.testimonies import _search_body
-from intake.web import ConnectionPool
+from intake.home.instance import initialise, unlock
+from intake.records import testimonies
+from intake.records.testimonies import _search_body
+from intake.store.connection import connect, transaction
+from intake.vault import agefile
+from intake.vault.crypto import KdfParams
+from intake.web.request import ConnectionPool
 
 from .bench_data import testimonies as synthetic
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE

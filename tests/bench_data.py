@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from intake.taxonomy import acts
+from intake.records.taxonomy import acts
 
 SEED = 2014_08_03
 # Short everyday phrases per language; narratives are built by drawing from them.

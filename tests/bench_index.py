@@ -3,7 +3,7 @@ at 10,000 and 100,000 records (`make bench` runs it last; alone:
 ``python -m tests.bench_index 10000 100000``).
 
 Each candidate is an FTS5 table built directly (no sealing, no audit: only the index is
-measured) inside a real SQLCipher store opened by intake/store.py's pragmas, fed the folded bodies
+measured) inside a real SQLCipher store opened by intake/store/connection.py's pragmas, fed the folded bodies
 (``testimonies._search_body``) of bench_data's synthetic testimonies, in batches of 1,000 per
 transaction. The candidates (docs/security.md, "The search index"):
 
@@ -21,7 +21,7 @@ old words out, new words in) in their own transaction, each followed by
 ``wal_checkpoint(TRUNCATE)`` as intake does, and a save without the checkpoint (so the checkpoint's
 own cost shows); a prefix search and a rare-word search; the store's size; and whether a deleted
 record's word can still be found in the index's pages (``<table>_data``). Also the one-time
-migration of a ``tombstone`` index to ``secure-delete`` (intake/store.py, migration 5).
+migration of a ``tombstone`` index to ``secure-delete`` (intake/store/connection.py, migration 5).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from intake.store import MIGRATIONS, Connection, connect, transaction
-from intake.testimonies import _search_body
+from intake.records.testimonies import _search_body
+from intake.store.connection import MIGRATIONS, Connection, connect, transaction
 
 from .bench import machine, ms, timed_ms
 from .bench_data import testimonies as synthetic

@@ -10,10 +10,14 @@ import sys
 import time
 from pathlib import Path
 
-from intake import archive, attachments, bundle_reader, exports, keyring, testimonies
+from intake.archive import importer as archive
+from intake.bundles import export as exports
+from intake.bundles import own_keys as keyring
+from intake.bundles import reader as bundle_reader
 from intake.config import Config
-from intake.instance import unlock
-from intake.store import connect
+from intake.home.instance import unlock
+from intake.records import attachments, testimonies
+from intake.store.connection import connect
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
 

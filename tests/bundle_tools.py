@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyrage
 
-from intake.bag import ALGORITHMS, SIGNATURE_FILE, manifest_line
-from intake.crypto import sign
+from intake.bundles.bag import ALGORITHMS, SIGNATURE_FILE, manifest_line
+from intake.vault.crypto import sign
 
 
 def unpack(path: Path, identity: str) -> dict[str, bytes]:

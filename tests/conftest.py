@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from intake import create_app
 from intake.config import Config
-from intake.crypto import KdfParams
-from intake.instance import User, add_user, initialise, unlock
-from intake.store import connect
+from intake.home.instance import User, add_user, initialise, unlock
+from intake.store.connection import connect
+from intake.vault.crypto import KdfParams
+from intake.web.app import create_app
 
 CHEAP_KDF = KdfParams(memory_kib=64, time_cost=1, parallelism=1)
 PASSPHRASE = "amber river lantern seven"
@@ -129,7 +129,7 @@ def home_with(config: Config, documents: list[dict]) -> tuple[bytes, list[str]]:
     """A new home (the admin as its one user) holding ``documents`` as testimonies: the store's
     SQLCipher key (for tests that read its pages) and the testimonies' ids, in order. Nothing
     stays unlocked."""
-    from intake import testimonies
+    from intake.records import testimonies
 
     initialise(config, "Field Org", ADMIN, PASSPHRASE)
     vault, user = unlock(config, ADMIN, PASSPHRASE)

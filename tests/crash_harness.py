@@ -28,10 +28,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from intake import testimonies
 from intake.config import Config
-from intake.instance import initialise, unlock
-from intake.store import connect
+from intake.home.instance import initialise, unlock
+from intake.records import testimonies
+from intake.store.connection import connect
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE
 from .server import Server

@@ -25,7 +25,7 @@ import atheris
 import pyrage
 
 with atheris.instrument_imports(include=["intake"]):
-    from intake import bundle_reader
+    from intake.bundles import reader as bundle_reader
 
 IDENTITY = pyrage.x25519.Identity.generate()
 RECIPIENT = IDENTITY.to_public()
@@ -54,7 +54,9 @@ def seed(corpus: Path) -> None:
     """Write the plaintext of a few small real bundles into ``corpus``."""
     import shutil
 
-    from intake import exports, keyring, testimonies
+    from intake.bundles import export as exports
+    from intake.bundles import own_keys as keyring
+    from intake.records import testimonies
 
     from .conftest import full_record
     from .test_bundles import _instance
@@ -80,7 +82,7 @@ def hostile_seeds() -> dict[str, bytes]:
     """Small tars of the shapes the reader's limits are for (docs/bundle-format.md#limits)."""
     import tarfile
 
-    from intake import bag
+    from intake.bundles import bag
 
     from .bundle_tools import END, extended, header, member, pax_record, pax_record_of_length
 

@@ -37,7 +37,7 @@ class Server:
                "INTAKE_KDF_PARALLELISM": str(CHEAP_KDF.parallelism),
                "INTAKE_AUTOSAVE_SECONDS": "2", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "intake.cli", "--home", str(home), "serve", "--host", host,
+            [sys.executable, "-m", "intake", "--home", str(home), "serve", "--host", host,
              "--port", str(self.port)], env=env,
             stdout=sink,
             stderr=subprocess.STDOUT if output else subprocess.PIPE, text=True)

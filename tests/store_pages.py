@@ -3,7 +3,7 @@ for words that must be gone, wherever SQLite may have left them (free pages, old
 stale WAL frames), not only in what SQL can still reach.
 
 The format is SQLCipher 4's default (https://www.zetetic.net/sqlcipher/design/), keyed with a raw
-key as intake/store.py does (``PRAGMA key = "x'…'"``):
+key as intake/store/connection.py does (``PRAGMA key = "x'…'"``):
 
 - pages of 4096 bytes, each ending in an 80-byte reserve: a 16-byte IV, then a 64-byte
   HMAC-SHA512;

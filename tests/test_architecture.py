@@ -7,33 +7,39 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "intake"
 
 
+def _modules() -> list[tuple[str, str]]:
+    """(path inside intake/, source) of every module."""
+    return [(p.relative_to(PACKAGE).as_posix(), p.read_text("utf-8"))
+            for p in sorted(PACKAGE.rglob("*.py"))]
+
+
 def test_only_the_crypto_module_touches_hazmat():
-    users = [p.name for p in PACKAGE.rglob("*.py") if "cryptography.hazmat" in p.read_text("utf-8")]
-    assert users == ["crypto.py"]
+    users = [name for name, text in _modules() if "cryptography.hazmat" in text]
+    assert users == ["vault/crypto.py"]
 
 
 def test_pragmas_are_set_in_one_place():
-    users = [p.name for p in PACKAGE.rglob("*.py")
-             if re.search(r"PRAGMA (?!wal_checkpoint)", p.read_text("utf-8"))]
-    assert users == ["store.py"]
+    users = [name for name, text in _modules()
+             if re.search(r"PRAGMA (?!wal_checkpoint)", text)]
+    assert users == ["store/connection.py"]
 
 
 def test_security_headers_are_set_in_one_place():
-    users = [p.name for p in PACKAGE.rglob("*.py")
-             if "Content-Security-Policy" in p.read_text("utf-8")]
-    assert users == ["security_headers.py"]
+    users = [name for name, text in _modules()
+             if "Content-Security-Policy" in text]
+    assert users == ["web/security_headers.py"]
 
 
 def test_only_the_age_module_imports_pyrage():
-    users = [p.name for p in PACKAGE.rglob("*.py")
-             if re.search(r"^\s*(import|from) pyrage", p.read_text("utf-8"), re.M)]
-    assert users == ["agefile.py"]
+    users = [name for name, text in _modules()
+             if re.search(r"^\s*(import|from) pyrage", text, re.M)]
+    assert users == ["vault/agefile.py"]
 
 
 def test_redaction_rules_live_in_the_data_file_not_in_code():
     """No field of the testimony is named in the profile code's string literals (docstrings
     aside): which fields leave is decided by data/redaction_profiles.json alone."""
-    tree = ast.parse((PACKAGE / "profiles.py").read_text("utf-8"))
+    tree = ast.parse((PACKAGE / "bundles/profiles.py").read_text("utf-8"))
     docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
     literals = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
                 and isinstance(node.value, str) and id(node) not in docstrings]
@@ -43,9 +49,8 @@ def test_redaction_rules_live_in_the_data_file_not_in_code():
 
 def test_files_are_renamed_into_place_in_one_module():
     """Every writer goes through intake/atomic.py (temporary name, fsync, retried replace)."""
-    users = sorted(p.name for p in PACKAGE.rglob("*.py")
-                   if re.search(r"\bos\.replace\(|\.replace\((?:out|path|target)\)|\.rename\(",
-                                p.read_text("utf-8")))
+    users = [name for name, text in _modules()
+             if re.search(r"\bos\.replace\(|\.replace\((?:out|path|target)\)|\.rename\(", text)]
     assert users == ["atomic.py"]
 
 
@@ -58,9 +63,9 @@ _ONE_PLATFORM_CALLS = {"fork", "forkpty", "getuid", "geteuid", "getgid", "getegi
                        "fchmod", "lchmod", "umask", "mkfifo", "getpgid", "sync"}
 # Each allowed place, and why.
 _ALLOWED = {
-    ("keyslots.py", "fcntl"): "file lock: fcntl.flock on POSIX, paired with msvcrt.locking",
-    ("keyslots.py", "msvcrt"): "file lock: msvcrt.locking on Windows, paired with fcntl.flock",
-    ("backup.py", "chmod"): "owner-only modes on a restored home, defence in depth on POSIX; "
+    ("vault/keyslots.py", "fcntl"): "file lock: fcntl.flock on POSIX, paired with msvcrt.locking",
+    ("vault/keyslots.py", "msvcrt"): "file lock: msvcrt.locking on Windows, paired with fcntl.flock",
+    ("home/backup.py", "chmod"): "owner-only modes on a restored home, defence in depth on POSIX; "
                             "on Windows the profile folder's ACLs protect it (docs/security.md)",
 }
 
@@ -104,15 +109,15 @@ def test_no_call_that_exists_on_one_platform_only():
     or call appears only in a listed place, and a module only in one branch of a platform test
     whose other branch does the same job another way."""
     unexpected, used = [], set()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        tree = ast.parse(path.read_text("utf-8"))
+    for module, text in _modules():
+        tree = ast.parse(text)
         for name, node in _one_platform_uses(tree):
-            place = (path.name, name)
+            place = (module, name)
             guarded = name not in _ONE_PLATFORM_MODULES or _guarded(tree, node)
             if place in _ALLOWED and guarded:
                 used.add(place)
             else:
-                unexpected.append(f"{path.name}:{node.lineno} {name}")  # type: ignore[attr-defined]
+                unexpected.append(f"{module}:{node.lineno} {name}")  # type: ignore[attr-defined]
     assert unexpected == []
     assert used == set(_ALLOWED)  # an allowance nothing needs any more is removed
 
@@ -130,6 +135,6 @@ def test_streams_are_hashed_by_one_helper():
     """intake/hashing.py hashes what streams past; the two other shapes are listed: an upload
     the form parser writes into (attachments.Upload), and age's read of a bundle, which reads
     into a buffer (bundle_reader._DigestReader)."""
-    users = sorted(p.name for p in PACKAGE.rglob("*.py")
-                   if re.search(r"digest\.update\(", p.read_text("utf-8")))
-    assert users == ["attachments.py", "bundle_reader.py", "hashing.py"]
+    users = [name for name, text in _modules()
+             if re.search(r"digest\.update\(", text)]
+    assert users == ["bundles/reader.py", "hashing.py", "records/attachments.py"]

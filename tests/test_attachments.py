@@ -10,9 +10,9 @@ import os
 
 import pytest
 
-from intake import attachments, testimonies
-from intake.cli import main
-from intake.crypto import CryptoError
+from intake.cli.main import main
+from intake.records import attachments, testimonies
+from intake.vault.crypto import CryptoError
 
 from .conftest import full_record
 

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from intake import audit, testimonies
-from intake.cli import main
+from intake.cli.main import main
+from intake.home import audit
+from intake.records import testimonies
 
 from .conftest import OTHER_PASSPHRASE, full_record, sign_in
 
@@ -47,7 +48,7 @@ def test_tampering_with_the_database_is_caught(conn, vault, trail, change, reaso
 
 
 def test_an_entry_rewritten_with_a_wrong_key_is_caught(conn, vault, trail):
-    from intake.crypto import keyed_hash
+    from intake.vault.crypto import keyed_hash
 
     entry = audit.entries(conn)[1]
     forged = audit.Entry(entry.seq, entry.at, entry.actor, "view", entry.detail, entry.prev, "")
@@ -70,7 +71,7 @@ def test_sign_ins_failures_views_and_user_changes_through_the_web(client, recove
     assert ("sign_in", {"via": "web"}) in events
     assert ("view", {"record_id": record.id, "witness_code": "W-0001"}) in events
 
-    from intake.instance import add_user
+    from intake.home.instance import add_user
 
     add_user(config, vault, "Dilan", "interviewer", OTHER_PASSPHRASE)
     assert audit.entries(conn)[-1].event == "user_added"

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from intake import keyslots
-from intake.recovery_key import new_recovery_key
-from intake.throttle import GLOBAL_BURST, GLOBAL_PER_SECOND
+from intake.vault import keyslots
+from intake.vault.recovery_key import new_recovery_key
+from intake.web.throttle import GLOBAL_BURST, GLOBAL_PER_SECOND
 
 from .conftest import ADMIN, csrf_token, sign_in
 

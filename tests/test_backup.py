@@ -15,11 +15,12 @@ import zipfile
 import pyrage
 import pytest
 
-from intake import attachments, backup, testimonies
-from intake.cli import main
+from intake.cli.main import main
 from intake.config import Config
-from intake.instance import unlock
-from intake.store import connect
+from intake.home import backup
+from intake.home.instance import unlock
+from intake.records import attachments, testimonies
+from intake.store.connection import connect
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
 

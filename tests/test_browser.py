@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from intake.config import Config
-from intake.instance import initialise
+from intake.home.instance import initialise
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE
 from .leak_scan import holds, temp_folders, text_needles

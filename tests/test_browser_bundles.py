@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from intake import keyring, testimonies
-from intake.agefile import public_key
+from intake.bundles import own_keys as keyring
 from intake.config import Config
-from intake.instance import initialise, unlock
-from intake.store import connect
+from intake.home.instance import initialise, unlock
+from intake.records import testimonies
+from intake.store.connection import connect
+from intake.vault.agefile import public_key
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
 from .leak_scan import text_needles

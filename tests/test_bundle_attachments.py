@@ -13,7 +13,9 @@ import subprocess
 import bagit
 import pytest
 
-from intake import archive, attachments, bundle_reader, testimonies
+from intake.archive import importer as archive
+from intake.bundles import reader as bundle_reader
+from intake.records import attachments, testimonies
 
 from .bundle_tools import pack, unpack
 from .conftest import full_record
@@ -170,7 +172,7 @@ def test_a_research_bundle_carrying_a_recording_is_refused(field, law, with_file
 def test_the_archive_page_plays_and_downloads_imported_files(field, law, lawyers, tmp_path):
     import re
 
-    from intake import create_app
+    from intake.web.app import create_app
 
     from .conftest import sign_in
 

@@ -17,11 +17,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake import archive, bundle_reader, consent, exports, keyring, testimonies
+from intake.archive import importer as archive
+from intake.bundles import export as exports
+from intake.bundles import own_keys as keyring
+from intake.bundles import reader as bundle_reader
 from intake.config import Config
-from intake.instance import User, initialise, unlock
-from intake.store import Connection, connect
-from intake.vault import Vault
+from intake.home.instance import User, initialise, unlock
+from intake.records import consent, testimonies
+from intake.store.connection import Connection, connect
+from intake.vault.keys import Vault
 
 from .bundle_tools import pack, rehash, resign, root_of, unpack
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, full_record
@@ -61,7 +65,7 @@ def identity(side: Side) -> str:
 
 
 def public(side: Side) -> str:
-    from intake.agefile import public_key
+    from intake.vault.agefile import public_key
 
     return public_key(identity(side))
 

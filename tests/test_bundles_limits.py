@@ -19,7 +19,9 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from intake import bag, bundle_reader, keyring
+from intake.bundles import bag
+from intake.bundles import own_keys as keyring
+from intake.bundles import reader as bundle_reader
 
 from .bundle_tools import (
     END,
@@ -73,7 +75,7 @@ def _intake_in_a_process(home: Path, *args: str) -> tuple[int, str, float]:
            "INTAKE_USER": ADMIN, "INTAKE_KDF_MEMORY_KIB": str(CHEAP_KDF.memory_kib),
            "INTAKE_KDF_TIME_COST": str(CHEAP_KDF.time_cost),
            "INTAKE_KDF_PARALLELISM": str(CHEAP_KDF.parallelism)}
-    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "intake.cli",  # noqa: S603
+    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "intake",  # noqa: S603
                            *args], env=env, capture_output=True, text=True, check=True)
     status, peak = done.stdout.split()[-2:]
     return int(status), done.stderr, int(peak) / 1024

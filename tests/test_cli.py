@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from intake.cli import main
+from intake.cli.main import main
 
 from .conftest import full_record
 from .server import Server

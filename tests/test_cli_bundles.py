@@ -9,7 +9,7 @@ import re
 import pyrage
 import pytest
 
-from intake.cli import main
+from intake.cli.main import main
 
 from .conftest import full_record
 

@@ -11,8 +11,12 @@ import subprocess
 import sys
 import time
 
-from intake import archive, bundle_reader, create_app, keyring, testimonies
-from intake.store import connect
+from intake.archive import importer as archive
+from intake.bundles import own_keys as keyring
+from intake.bundles import reader as bundle_reader
+from intake.records import testimonies
+from intake.store.connection import connect
+from intake.web.app import create_app
 
 from .conftest import CHEAP_KDF, PASSPHRASE, full_record
 from .test_bundles import add, export, field, identity, law, lawyers  # noqa: F401
@@ -23,7 +27,7 @@ def _intake(*args: str) -> subprocess.Popen:
            "INTAKE_KDF_MEMORY_KIB": str(CHEAP_KDF.memory_kib),
            "INTAKE_KDF_TIME_COST": str(CHEAP_KDF.time_cost),
            "INTAKE_KDF_PARALLELISM": str(CHEAP_KDF.parallelism)}
-    return subprocess.Popen([sys.executable, "-m", "intake.cli", *args], env=env,
+    return subprocess.Popen([sys.executable, "-m", "intake", *args], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -4,16 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.crypto import (
-    CryptoError,
-    KdfParams,
-    derive_key,
-    open_sealed,
-    passphrase_key,
-    random_key,
-    seal,
-)
-from intake.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
+from intake.vault.crypto import CryptoError, KdfParams, derive_key, open_sealed, passphrase_key, random_key, seal
+from intake.vault.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
 
 KEY = bytes(range(32))
 
@@ -86,7 +78,7 @@ def test_malformed_recovery_keys(text):
 
 @given(st.binary(max_size=2000), st.data())
 def test_a_signature_fails_on_any_change_to_the_message_or_signature(message, data):
-    from intake.crypto import new_signing_key, public_key_pem, sign, verify_signature
+    from intake.vault.crypto import new_signing_key, public_key_pem, sign, verify_signature
 
     key = new_signing_key()
     pem, signature = public_key_pem(key), sign(key, message)
@@ -107,14 +99,14 @@ def test_a_signature_fails_on_any_change_to_the_message_or_signature(message, da
 
 @pytest.mark.parametrize("pem", [b"", b"not a key", b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"])
 def test_a_malformed_public_key_is_a_crypto_error(pem):
-    from intake.crypto import verify_signature
+    from intake.vault.crypto import verify_signature
 
     with pytest.raises(CryptoError):
         verify_signature(pem, b"x" * 64, b"message")
 
 
 def test_age_keys_are_checked_and_identity_files_read_like_age_keygen_writes_them():
-    from intake import agefile
+    from intake.vault import agefile
 
     identity = agefile.new_identity()
     recipient = agefile.public_key(identity)

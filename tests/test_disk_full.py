@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from intake import testimonies, web
-from intake.store import DISK_FULL, StoreError
+from intake.records import testimonies
+from intake.store.connection import DISK_FULL, StoreError
+from intake.web import request as web
 
 from .conftest import csrf_token, full_record
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from intake.cli import main
+from intake.cli.main import main
 from intake.config import Config
-from intake.security_headers import CLEAR_SITE_DATA, HEADERS
-from intake.serving import waitress_settings
-from intake.store import PRAGMAS
+from intake.store.connection import PRAGMAS
+from intake.web.security_headers import CLEAR_SITE_DATA, HEADERS
+from intake.web.serving import waitress_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

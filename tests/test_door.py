@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake import create_app
-from intake.cli import main
-from intake.host_check import trust_host
-from intake.serving import HEADER_SECONDS, waitress_settings
+from intake.cli.main import main
+from intake.web.app import create_app
+from intake.web.host_check import trust_host
+from intake.web.serving import HEADER_SECONDS, waitress_settings
 
 from .conftest import csrf_token
 from .server import Server

@@ -15,11 +15,11 @@ import pytest
 from wtforms import IntegerField, StringField
 from wtforms.validators import Length, NumberRange
 
-from intake import testimonies
-from intake.cli import main
-from intake.interview import STEPS, _all_fields, _EachAtMost
-from intake.log_filter import WithoutExceptionText, where
-from intake.schema import DocumentError, limits, problems, validate
+from intake.cli.main import main
+from intake.records import testimonies
+from intake.records.schema import DocumentError, limits, problems, validate
+from intake.web.interview import STEPS, _all_fields, _EachAtMost
+from intake.web.log_filter import WithoutExceptionText, where
 
 from .conftest import csrf_token, full_record
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 
-from intake import keyring, testimonies
-from intake.cli import main
+from intake.bundles import own_keys as keyring
+from intake.cli.main import main
+from intake.records import testimonies
 
 from .conftest import csrf_token, full_record, sign_in
 from .test_bundles import export, field, import_, law, lawyers  # noqa: F401
@@ -56,10 +57,10 @@ def test_markup_is_text_in_the_export_preview_and_the_archive(field, law, lawyer
     out = tmp_path / "b.intake.age"
     export(field, [lawyers], out)
     import_(law, out, trust=keyring.signing_key(field.conn, field.vault).fingerprint)
-    from intake import archive
+    from intake.archive import importer as archive
 
     seq = archive.search(law.conn)[0][0].seq
-    from intake import create_app
+    from intake.web.app import create_app
 
     law_client = create_app(law.config).test_client()
     assert sign_in(law_client).status_code == 302
@@ -198,7 +199,7 @@ def test_every_cli_command_takes_hostile_arguments_without_a_traceback(runner, m
 
 
 def test_a_very_long_passphrase_is_rated_not_refused():
-    from intake.passphrase_policy import passphrase_problem
+    from intake.home.passphrase_policy import passphrase_problem
 
     long_one = "قمر نهر فانوس سبعة " * 10 + "river lantern amber seven " * 5
     assert len(long_one) > 72 and passphrase_problem(long_one) is None

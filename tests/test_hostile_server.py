@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from intake import create_app, testimonies
 from intake.config import Config
-from intake.instance import add_user, initialise, unlock
-from intake.store import connect
+from intake.home.instance import add_user, initialise, unlock
+from intake.records import testimonies
+from intake.store.connection import connect
+from intake.web.app import create_app
 
 from .conftest import ADMIN, CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, full_record
 from .server import Server

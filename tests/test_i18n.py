@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from intake.i18n import LANGUAGES
+from intake.web.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]

@@ -13,14 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from intake.instance import (
-    add_user,
-    set_panic_passphrase,
-    set_passphrase,
-    unlock,
-    unlock_with_recovery,
-)
-from intake.keyslots import PanicUnlock, UnlockError
+from intake.home.instance import add_user, set_panic_passphrase, set_passphrase, unlock, unlock_with_recovery
+from intake.vault.keyslots import PanicUnlock, UnlockError
 
 from .conftest import ADMIN, CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE
 
@@ -192,7 +186,7 @@ def ext4_home(tmp_path):
 def test_on_a_real_ext4_image_no_removed_slot_is_left_on_the_disk(ext4_home):
     """The carving attack itself: unmount, then search the raw blocks of the file system."""
     from intake.config import Config
-    from intake.instance import initialise
+    from intake.home.instance import initialise
 
     home, image, mount = ext4_home
     config = Config(home=home, kdf=CHEAP_KDF, testing=True)
@@ -220,7 +214,7 @@ def test_on_a_real_ext4_image_no_removed_slot_is_left_on_the_disk(ext4_home):
 def test_an_edit_in_another_process_waits_for_this_one(config, recovery_key, vault):
     """The lock on the key-slot file holds across processes: a command's change waits while
     the server is changing the slots, then starts from what the server saved."""
-    from intake.keyslots import editing
+    from intake.vault.keyslots import editing
 
     script = ("import sys; from pathlib import Path; from intake.keyslots import editing\n"
               "with editing(Path(sys.argv[1])) as slots:\n"

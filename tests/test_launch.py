@@ -13,8 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from intake.i18n import LANGUAGES
 from intake.resources import missing_catalogues, translations_folder
+from intake.web.i18n import LANGUAGES
 
 from .conftest import CHEAP_KDF
 from .server import free_port

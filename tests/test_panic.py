@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from intake import testimonies
-from intake.cli import main
-from intake.instance import InstanceError, set_panic_passphrase, unlock, unlock_with_recovery
-from intake.keyslots import PanicUnlock, UnlockError
+from intake.cli.main import main
+from intake.home.instance import InstanceError, set_panic_passphrase, unlock, unlock_with_recovery
+from intake.records import testimonies
+from intake.vault.keyslots import PanicUnlock, UnlockError
 
 from .conftest import ADMIN, PASSPHRASE, csrf_token, full_record, sign_in
 
@@ -150,7 +150,7 @@ def test_panic_through_any_cli_command(app, config, recovery_key, vault, admin, 
 
 
 def test_the_panic_check_alone_changes_nothing(config, recovery_key, vault, admin):
-    from intake.keyslots import KeySlotFile
+    from intake.vault.keyslots import KeySlotFile
 
     set_panic_passphrase(config, vault, admin, PANIC)
     before = config.keyslot_path.read_bytes()
@@ -187,8 +187,8 @@ def test_a_slot_edit_in_flight_cannot_bring_the_slots_back(config, recovery_key,
     """A passphrase change that read the slots before a panic must not write them back after."""
     import threading
 
-    from intake import keyslots
-    from intake.instance import set_passphrase
+    from intake.home.instance import set_passphrase
+    from intake.vault import keyslots
 
     set_panic_passphrase(config, vault, admin, PANIC)
     inside, go_on = threading.Event(), threading.Event()

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.cli import main
+from intake.cli.main import main
 from intake.textfiles import read_text_file
 
 from .conftest import full_record
@@ -30,7 +30,7 @@ ENCODINGS = [
 def _intake() -> list[str]:
     """The installed ``intake`` entry point beside this interpreter (what a user runs)."""
     script = Path(sys.executable).parent / ("intake.exe" if os.name == "nt" else "intake")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "intake.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "intake"]
 
 
 def test_json_output_is_utf8_under_a_windows_code_page(runner, tmp_path, monkeypatch):

@@ -15,7 +15,8 @@ import pyrage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake import bag, bundle_reader
+from intake.bundles import bag
+from intake.bundles import reader as bundle_reader
 
 from .bundle_tools import END, extended, header, member, pax_record, pax_record_of_length
 

@@ -1,5 +1,5 @@
-"""Redaction: the free-text Redactor (intake/redaction.py), text folding it relies on
-(intake/textnorm.py), and the per-purpose profiles (intake/profiles.py,
+"""Redaction: the free-text Redactor (intake/bundles/redaction.py), text folding it relies on
+(intake/records/folding.py), and the per-purpose profiles (intake/bundles/profiles.py,
 intake/data/redaction_profiles.json) as exports.envelope() applies them.
 
 Records are written in Arabic, Kurmanji, Sorani, Iraqi Turkmen and Syriac (invented people and
@@ -23,18 +23,18 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from intake import testimonies
-from intake.exports import envelope
-from intake.profiles import PURPOSES, coarsen_date, district_of, profile, project, values_at
-from intake.redaction import MARKERS, Redactor, Terms
-from intake.schema import is_edtf, schema, validate
-from intake.textnorm import fold, fold_with_offsets
+from intake.bundles.export import envelope
+from intake.bundles.profiles import PURPOSES, coarsen_date, district_of, profile, project, values_at
+from intake.bundles.redaction import MARKERS, Redactor, Terms
+from intake.records import testimonies
+from intake.records.folding import fold, fold_with_offsets
+from intake.records.schema import is_edtf, schema, validate
 
 from .conftest import full_record
 
 # ---- helpers: what a leak looks like, written independently of the code under test ----
 
-# Particles never hidden on their own (redaction.py hides the names around them, not these).
+# Particles never hidden on their own (bundles/redaction.py hides the names around them, not these).
 PARTICLES = {fold(p) for p in (
     "al", "el", "bin", "ben", "ibn", "bint", "abu", "abo", "umm", "um", "de", "haji", "hajji",
     "sheikh", "sheik", "mullah", "ال", "بن", "ابن", "بنت", "ابو", "أبو", "ام", "أم", "حاجي", "شيخ",

@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from intake import create_app, testimonies
-from intake.instance import add_user, unlock
+from intake.home.instance import add_user, unlock
+from intake.records import testimonies
+from intake.web.app import create_app
 
 from .conftest import ADMIN, OTHER_PASSPHRASE, PASSPHRASE, full_record, sign_in
 

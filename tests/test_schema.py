@@ -4,8 +4,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from intake.interview import EDTF_EXAMPLES
-from intake.schema import DocumentError, is_edtf, problems, validate
+from intake.records.schema import DocumentError, is_edtf, problems, validate
+from intake.web.interview import EDTF_EXAMPLES
 
 from .conftest import full_record
 
@@ -70,7 +70,7 @@ def _mutations():
 def test_the_reference_validator_has_the_last_word(mutation):
     """What the fast validator accepts, the reference one accepts too; where the fast one
     refuses, the reference one decides."""
-    from intake.schema import _fast_validator, _validator
+    from intake.records.schema import _fast_validator, _validator
 
     path, value = mutation
     document = full_record()

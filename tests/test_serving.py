@@ -1,7 +1,7 @@
 """The real server (`intake serve`, waitress) never spools a request or a response to a file:
 a body larger than the form limit is refused right after its headers, with Content-Length or
 chunked, without being read or written anywhere; a download to a reader that stalls waits in
-bounded memory, and completes byte for byte when the reader resumes (intake/serving.py)."""
+bounded memory, and completes byte for byte when the reader resumes (intake/web/serving.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from intake.cli import main
+from intake.cli.main import main
 from intake.config import Config
 
 from .conftest import full_record

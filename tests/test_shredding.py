@@ -11,9 +11,12 @@ import secrets
 import string
 from pathlib import Path
 
-from intake import archive, attachments, audit, exports, testimonies
-from intake.attachments import Upload
-from intake.store import Connection, connect, file_of
+from intake.archive import importer as archive
+from intake.bundles import export as exports
+from intake.home import audit
+from intake.records import attachments, testimonies
+from intake.records.attachments import Upload
+from intake.store.connection import Connection, connect, file_of
 
 from .conftest import csrf_token, full_record
 from .store_pages import TAIL, words_in_store
@@ -148,8 +151,8 @@ def test_a_destroyed_attachment_leaves_no_hash_of_its_plaintext(conn, vault, adm
 
 def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
         config, monkeypatch):
-    from intake import store
-    from intake.instance import initialise, unlock
+    from intake.home.instance import initialise, unlock
+    from intake.store import connection as store
 
     from .conftest import ADMIN, PASSPHRASE
 
@@ -206,7 +209,7 @@ def test_a_damaged_testimony_can_still_be_destroyed_and_leaves_no_word(conn, vau
 
 def test_a_save_during_a_long_read_defers_the_scrub_and_the_next_one_does_it(
         config, conn, vault, admin):
-    from intake.store import scrub_wal
+    from intake.store.connection import scrub_wal
 
     record = testimonies.create(conn, vault, admin, full_record())
     typo, corrected = word(), word()

@@ -1,6 +1,6 @@
 """The SQLCipher store: encrypted on disk, pragmas in force, migrations repeatable."""
 
-from intake.store import MIGRATIONS, PRAGMAS, connect
+from intake.store.connection import MIGRATIONS, PRAGMAS, connect
 
 
 def test_database_file_is_not_plain_sqlite(config, conn):

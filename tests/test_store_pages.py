@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from intake.store import connect
+from intake.store.connection import connect
 
 from .store_pages import decrypted_pages, words_in_store
 

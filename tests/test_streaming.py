@@ -9,7 +9,10 @@ import tracemalloc
 
 import pytest
 
-from intake import archive, exports, keyring, testimonies
+from intake.archive import importer as archive
+from intake.bundles import export as exports
+from intake.bundles import own_keys as keyring
+from intake.records import testimonies
 
 from .conftest import full_record
 from .test_bundles import field, identity, law, lawyers  # noqa: F401 - fixtures
@@ -65,7 +68,7 @@ class _Zeros:
 
 
 def _attachment_round_trip(field, law, lawyers, tmp_path, size: int) -> tuple[int, int, int]:  # noqa: F811
-    from intake import attachments
+    from intake.records import attachments
 
     document = full_record()
     document["consent"].update(audio=True, identity_to_prosecutors=True)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from intake import testimonies
-from intake.crypto import CryptoError
-from intake.schema import DocumentError
+from intake.records import testimonies
+from intake.records.schema import DocumentError
+from intake.vault.crypto import CryptoError
 
 from .conftest import full_record
 
@@ -105,7 +105,7 @@ def test_without_consent_to_record_only_the_refusal_is_kept(conn, vault, admin):
 
 
 def test_a_minor_needs_guardian_consent_and_assent(conn, vault, admin):
-    from intake.consent import consent_given
+    from intake.records.consent import consent_given
 
     document = full_record(survivor={"minor": True})
     assert not consent_given(document, "record")

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.textnorm import fold, words
+from intake.records.folding import fold, words
 
 ARABIC_VARIANTS = [("أحمد", "احمد"), ("إبراهيم", "ابراهيم"), ("آمنة", "امنه"), ("ليلى", "ليلي"),
                    ("مُحَمَّد", "محمد"), ("مــحمد", "محمد"), ("فاطمة", "فاطمه")]
@@ -35,7 +35,7 @@ def test_words_are_folded_and_nonempty(text):
 
 @given(st.lists(st.text(alphabet=st.characters(blacklist_characters=",،؛;\r\n"), min_size=1), max_size=6))
 def test_lists_split_on_latin_and_arabic_commas(items):
-    from intake.interview import split_list
+    from intake.web.interview import split_list
 
     expected = [item.strip() for item in items if item.strip()]
     assert split_list("،".join(items), ",") == split_list(",".join(items), ",") == expected
@@ -43,14 +43,14 @@ def test_lists_split_on_latin_and_arabic_commas(items):
 
 @given(st.text())
 def test_folding_word_by_word_equals_folding_the_whole_text(text):
-    from intake.textnorm import fold_words
+    from intake.records.folding import fold_words
 
     assert fold_words(text).split() == fold(text).split()  # the index ignores whitespace
 
 
 @given(st.text())
 def test_offsets_point_back_to_the_character_each_folded_character_came_from(text):
-    from intake.textnorm import fold_with_offsets
+    from intake.records.folding import fold_with_offsets
 
     folded, origin = fold_with_offsets(text)
     expected = [(fold(char), index) for index, char in enumerate(text)]
@@ -59,7 +59,7 @@ def test_offsets_point_back_to_the_character_each_folded_character_came_from(tex
 
 
 def test_offsets_when_one_character_grows_and_another_vanishes():
-    from intake.textnorm import fold_with_offsets
+    from intake.records.folding import fold_with_offsets
 
     text = "ß\u064e"  # ß folds to "ss", a fatha to nothing: the same length, shifted offsets
     assert fold_with_offsets(text) == ("ss", [0, 0])

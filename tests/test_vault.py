@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from intake import testimonies
-from intake.instance import InstanceError, initialise, set_passphrase, unlock, unlock_with_recovery
-from intake.keyslots import UnlockError
-from intake.store import StoreError, connect
+from intake.home.instance import InstanceError, initialise, set_passphrase, unlock, unlock_with_recovery
+from intake.records import testimonies
+from intake.store.connection import StoreError, connect
+from intake.vault.keyslots import UnlockError
 
 from .conftest import ADMIN, OTHER_PASSPHRASE, PASSPHRASE, full_record
 
@@ -26,7 +26,7 @@ def test_user_name_is_case_insensitive(config, recovery_key):
 
 
 def test_wrong_or_malformed_recovery_key_fails_cleanly(config, recovery_key):
-    from intake.recovery_key import new_recovery_key
+    from intake.vault.recovery_key import new_recovery_key
 
     with pytest.raises(UnlockError):
         unlock_with_recovery(config, new_recovery_key())
@@ -75,7 +75,7 @@ def test_initialise_refuses_an_existing_home(config, recovery_key):
 
 
 def test_failed_initialise_leaves_no_half_home(config, monkeypatch):
-    import intake.instance as instance
+    import intake.home.instance as instance
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

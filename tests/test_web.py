@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from intake import create_app
 from intake.config import Config
-from intake.security_headers import HEADERS
+from intake.web.app import create_app
+from intake.web.security_headers import HEADERS
 
 from .conftest import ADMIN, CHEAP_KDF, PASSPHRASE, csrf_token, sign_in
 
@@ -152,7 +152,7 @@ def test_language_switch_never_redirects_off_site(signed_in):
 
 
 def test_sensitive_inputs_are_not_autocompleted(signed_in):
-    from intake.interview import STEPS
+    from intake.web.interview import STEPS
 
     page = signed_in.get("/testimonies/new").get_data(as_text=True)
     token = csrf_token(page)

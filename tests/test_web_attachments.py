@@ -12,7 +12,7 @@ import pytest
 import werkzeug.formparser
 import werkzeug.wrappers.request
 
-from intake import testimonies
+from intake.records import testimonies
 
 from .conftest import csrf_token, full_record
 
@@ -113,7 +113,8 @@ def test_missing_file_and_bad_kind_are_refused(signed_in, record, config):
 
 
 def test_pooled_connections_close_when_the_session_locks(signed_in, record, monkeypatch):
-    from intake import store, web
+    from intake.store import connection as store
+    from intake.web import request as web
 
     opened = []
 

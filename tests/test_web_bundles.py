@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from intake import create_app, export_jobs, keyring, testimonies
-from intake.agefile import public_key
+from intake.bundles import own_keys as keyring
 from intake.config import Config
-from intake.instance import initialise, unlock
-from intake.store import connect
+from intake.home.instance import initialise, unlock
+from intake.records import testimonies
+from intake.store.connection import connect
+from intake.vault.agefile import public_key
+from intake.web import export_jobs
+from intake.web.app import create_app
 
 from .conftest import ADMIN, CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, csrf_token, full_record, sign_in
 

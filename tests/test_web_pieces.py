@@ -1,4 +1,4 @@
-"""Uploads in pieces through the web (uploads.py): a real bundle imports as before, attachments
+"""Uploads in pieces through the web (web/uploads.py): a real bundle imports as before, attachments
 attach as before; a piece at the wrong offset, past the end, without CSRF, from another session,
 from a role that may not upload, or after signing out is refused with nothing written; an upload
 abandoned (locked, signed out, idle, left for a newer one, or cut by a restart) leaves no file."""
@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from intake import create_app, testimonies
+from intake.records import testimonies
+from intake.web.app import create_app
 
 from .conftest import OTHER_PASSPHRASE, csrf_token, full_record, sign_in
 from .test_bundles import export, field, fingerprint, law, lawyers  # noqa: F401
@@ -132,7 +133,7 @@ def test_refused_pieces_write_nothing(archive_client, law, bundle):
 
 
 def test_only_a_signed_in_supervisor_may_send_pieces(archive_client, law, bundle):
-    from intake.instance import add_user
+    from intake.home.instance import add_user
 
     add_user(law.config, law.vault, "Dilan", "interviewer", OTHER_PASSPHRASE)
     token = _token(archive_client)

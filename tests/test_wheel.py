@@ -26,7 +26,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from intake.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from intake.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 from .conftest import CHEAP_KDF
 from .server import free_port

@@ -1,0 +1,1 @@
+"""The legal team's archive: bundles imported, their records with provenance, and search."""

@@ -1,0 +1,333 @@
+"""Exports on the field side: which records may leave for a purpose, what each looks like after
+redaction, and the signed, age-encrypted bundle that carries them (docs/bundle-format.md).
+
+Consent is checked here and nowhere else: a record leaves only when it is complete and its
+consent for the purpose is an explicit, unwithdrawn yes (records/consent.py). A withdrawal is recorded in
+the record's consent history and in ``withdrawals``, and every later bundle for that purpose to a
+recipient that received the record carries a revocation notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from intake import atomic
+from intake.bundles.bag import BagStream
+from intake.bundles.own_keys import Recipient, SigningKey, signing_key
+from intake.bundles.profiles import PURPOSES, profile
+from intake.hashing import HashingWriter
+from intake.home import audit
+from intake.home.instance import User, now_utc, organisation
+from intake.records import attachments, consent, testimonies
+from intake.records.attachments import Attachment
+from intake.records.testimonies import Testimony
+from intake.store.connection import Connection, scrub_wal, transaction
+from intake.streams import ChunkReader
+from intake.vault import agefile
+from intake.vault.crypto import sign
+from intake.vault.keys import Vault
+
+FORMAT_VERSION = 1
+EXCLUSION_REASONS = ("not_complete", "no_consent", "withdrawn")
+
+
+class ExportError(Exception):
+    """An export cannot be made as asked (one line, safe to show)."""
+
+
+@dataclass
+class ExportPlan:
+    purpose: str
+    included: list[str]
+    excluded: list[tuple[str, str]]  # (witness code, reason)
+    revocations: list[dict]
+
+    def excluded_counts(self) -> dict[str, int]:
+        return dict(Counter(reason for _, reason in self.excluded))
+
+
+@dataclass
+class ExportSummary:
+    bundle_id: str
+    file_sha256: str
+    plan: ExportPlan
+    redactions: Counter[str] = field(default_factory=Counter)
+
+
+def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients: list[Recipient],
+         record_ids: list[str] | None = None) -> ExportPlan:
+    """Decide, record by record, what may leave for ``purpose`` (all records when no ids).
+
+    The plan reads the status and consent columns, which every save writes from the sealed
+    document in the same transaction; :func:`write` checks each decrypted record again before
+    it leaves."""
+    if purpose not in PURPOSES:
+        raise ExportError(f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}")
+    if not viewer.sees_all:
+        raise ExportError("only a supervisor or an administrator can export")
+    columns = {row[0]: row[1:] for row in conn.execute(
+        "SELECT id, witness_code, status, consent_summary FROM testimonies ORDER BY seq")}
+    if record_ids is None:
+        record_ids = list(columns)
+    withdrawn = dict(conn.execute(
+        "SELECT record_id, withdrawn_at FROM withdrawals WHERE purpose = ?", (purpose,)).fetchall())
+    included, excluded, reasons = [], [], {}
+    for record_id in dict.fromkeys(record_ids):
+        if record_id not in columns:
+            raise testimonies.NotFound(record_id)
+        witness_code, status, consented = columns[record_id]
+        reason = reasons[record_id] = _reason(record_id, status, consented.split(","), purpose,
+                                              withdrawn)
+        if reason:
+            excluded.append((witness_code, reason))
+        else:
+            included.append(record_id)
+    sent = _sent_before(conn, purpose, recipients)
+    for record_id in sent:
+        if record_id not in reasons:
+            found = columns.get(record_id)
+            reasons[record_id] = _reason(record_id, found[1], found[2].split(","), purpose,
+                                         withdrawn) if found else "destroyed"
+    notices = [{"record_id": record_id, "purpose": purpose,
+                "withdrawn_at": withdrawn.get(record_id) or now_utc()}
+               for record_id in sent if reasons[record_id] in ("withdrawn", "no_consent", "destroyed")]
+    return ExportPlan(purpose, included, excluded, notices)
+
+
+def _reason(record_id: str, status: str, consented: list[str], purpose: str,
+            withdrawn: dict[str, str]) -> str | None:
+    """Why a record may not leave for ``purpose``, or ``None``."""
+    if record_id in withdrawn:
+        return "withdrawn"
+    if purpose not in consented:
+        return "no_consent"
+    if status != "complete":
+        return "not_complete"
+    return None
+
+
+def _exclusion(record: Testimony, purpose: str, withdrawn: dict[str, str]) -> str | None:
+    consented = [purpose] if consent.consent_given(record.document, purpose) else []
+    return _reason(record.id, record.status, consented, purpose, withdrawn)
+
+
+def _sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
+    """Every record an earlier bundle for ``purpose`` carried to any of these recipients; a
+    record among them that may no longer go to them (consent withdrawn, here or by changing the
+    answer in the interview form, or the record destroyed) gets a revocation notice."""
+    keys = sorted({r.public_key for r in recipients})
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    return [row[0] for row in conn.execute(
+        "SELECT DISTINCT er.record_id FROM export_records er "  # noqa: S608
+        "JOIN exports e ON e.bundle_id = er.bundle_id AND e.purpose = ? "
+        f"JOIN export_recipients r ON r.bundle_id = e.bundle_id AND r.public_key IN ({marks}) "
+        "ORDER BY er.record_id", [purpose, *keys])]
+
+
+def _with_identity(record: Testimony, purpose: str) -> bool:
+    return purpose == "trial" and consent.consent_given(record.document, "identity_to_prosecutors")
+
+
+def carried_files(conn: Connection, vault: Vault, viewer: User, record: Testimony,
+                  purpose: str) -> list[Attachment]:
+    """The attachments a bundle for ``purpose`` carries with ``record``: the kinds its profile
+    allows (identifying ones only with consent to disclose identity), a recording only with
+    consent to audio."""
+    kinds = profile(purpose).attachment_kinds(_with_identity(record, purpose))
+    if not kinds:
+        return []
+    found = attachments.listing(conn, vault, testimonies.owner(conn, viewer, record.id))
+    return [a for a in found if a.kind in kinds
+            and (a.kind != "audio" or consent.consent_given(record.document, "audio"))]
+
+
+def attachment_path(attachment: Attachment) -> str:
+    """Where a carried file sits in the bag."""
+    return f"data/attachments/{attachment.id}.{attachment.extension}"
+
+
+def envelope(record: Testimony, purpose: str, source: str,
+             files: list[Attachment] | None = None) -> tuple[dict, dict]:
+    """One record as it leaves for ``purpose`` (listing the ``files`` that go with it), and its
+    redaction report."""
+    rules = profile(purpose)
+    with_identity = _with_identity(record, purpose)
+    document, report = rules.apply(record.document, with_identity=with_identity)
+    restricted = [name for name in rules.restricted if document.get(name)]
+    return ({"bundle_format": FORMAT_VERSION, "id": record.id, "witness_code": record.witness_code,
+             "version": record.version, "purpose": purpose, "source": source,
+             "identity_disclosed": with_identity, "restricted_fields": restricted,
+             "attachments": [{**a.public(), "file": attachment_path(a)} for a in files or []],
+             "document": document},
+            {"record_id": record.id, "witness_code": record.witness_code, **report})
+
+
+def preview(conn: Connection, vault: Vault, viewer: User, purpose: str,
+            record_ids: list[str]) -> Iterator[tuple[dict, dict]]:
+    """(envelope, report) of each record, exactly as a bundle for ``purpose`` will carry it."""
+    source = signing_key(conn, vault).fingerprint
+    for record_id in record_ids:
+        record = testimonies.load(conn, vault, record_id, viewer)
+        yield envelope(record, purpose, source,
+                       carried_files(conn, vault, viewer, record, purpose))
+
+
+def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
+          recipients: list[Recipient], out: Path,
+          progress: Callable[[int, int], None] | None = None) -> ExportSummary:
+    """Write the bundle to ``out`` (via a ``.partial`` file renamed at the end) and remember
+    what went to whom."""
+    recipients = list({r.public_key: r for r in recipients}.values())  # each key once
+    if not recipients:
+        raise ExportError("choose at least one recipient")
+    if not export.included and not export.revocations:
+        raise ExportError("nothing to export: no record has consent for this purpose")
+    key = signing_key(conn, vault)
+    bundle_id = uuid.uuid4().hex
+    summary = ExportSummary(bundle_id, "", export)
+    chunks = _bag_chunks(conn, vault, user, export, key, bundle_id, summary, progress)
+    digest = hashlib.sha256()
+    with atomic.streaming(out) as pending:
+        reader = ChunkReader(chunks)
+        try:
+            agefile.encrypt_stream(reader, HashingWriter(pending.file, digest),
+                                   [r.public_key for r in recipients])
+        except agefile.AgeError as exc:
+            raise (reader.error or exc) from None  # the cause, not age's wrapper of it
+        pending.sync()
+        summary.file_sha256 = digest.hexdigest()
+        with transaction(conn):
+            _remember(conn, user, export, recipients, summary)
+            audit.record(conn, vault, user, "export", bundle_id=bundle_id, purpose=export.purpose,
+                         recipients=[r.name for r in recipients], records=export.included,
+                         revocations=len(export.revocations), file_sha256=summary.file_sha256)
+            pending.finish()  # in place only if remembered; a failed rename forgets it again
+    return summary
+
+
+def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, key: SigningKey,
+                bundle_id: str, summary: ExportSummary,
+                progress: Callable[[int, int], None] | None) -> Iterator[bytes]:
+    exported_at = now_utc()
+    bag = BagStream(f"intake-bundle-{bundle_id}", time.time())
+    labels = {row[0]: row[1][:16] for row in conn.execute("SELECT id, label FROM users")}
+    listing, reports, custody = bytearray(), bytearray(), bytearray()
+    withdrawn = dict(conn.execute("SELECT record_id, withdrawn_at FROM withdrawals WHERE "
+                                  "purpose = ?", (export.purpose,)).fetchall())
+    for done, record_id in enumerate(export.included, start=1):
+        record = testimonies.load(conn, vault, record_id, user)
+        if _exclusion(record, export.purpose, withdrawn):  # consent changed since the plan
+            raise ExportError(f"consent for {record.witness_code} changed during the export; "
+                              "nothing was written, start again")
+        files = carried_files(conn, vault, user, record, export.purpose)
+        document, report = envelope(record, export.purpose, key.fingerprint, files)
+        data = json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
+        path = f"records/{record_id}.json"
+        yield bag.add_payload(path, data)
+        for attached in files:  # each follows its record, streamed from its own age file
+            yield from bag.add_payload_stream(attachment_path(attached)[5:], attached.size,
+                                              attachments.chunks(conn, attached))
+        summary.redactions.update(report["text_redactions"])
+        _append(listing, {"id": record_id, "witness_code": record.witness_code,
+                          "version": record.version, "file": f"data/{path}"})
+        _append(reports, report)
+        _append(custody, _custody(conn, record, labels, user, exported_at, bundle_id,
+                                  hashlib.sha256(data).hexdigest()))
+        if progress:
+            progress(done, len(export.included))
+    yield bag.add_payload("redaction-report.json", _array(reports))
+    yield bag.add_payload("custody.json", _array(custody))
+    rules = profile(export.purpose)
+    head = json.dumps({
+        "format": "testimony-intake-bundle", "format_version": FORMAT_VERSION,
+        "bundle_id": bundle_id, "purpose": export.purpose, "created_at": exported_at,
+        "source": {"organisation": organisation(conn), "fingerprint": key.fingerprint},
+        "profile": {"purpose": rules.purpose, "fields": rules.fields,
+                    "identity_fields": rules.identity_fields, "restricted": rules.restricted,
+                    "free_text": rules.free_text, "dates": rules.dates,
+                    "date_overrides": rules.date_overrides, "places": rules.places},
+        "revocations": export.revocations,
+    }, ensure_ascii=False, indent=2)
+    # The record list was kept as encoded JSON text, so it is spliced in rather than re-parsed.
+    bundle = (head[:-2] + ',\n  "records": ').encode() + _array(listing) + b"}\n"
+    yield bag.add_payload("bundle.json", bundle)
+    yield bag.finish([
+        ("Source-Organization", organisation(conn)),
+        ("Bagging-Date", exported_at[:10]),
+        ("Bag-Software-Agent", "Testimony Intake"),
+        ("External-Identifier", bundle_id),
+        ("Intake-Format-Version", str(FORMAT_VERSION)),
+        ("Intake-Purpose", export.purpose),
+        ("Intake-Export-Time", exported_at),
+        ("Intake-Instance-Fingerprint", key.fingerprint),
+        ("Intake-Record-Count", str(len(export.included))),
+        ("Intake-Revocation-Count", str(len(export.revocations))),
+    ], key.public_pem, lambda message: sign(key.private, message))
+
+
+def _custody(conn: Connection, record: Testimony, labels: dict[int, str], user: User,
+             exported_at: str, bundle_id: str, file_sha256: str) -> dict:
+    """Who did what to a record and when; people appear as pseudonymous user labels."""
+    completed_at, completed_by = conn.execute(
+        "SELECT completed_at, completed_by FROM testimonies WHERE id = ?", (record.id,)).fetchone()
+    events = [{"event": "created", "at": record.created_at, "by": labels.get(record.owner_id)}]
+    if completed_at:
+        events.append({"event": "completed", "at": completed_at, "by": labels.get(completed_by)})
+    events.append({"event": "exported", "at": exported_at, "by": user.label[:16],
+                   "bundle_id": bundle_id, "file_sha256": file_sha256})
+    return {"record_id": record.id, "witness_code": record.witness_code, "events": events}
+
+
+def _append(buffer: bytearray, item: dict) -> None:
+    buffer += (b",\n    " if buffer else b"    ")
+    buffer += json.dumps(item, ensure_ascii=False, separators=(", ", ": ")).encode()
+
+
+def _array(buffer: bytearray) -> bytes:
+    return b"[\n" + bytes(buffer) + b"\n  ]\n" if buffer else b"[]\n"
+
+
+def _remember(conn: Connection, user: User, export: ExportPlan, recipients: list[Recipient],
+              summary: ExportSummary) -> None:
+    conn.execute("INSERT INTO exports (bundle_id, purpose, created_at, created_by, record_count, "
+                 "revocation_count, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (summary.bundle_id, export.purpose, now_utc(), user.id, len(export.included),
+                  len(export.revocations), summary.file_sha256))
+    conn.executemany("INSERT INTO export_recipients (bundle_id, name, public_key) VALUES (?, ?, ?)",
+                     [(summary.bundle_id, r.name, r.public_key) for r in recipients])
+    conn.executemany("INSERT INTO export_records (bundle_id, record_id) VALUES (?, ?)",
+                     [(summary.bundle_id, record_id) for record_id in export.included])
+
+
+def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose: str,
+             note: str = "") -> Testimony:
+    """Withdraw consent for one purpose: recorded in the consent history (with ``note``) and
+    honoured by every later export."""
+    if purpose not in consent.PURPOSES or purpose == "record":
+        raise ExportError(f"unknown purpose {purpose!r}")
+    record = testimonies.load(conn, vault, record_id, user)
+    document = json.loads(json.dumps(record.document))
+    given = consent.consent_given(document, purpose)
+    entry = {"purpose": purpose, "value": False, "at": now_utc(), "by": user.name,
+             "method": "withdrawal", **({"note": note.strip()} if note.strip() else {})}
+    document["consent"][purpose] = False
+    document["consent"].setdefault("history", []).append(entry)
+    with transaction(conn):
+        conn.execute("INSERT INTO withdrawals (record_id, purpose, withdrawn_at, withdrawn_by) "
+                     "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                     (record_id, purpose, entry["at"], user.id))
+        audit.record(conn, vault, user, "consent_withdrawn", record_id=record_id,
+                     witness_code=record.witness_code, purpose=purpose)
+        saved = record if not given and not note.strip() else testimonies.save(
+            conn, vault, user, record_id, document, draft=record.status != "complete")
+    scrub_wal(conn)  # the version before the withdrawal must not stay in the WAL
+    return saved

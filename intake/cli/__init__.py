@@ -1,0 +1,2 @@
+"""The ``intake`` command line (docs/cli.md). Only this package imports click
+(tests/test_architecture.py)."""

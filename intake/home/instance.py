@@ -1,0 +1,225 @@
+"""An instance's home: creating it, unlocking it, and the users who hold key slots in it.
+
+Layout of a home (default ``./instance``): ``keys/keyslots.json`` (key slots, see vault/keyslots.py)
+and ``intake.db`` (the SQLCipher store). Both are created with owner-only permissions.
+
+Every way in with a passphrase (web sign-in, unlock, the current passphrase of a change, every
+command) goes through :func:`unlock`, so the panic passphrase does the same thing on each:
+:func:`panic_wipe` (docs/security.md, "Panic passphrase").
+"""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from intake.config import Config
+from intake.home import audit
+from intake.store.connection import Connection, connect, get_setting, set_setting, transaction
+from intake.vault.crypto import random_key
+from intake.vault.keys import Vault, close_every_vault
+from intake.vault.keyslots import KeySlotFile, PanicUnlock, UnlockError, editing, sweep_leftovers
+from intake.vault.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
+
+ROLES = ("interviewer", "supervisor", "admin")
+
+
+class InstanceError(Exception):
+    """The home cannot be created or changed as asked (one line, safe to show)."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    label: str
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def clean_name(name: str) -> str:
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name or len(name) > 100 or not name.isprintable():
+        raise InstanceError("A user name must be 1 to 100 printable characters.")
+    return name
+
+
+def initialise(config: Config, org: str, user_name: str, passphrase: str,
+               recovery_key: str | None = None) -> str:
+    """Create a new home with its first (admin) user; returns the recovery key to show once."""
+    sweep_leftovers(config.keyslot_path)
+    if config.is_initialised:
+        raise InstanceError(f"{config.home} already holds an instance.")
+    org, user_name = clean_name(org), clean_name(user_name)
+    recovery_key = recovery_key or new_recovery_key()
+    master = random_key()
+    config.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for leftover in config.home.glob(config.database_path.name + "*"):
+        leftover.unlink()  # an earlier attempt that never wrote its key slots
+    slots = KeySlotFile.new(config.keyslot_path)
+    vault = Vault(master)
+    try:
+        label = slots.set_user(user_name, passphrase, master, config.kdf)
+        slots.set_recovery(normalise_recovery_key(recovery_key), master, config.kdf)
+        conn = connect(config.database_path, vault.db_key)
+        try:
+            with transaction(conn):
+                set_setting(conn, "organisation", org)
+                set_setting(conn, "created_at", now_utc())
+                _insert_user(conn, label, user_name, "admin")
+        finally:
+            conn.close()
+        slots.save()  # last: until this file exists, the home is not an instance
+    except BaseException:
+        for partial in config.home.glob(config.database_path.name + "*"):
+            partial.unlink()
+        shutil.rmtree(config.keyslot_path.parent, ignore_errors=True)
+        raise
+    finally:
+        vault.close()
+    return recovery_key
+
+
+def _insert_user(conn: Connection, label: str, name: str, role: str) -> None:
+    if role not in ROLES:
+        raise InstanceError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
+    conn.execute("INSERT INTO users (label, name, role, created_at) VALUES (?, ?, ?, ?)",
+                 (label, name, role, now_utc()))
+
+
+def load_slots(config: Config) -> KeySlotFile:
+    sweep_leftovers(config.keyslot_path)  # what a crash mid-write left (vault/keyslots.py)
+    if not config.is_initialised:
+        raise InstanceError(f"No instance at {config.home}; run 'intake init' first.")
+    return KeySlotFile.load(config.keyslot_path)
+
+
+def unlock(config: Config, name: str, passphrase: str) -> tuple[Vault, User]:
+    """The vault and user for a name and passphrase, or :class:`UnlockError`. The panic
+    passphrase, with any name, runs :func:`panic_wipe` and then fails like a wrong passphrase."""
+    try:
+        label, master = load_slots(config).open_user(name, passphrase)
+    except PanicUnlock:
+        panic_wipe(config)
+        raise
+    vault = Vault(master)
+    try:
+        conn = connect(config.database_path, vault.db_key)
+    except BaseException:
+        vault.close()
+        raise
+    try:
+        user = user_by_label(conn, label)
+    finally:
+        conn.close()
+    if user is None:
+        vault.close()
+        raise UnlockError("slot without a user")
+    return vault, user
+
+
+def panic_wipe(config: Config) -> None:
+    """What the panic passphrase does, wherever it is typed: close every vault open in this
+    process, which locks every web session (web/sessions.py), then keep only the recovery slot
+    (overwriting the old key-slot file in place). Vaults first: an edit of the slots that is
+    under way finishes before the wipe, and any later one finds its vault closed."""
+    close_every_vault()
+    with editing_slots(config) as slots:
+        slots.destroy_passphrase_slots()
+
+
+@contextmanager
+def editing_slots(config: Config, vault: Vault | None = None) -> Iterator[KeySlotFile]:
+    """The key slots for one change, with no other change in this process in between; refused
+    if ``vault`` was closed meanwhile (a panic), so nothing is written under a wiped key."""
+    if not config.is_initialised:
+        load_slots(config)  # the one-line "no instance" error
+    with editing(config.keyslot_path) as slots:
+        if vault is not None and vault.closed:
+            raise InstanceError("This session was locked; nothing was changed.")
+        yield slots
+
+
+def unlock_with_recovery(config: Config, recovery_key: str) -> Vault:
+    try:
+        canonical = normalise_recovery_key(recovery_key)
+    except RecoveryKeyError:
+        raise UnlockError("malformed recovery key") from None
+    return Vault(load_slots(config).open_recovery(canonical))
+
+
+def user_by_label(conn: Connection, label: str) -> User | None:
+    row = conn.execute("SELECT id, name, role, label FROM users WHERE label = ?",
+                       (label,)).fetchone()
+    return User(*row) if row else None
+
+
+def list_users(conn: Connection) -> list[User]:
+    rows = conn.execute("SELECT id, name, role, label FROM users ORDER BY name").fetchall()
+    return [User(*row) for row in rows]
+
+
+def organisation(conn: Connection) -> str:
+    return get_setting(conn, "organisation", "") or ""
+
+
+def add_user(config: Config, vault: Vault, name: str, role: str, passphrase: str) -> None:
+    """A new user with their own key slot; the store row and the slot are both written or
+    neither is."""
+    name = clean_name(name)
+    with editing_slots(config, vault) as slots:
+        label = slots.label_for(name)
+        if label in slots.slots:
+            raise InstanceError(f"A user named {name!r} already exists.")
+        conn = connect(config.database_path, vault.db_key)
+        try:
+            with transaction(conn):
+                _insert_user(conn, label, name, role)
+                audit.record(conn, vault, None, "user_added", name=name, role=role)
+                slots.set_user(name, passphrase, vault.master, config.kdf)
+                slots.save()
+        finally:
+            conn.close()
+
+
+def set_panic_passphrase(config: Config, vault: Vault, user: User, panic: str | None) -> None:
+    """Set (or, with ``None``, remove) the panic passphrase: given at sign-in, with any name, it
+    destroys every passphrase slot on this laptop and fails like a wrong passphrase
+    (docs/security.md, "Panic passphrase")."""
+    with editing_slots(config, vault) as slots:
+        if panic is not None and slots.opens_user(user.name, panic):  # pure: sets nothing off
+            raise InstanceError("The panic passphrase must differ from your passphrase.")
+        slots.panic = None
+        if panic is not None:
+            slots.set_panic(panic, config.kdf)
+        slots.save()
+    conn = connect(config.database_path, vault.db_key)
+    try:
+        audit.record(conn, vault, user, "panic_set" if panic else "panic_removed")
+    finally:
+        conn.close()
+
+
+def set_passphrase(config: Config, vault: Vault, name: str, new_passphrase: str) -> None:
+    """Rewrap one user's slot under a new passphrase; nothing else is re-encrypted."""
+    with editing_slots(config, vault) as slots:
+        if slots.label_for(name) not in slots.slots:
+            raise InstanceError("No such user.")
+        slots.set_user(name, new_passphrase, vault.master, config.kdf)
+        slots.save()
+    conn = connect(config.database_path, vault.db_key)
+    try:
+        audit.record(conn, vault, None, "passphrase_changed", name=clean_name(name))
+    finally:
+        conn.close()

@@ -1,0 +1,1 @@
+"""The SQLCipher store: opening it, its pragmas, its schema migrations and its search indexes."""

@@ -1,0 +1,58 @@
+"""Forms of the keys, export, archive and consent-withdrawal pages (Flask-WTF: CSRF on each)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from intake.records.consent import PURPOSES
+from intake.web.forms import options
+from intake.web.interview import CheckboxesField
+
+EXPORT_PURPOSES = {"trial": _l("Criminal proceedings (trial)"),
+                   "reparations": _l("Reparations claim (Yazidi Survivors Law)"),
+                   "research": _l("Research and advocacy (de-identified)")}
+EXCLUSION_REASONS = {"not_complete": _l("Not marked complete"),
+                     "no_consent": _l("No consent for this purpose"),
+                     "withdrawn": _l("Consent withdrawn")}
+MARK_REASONS = {"identifies_someone": _l("Identifies someone"),
+                "endangers_someone": _l("Could endanger someone"),
+                "private_detail": _l("Private detail not needed for this purpose"),
+                "other": _l("Other reason")}
+WITHDRAWABLE = tuple(p for p in PURPOSES if p != "record")
+
+
+class RecipientForm(FlaskForm):
+    name = StringField(_l("Name of the legal team"), validators=[DataRequired(), Length(max=64)])
+    public_key = StringField(_l("Their age public key (starts with age1)"),
+                             validators=[DataRequired(), Length(max=200)],
+                             render_kw={"dir": "ltr", "spellcheck": "false",
+                                        "autocomplete": "off"})
+
+
+class ExportForm(FlaskForm):
+    purpose = RadioField(_l("Purpose"), choices=options(EXPORT_PURPOSES),
+                         validators=[InputRequired(message=_l("Choose one purpose."))])
+    recipients = CheckboxesField(_l("Encrypt to"), validators=[
+        DataRequired(message=_l("Choose at least one recipient."))])
+
+
+class MarkForm(FlaskForm):
+    text = StringField(_l("Words to remove wherever they appear"),
+                       validators=[DataRequired(), Length(max=1000)], render_kw={"dir": "auto"})
+    reason = SelectField(_l("Reason"), choices=options(MARK_REASONS))
+
+
+class ImportForm(FlaskForm):
+    bundle = FileField(_l("Bundle file (.intake.age)"),
+                       validators=[FileRequired(message=_l("Choose a bundle file."))])
+
+
+class WithdrawForm(FlaskForm):
+    purpose = SelectField(_l("Purpose"), choices=options([("", "—")] + [(p, PURPOSES[p]) for p in WITHDRAWABLE]),
+                          validators=[DataRequired(message=_l("Choose one purpose."))])
+    note = TextAreaField(_l("Note (the survivor's words or the reason)"),
+                         validators=[Length(max=1000)], render_kw={"dir": "auto", "rows": 2})

@@ -1,0 +1,71 @@
+"""Exports started from the web interface run in a background thread, so the page can show
+progress for a large export and the request does not time out.
+
+A job opens its own store connection with the vault of the session that started it; if that
+session locks, the vault's keys are wiped and the job stops with an error, leaving no file (the
+bundle is written to a ``.partial`` name and renamed only when whole, bundles/export.py). Jobs live in
+memory only and belong to the user who started them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from intake.bundles import export as exports
+from intake.bundles.own_keys import Recipient
+from intake.config import Config
+from intake.home.instance import User
+from intake.store.connection import connect
+from intake.vault.keys import Vault
+
+
+@dataclass
+class Job:
+    id: str
+    owner_id: int
+    path: Path
+    total: int
+    done: int = 0
+    finished: bool = False
+    error: str = ""
+    summary: exports.ExportSummary | None = None
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+
+_jobs: dict[str, Job] = {}
+_lock = threading.Lock()
+
+
+def start(config: Config, vault: Vault, user: User, plan: exports.ExportPlan,
+          recipients: list[Recipient], name: str) -> Job:
+    config.exports_path.mkdir(mode=0o700, exist_ok=True)
+    job = Job(secrets.token_urlsafe(16), user.id, config.exports_path / name, len(plan.included))
+
+    def run() -> None:
+        try:
+            conn = connect(config.database_path, vault.db_key)
+            try:
+                job.summary = exports.write(conn, vault, user, plan, recipients, job.path,
+                                            progress=lambda done, _total: setattr(job, "done", done))
+            finally:
+                conn.close()
+        except Exception as exc:  # noqa: BLE001 - the page shows one line instead
+            job.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        finally:
+            job.finished = True
+
+    with _lock:
+        _jobs[job.id] = job
+    job.thread = threading.Thread(target=run, name="export", daemon=True)
+    job.thread.start()
+    return job
+
+
+def get(job_id: str, user: User) -> Job | None:
+    """The job, if it exists and ``user`` started it."""
+    with _lock:
+        job = _jobs.get(job_id)
+    return job if job is not None and job.owner_id == user.id else None

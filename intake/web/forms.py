@@ -1,0 +1,123 @@
+"""Forms of the set-up, sign-in, passphrase, user and attachment pages (Flask-WTF: CSRF on every
+form)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from intake.records.attachments import KINDS
+
+ROLE_NAMES = {"interviewer": _l("Interviewer"), "supervisor": _l("Supervisor"),
+              "admin": _l("Administrator")}
+_NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+_NEW_SECRET = {"autocomplete": "new-password"}
+
+
+def options(pairs: object) -> list[SelectChoice]:
+    """Choices for a select or radio field from (value, label) pairs or a dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]  # type: ignore[union-attr]
+
+
+def _passphrase(label: str) -> PasswordField:
+    return PasswordField(label, validators=[InputRequired(), Length(max=1000)],
+                         render_kw=_NEW_SECRET)
+
+
+def _confirmation(other: str) -> PasswordField:
+    return PasswordField(_l("Type the passphrase again"),
+                         validators=[EqualTo(other, message=_l("The two passphrases differ."))],
+                         render_kw=_NEW_SECRET)
+
+
+class SetupForm(FlaskForm):
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)],
+                       render_kw=_NO_AUTOFILL)
+    passphrase = _passphrase(_l("Passphrase"))
+    confirm = _confirmation("passphrase")
+
+
+class RecoveryKeyConfirmForm(FlaskForm):
+    written_down = BooleanField(
+        _l("I have written the recovery key down and will keep it away from this laptop."),
+        validators=[DataRequired(message=_l("Please confirm that you wrote the key down."))])
+    recovery_key = StringField(_l("Type the recovery key again"),
+                               validators=[DataRequired()], render_kw=_NO_AUTOFILL)
+
+
+class LoginForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
+                       render_kw={"autocomplete": "username"})
+    passphrase = PasswordField(_l("Passphrase"), validators=[InputRequired(), Length(max=1000)],
+                               render_kw={"autocomplete": "current-password"})
+
+
+class UnlockForm(FlaskForm):
+    passphrase = PasswordField(_l("Passphrase"), validators=[InputRequired(), Length(max=1000)],
+                               render_kw={"autocomplete": "current-password", "autofocus": True})
+
+
+class RecoverForm(FlaskForm):
+    recovery_key = StringField(_l("Recovery key"), validators=[DataRequired(), Length(max=200)],
+                               render_kw=_NO_AUTOFILL)
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)],
+                       render_kw=_NO_AUTOFILL)
+    passphrase = _passphrase(_l("New passphrase"))
+    confirm = _confirmation("passphrase")
+
+
+class PassphraseChangeForm(FlaskForm):
+    current = PasswordField(_l("Current passphrase"), validators=[InputRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    passphrase = _passphrase(_l("New passphrase"))
+    confirm = _confirmation("passphrase")
+
+
+class AddUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
+                       render_kw=_NO_AUTOFILL)
+    role = SelectField(_l("Role"), choices=options(ROLE_NAMES))
+    passphrase = _passphrase(_l("Passphrase"))
+    confirm = _confirmation("passphrase")
+
+
+class BackupForm(FlaskForm):
+    passphrase = _passphrase(_l("A passphrase for the backup"))
+    confirm = _confirmation("passphrase")
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField()
+    next = HiddenField()
+
+
+class SearchForm(FlaskForm):
+    query = StringField(_l("Search"), validators=[Length(max=200)],
+                        render_kw={**_NO_AUTOFILL, "type": "search"})
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only posts (lock, sign out, complete, delete) still carries a CSRF token."""
+
+
+class AttachmentForm(FlaskForm):
+    """A file for a testimony; the in-browser recorder posts the same form with kind=audio."""
+
+    kind = SelectField(_l("What is it?"), choices=options(KINDS))
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])
+    duration = DecimalField(validators=[Optional(), NumberRange(min=0, max=24 * 3600)],
+                            widget=HiddenInput())

@@ -1,0 +1,82 @@
+"""Administration: the users of this laptop and their roles, the audit trail, and backups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from intake.home import audit, backup
+from intake.home.instance import InstanceError, User, add_user, list_users
+from intake.home.passphrase_policy import HINT, passphrase_problem
+from intake.store.connection import connect
+from intake.streams import produced
+from intake.web.forms import ROLE_NAMES, AddUserForm, BackupForm
+from intake.web.request import config, current_vault, db, login_required, signed_in_user
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required("admin")
+def users():  # type: ignore[no-untyped-def]
+    form = AddUserForm()
+    if form.validate_on_submit():
+        problem = passphrase_problem(form.passphrase.data, (form.name.data,))
+        if problem:
+            form.passphrase.errors.append(problem)
+        else:
+            try:
+                add_user(config(), current_vault(), form.name.data, form.role.data,
+                         form.passphrase.data)
+            except InstanceError:
+                form.name.errors.append(_("A user with this name already exists."))
+            else:
+                flash(_("User %(name)s added.", name=form.name.data.strip()), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("users.html", form=form, users=list_users(db()), hint=HINT,
+                           role_names=ROLE_NAMES)
+
+
+@bp.route("/audit")
+@login_required("admin")
+def audit_trail():  # type: ignore[no-untyped-def]
+    problem = audit.verify(db(), current_vault())
+    entries = audit.entries(db())[::-1][:500]
+    return render_template("audit.html", problem=problem, entries=entries)
+
+
+@bp.route("/backup", methods=["GET", "POST"])
+@login_required("supervisor", "admin")
+def make_backup():  # type: ignore[no-untyped-def]
+    """The whole home as one encrypted file, downloaded where the person chooses (a USB stick)."""
+    form = BackupForm()
+    user = signed_in_user()
+    if form.validate_on_submit():
+        problem = passphrase_problem(form.passphrase.data, (user.name,))
+        if problem:
+            form.passphrase.errors.append(problem)
+        else:
+            name = f"intake-backup-{datetime.now(UTC):%Y%m%d-%H%M}.zip"
+            return Response(_streamed_backup(user, form.passphrase.data),
+                            mimetype="application/zip",
+                            headers={"Content-Disposition": f"attachment; filename={name}"})
+    return render_template("backup.html", form=form, hint=HINT)
+
+
+def _streamed_backup(user: User, passphrase: str) -> Iterator[bytes]:
+    """The backup as it is made, on a connection of its own (the request's is returned to the
+    pool when the view returns, before the download ends)."""
+    settings, vault = config(), current_vault()
+
+    def write(out: BinaryIO) -> None:
+        conn = connect(settings.database_path, vault.db_key)
+        try:
+            backup.write(settings, conn, vault, user, passphrase, out)
+        finally:
+            conn.close()
+
+    return produced(write)

@@ -1,0 +1,188 @@
+"""Archive pages (a legal team's instance; supervisors and administrators): import a bundle by
+upload (in pieces from the page's script, web/uploads.py; whole from the plain form up to
+``max_content_length``), confirm a new source's fingerprint, list imported bundles, and browse and search records
+across bundles with their provenance. Search words stay in the server-side session."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from intake.archive import importer as archive
+from intake.bundles import own_keys as keyring
+from intake.bundles.reader import BundleError
+from intake.home import audit
+from intake.records import attachments
+from intake.records.attachments import AttachmentError
+from intake.web import uploads
+from intake.web.bundle_forms import EXPORT_PURPOSES, ImportForm
+from intake.web.forms import ConfirmForm, SearchForm
+from intake.web.request import config, current_vault, db, login_required, signed_in_user
+from intake.web.views.attachments import streamed
+
+bp = Blueprint("archive", __name__, url_prefix="/archive")
+
+
+@bp.route("/")
+@login_required("supervisor", "admin")
+def index():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    purpose = request.args.get("purpose", "")
+    purpose = purpose if purpose in EXPORT_PURPOSES else ""
+    query = session.get("archive_query", "")
+    rows, total, hidden = archive.search(db(), query=query, purpose=purpose, page=page,
+                                         per_page=config().page_size)
+    return render_template("archive/index.html", rows=rows, total=total, hidden=hidden,
+                           page=page, pages=max(1, math.ceil(total / config().page_size)),
+                           purpose=purpose, purposes=EXPORT_PURPOSES,
+                           search=SearchForm(data={"query": query}), readable=keyring.readable)
+
+
+@bp.route("/search", methods=["POST"])
+@login_required("supervisor", "admin")
+def search():  # type: ignore[no-untyped-def]
+    form = SearchForm()
+    if form.validate_on_submit():
+        session["archive_query"] = (form.query.data or "").strip()
+    return redirect(url_for("archive.index"))
+
+
+@bp.route("/records/<int:seq>")
+@login_required("supervisor", "admin")
+def record(seq: int):  # type: ignore[no-untyped-def]
+    try:
+        found, envelope, history = archive.load(db(), current_vault(), seq)
+    except LookupError:
+        abort(404)
+    audit.record(db(), current_vault(), signed_in_user(), "view", archive_record=seq,
+                 record_id=found.record_id, witness_code=found.witness_code)
+    files = attachments.listing(db(), current_vault(), archive.owner(db(), seq))
+    return render_template("archive/record.html", r=found, envelope=envelope, history=history,
+                           purposes=EXPORT_PURPOSES, readable=keyring.readable, files=files,
+                           kinds=attachments.KINDS)
+
+
+@bp.route("/records/<int:seq>/attachments/<attachment_id>")
+@login_required("supervisor", "admin")
+def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
+    try:
+        found = attachments.get(db(), current_vault(), archive.owner(db(), seq), attachment_id)
+    except (LookupError, AttachmentError):
+        abort(404)
+    audit.record(db(), current_vault(), signed_in_user(), "attachment_viewed", archive_record=seq,
+                 attachment=attachment_id)
+    return streamed(found)
+
+
+@bp.route("/bundles")
+@login_required("supervisor", "admin")
+def bundles():  # type: ignore[no-untyped-def]
+    return render_template("archive/bundles.html", bundles=archive.bundles(db()),
+                           purposes=EXPORT_PURPOSES, readable=keyring.readable)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required("supervisor", "admin")
+def upload():  # type: ignore[no-untyped-def]
+    form = ImportForm()
+    if form.validate_on_submit():
+        config().incoming_path.mkdir(mode=0o700, exist_ok=True)
+        path = config().incoming_path / f"{secrets.token_hex(16)}.intake.age"
+        form.bundle.data.save(path)
+        return _import(path, trust=None)
+    pending = session.get("pending_import")
+    return render_template("archive/import.html", form=form, confirm=ConfirmForm(),
+                           pending=pending, readable=keyring.readable)
+
+
+@bp.route("/import/uploads", methods=["POST"])
+@login_required("supervisor", "admin")
+def start_upload():  # type: ignore[no-untyped-def]
+    """Begin a bundle upload in pieces, after checking its size."""
+    size = request.form.get("size", "")
+    if not size.isdigit() or int(size) == 0:
+        return jsonify(error=_("The file is empty.")), 422
+    if int(size) > config().max_bundle_bytes:
+        return jsonify(error=_("The file is too large.")), 413
+    upload = uploads.current().start("bundle", int(size),
+                              lambda: uploads.BundleFile(config().incoming_path), {})
+    return jsonify(url=url_for("archive.upload_piece", upload_id=upload.id),
+                   piece=config().upload_piece_bytes)
+
+
+@bp.route("/import/uploads/<upload_id>", methods=["PATCH"])
+@login_required("supervisor", "admin")
+def upload_piece(upload_id: str):  # type: ignore[no-untyped-def]
+    """One piece of a bundle; after the last, the bundle is checked and imported as if posted
+    whole, and the answer says which page shows the outcome."""
+    try:
+        upload = uploads.receive_piece("bundle", upload_id)
+    except uploads.PieceError as exc:
+        return uploads.refusal(exc)
+    if upload.received < upload.total:
+        return jsonify(offset=upload.received)
+    assert isinstance(upload.sink, uploads.BundleFile)  # noqa: S101 - made by start_upload()
+    return jsonify(location=_import(upload.sink.finish(), trust=None).location)
+
+
+@bp.route("/import/trust", methods=["POST"])
+@login_required("supervisor", "admin")
+def trust():  # type: ignore[no-untyped-def]
+    pending = session.pop("pending_import", None)
+    if not pending or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("archive.upload"))
+    path = Path(pending["path"])
+    if request.form.get("decision") != "trust":
+        path.unlink(missing_ok=True)
+        flash(_("Nothing was imported."), "info")
+        return redirect(url_for("archive.upload"))
+    return _import(path, trust=pending["fingerprint"])
+
+
+def _import(path: Path, trust: str | None):  # type: ignore[no-untyped-def]
+    keep = False
+    try:
+        identities = keyring.identities(db(), current_vault())
+        if not identities:
+            flash(_("This archive has no age identity yet: create one on the Keys page."), "error")
+            return redirect(url_for("archive.upload"))
+        result = archive.import_bundle(db(), current_vault(), signed_in_user(), path, identities,
+                                       trust=trust)
+    except archive.TrustError as exc:
+        if not exc.can_trust:
+            flash(_("Refused: %(reason)s", reason=str(exc)), "error")
+            return redirect(url_for("archive.upload"))
+        keep = True
+        session["pending_import"] = {"path": str(path), "fingerprint": exc.bundle.fingerprint,
+                                     "organisation": exc.bundle.organisation,
+                                     "purpose": exc.bundle.purpose,
+                                     "records": len(exc.bundle.records)}
+        return redirect(url_for("archive.upload"))
+    except BundleError as exc:
+        flash(_("Refused, nothing was imported: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("archive.upload"))
+    finally:
+        if not keep:
+            path.unlink(missing_ok=True)
+    if result.already_imported:
+        flash(_("This bundle was imported before; nothing changed."), "info")
+    else:
+        counts = result.counts
+        flash(_("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(revoked)d withdrawn.", new=counts["new"], updated=counts["updated"],
+                unchanged=counts["unchanged"], revoked=counts["revoked"]), "success")
+    return redirect(url_for("archive.bundles"))

@@ -1,0 +1,157 @@
+"""Export pages (supervisors and administrators): choose a purpose and recipients, preview
+exactly what will leave with every redaction highlighted, mark more words to remove, confirm,
+watch the progress, and download the bundle. The plan lives in the server-side session only."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from intake.bundles import export as exports
+from intake.bundles import own_keys as keyring
+from intake.bundles.redaction import MARKER_PATTERN
+from intake.home.instance import now_utc
+from intake.records import testimonies
+from intake.web import export_jobs
+from intake.web.bundle_forms import EXCLUSION_REASONS, EXPORT_PURPOSES, MARK_REASONS, ExportForm, MarkForm
+from intake.web.forms import ConfirmForm, options
+from intake.web.request import config, current_vault, db, login_required, signed_in_user
+
+bp = Blueprint("export", __name__, url_prefix="/export")
+_PREVIEW_PAGE = 10
+
+
+@bp.app_template_filter("highlight_redactions")
+def highlight_redactions(text: str) -> Markup:
+    """Escaped text with each redaction marker wrapped in <mark>."""
+    pieces, position = [], 0
+    for match in MARKER_PATTERN.finditer(text):
+        pieces += [escape(text[position:match.start()]),
+                   Markup('<mark class="redacted">%s</mark>') % match.group()]
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return Markup("").join(pieces)
+
+
+def _recipients(names: list[str]) -> list[keyring.Recipient]:
+    return [keyring.recipient(db(), name) for name in names]
+
+
+def _plan(purpose: str, names: list[str]) -> exports.ExportPlan:
+    return exports.plan(db(), current_vault(), signed_in_user(), purpose, _recipients(names))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required("supervisor", "admin")
+def start():  # type: ignore[no-untyped-def]
+    form = ExportForm()
+    form.recipients.choices = options((r.name, r.name) for r in keyring.recipients(db()))
+    if form.validate_on_submit():
+        plan = _plan(form.purpose.data, form.recipients.data)
+        session["export"] = {"purpose": plan.purpose, "recipients": form.recipients.data,
+                             "included": plan.included}
+        return redirect(url_for("export.preview"))
+    past = db().execute("SELECT bundle_id, purpose, created_at, record_count, revocation_count "
+                        "FROM exports ORDER BY created_at DESC LIMIT 20").fetchall()
+    return render_template("export/start.html", form=form, past=past, purposes=EXPORT_PURPOSES)
+
+
+@bp.route("/preview")
+@login_required("supervisor", "admin")
+def preview():  # type: ignore[no-untyped-def]
+    state = session.get("export")
+    if not state:
+        return redirect(url_for("export.start"))
+    plan = _plan(state["purpose"], state["recipients"])
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    shown = plan.included[(page - 1) * _PREVIEW_PAGE:page * _PREVIEW_PAGE]
+    items = [(envelope, report, json.dumps(envelope, ensure_ascii=False, indent=2))
+             for envelope, report in exports.preview(db(), current_vault(), signed_in_user(),
+                                                     plan.purpose, shown)]
+    pages = max(1, -(-len(plan.included) // _PREVIEW_PAGE))
+    return render_template("export/preview.html", plan=plan, state=state, items=items,
+                           page=page, pages=pages, purposes=EXPORT_PURPOSES,
+                           reasons=EXCLUSION_REASONS, mark=MarkForm(), confirm=ConfirmForm(),
+                           mark_reasons=MARK_REASONS)
+
+
+@bp.route("/mark/<record_id>", methods=["POST"])
+@login_required("supervisor", "admin")
+def mark(record_id: str):  # type: ignore[no-untyped-def]
+    form = MarkForm()
+    page = request.args.get("page", 1, type=int)
+    if form.validate_on_submit():
+        try:
+            record = testimonies.load(db(), current_vault(), record_id, signed_in_user())
+        except testimonies.NotFound:
+            abort(404)
+        document = json.loads(json.dumps(record.document))
+        document.setdefault("redactions", []).append(
+            {"text": form.text.data.strip(), "reason": form.reason.data, "by": signed_in_user().name,
+             "at": now_utc()})
+        testimonies.save(db(), current_vault(), signed_in_user(), record_id, document,
+                         draft=record.status != "complete")
+        flash(_("Marked for removal in %(code)s.", code=record.witness_code), "success")
+    else:
+        flash(_("Type the words to remove."), "error")
+    return redirect(url_for("export.preview", page=page))
+
+
+@bp.route("/run", methods=["POST"])
+@login_required("supervisor", "admin")
+def run():  # type: ignore[no-untyped-def]
+    state = session.get("export")
+    if not state or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("export.start"))
+    plan = _plan(state["purpose"], state["recipients"])
+    if plan.included != state["included"]:
+        state["included"] = plan.included
+        flash(_("Consent or records changed since the preview. Check the preview again."),
+              "warning")
+        return redirect(url_for("export.preview"))
+    if not plan.included and not plan.revocations:
+        flash(_("Nothing to export: no record has consent for this purpose."), "error")
+        return redirect(url_for("export.preview"))
+    name = f"{plan.purpose}-{datetime.now(UTC):%Y%m%d-%H%M%S}.intake.age"
+    job = export_jobs.start(config(), current_vault(), signed_in_user(), plan,
+                            _recipients(state["recipients"]), name)
+    session.pop("export", None)
+    return redirect(url_for("export.job", job_id=job.id))
+
+
+@bp.route("/jobs/<job_id>")
+@login_required("supervisor", "admin")
+def job(job_id: str):  # type: ignore[no-untyped-def]
+    found = export_jobs.get(job_id, signed_in_user())
+    if found is None:
+        abort(404)
+    # The job sets its summary, then ``finished``: read in the other order, a job that finishes
+    # while the page is made can never show as finished without its summary.
+    finished = found.finished
+    summary = found.summary
+    return render_template("export/job.html", job=found, finished=finished, summary=summary,
+                           reasons=EXCLUSION_REASONS, purposes=EXPORT_PURPOSES)
+
+
+@bp.route("/jobs/<job_id>/bundle")
+@login_required("supervisor", "admin")
+def download(job_id: str):  # type: ignore[no-untyped-def]
+    found = export_jobs.get(job_id, signed_in_user())
+    if found is None or not found.finished or found.error or not found.path.exists():
+        abort(404)
+    return send_file(found.path, as_attachment=True, download_name=found.path.name,
+                     mimetype="application/octet-stream")

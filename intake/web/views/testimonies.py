@@ -1,0 +1,259 @@
+"""The interview pages: list and search, the eight steps, autosave, review, complete, delete.
+
+Views stay thin: forms live in web/interview.py, records in records/testimonies.py. Every step posts to
+itself; the same handler serves a button press (redirect) and an autosave (JSON), so the form
+works without JavaScript and loses nothing with it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale, format_datetime, format_time
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from intake.bundles import export as exports
+from intake.home import audit
+from intake.home.instance import now_utc
+from intake.records import attachments, consent, testimonies
+from intake.records.schema import DocumentError
+from intake.records.taxonomy import ACT_NAMES, acts
+from intake.store.connection import get_setting
+from intake.web.bundle_forms import WithdrawForm
+from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
+from intake.web.i18n import LANGUAGES, select_locale, text_direction
+from intake.web.interview import (
+    COMMUNITIES,
+    NEEDS,
+    RELATIVE_STATUSES,
+    SEXES,
+    STATUS_NAMES,
+    STEPS,
+    YSL_CATEGORIES,
+    ConsentForm,
+    add_entry,
+    make_form,
+    savable_document,
+)
+from intake.web.request import config, current_vault, db, login_required, signed_in_user
+
+bp = Blueprint("testimonies", __name__)
+
+
+def _load(record_id: str) -> testimonies.Testimony:
+    try:
+        return testimonies.load(db(), current_vault(), record_id, signed_in_user())
+    except testimonies.NotFound:
+        abort(404)
+
+
+@bp.app_template_filter("when")
+def when(iso: str) -> str:
+    """A stored UTC time, shown in the interface language."""
+    return format_datetime(datetime.fromisoformat(iso), "medium") if iso else ""
+
+
+@bp.route("/")
+@login_required()
+def index():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = session.get("query", "")
+    rows, total = testimonies.summaries(db(), signed_in_user(), query=query, page=page,
+                                        per_page=config().page_size)
+    search = SearchForm(data={"query": query})
+    return render_template("index.html", rows=rows, total=total, page=page, search=search,
+                           pages=max(1, math.ceil(total / config().page_size)),
+                           purposes=consent.PURPOSES, **_backup_status())
+
+
+def _backup_status() -> dict:
+    """When this laptop was last backed up, and whether a reminder is due."""
+    last = get_setting(db(), "last_backup") or ""
+    due = not last or datetime.now(UTC) - datetime.fromisoformat(last) > timedelta(
+        days=config().backup_reminder_days)
+    return {"last_backup": last, "backup_due": due}
+
+
+@bp.route("/search", methods=["POST"])
+@login_required()
+def search():  # type: ignore[no-untyped-def]
+    # Search words may be names: they stay in the server-side session, never in a URL.
+    form = SearchForm()
+    if form.validate_on_submit():
+        session["query"] = (form.query.data or "").strip()
+    return redirect(url_for("testimonies.index"))
+
+
+@bp.app_context_processor
+def labels() -> dict:
+    return {"communities": COMMUNITIES, "status_names": STATUS_NAMES, "sexes": SEXES,
+            "short_names": consent.SHORT_NAMES}
+
+
+def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  # type: ignore[no-untyped-def]
+    """The consent step, with the script to read aloud in the survivor's language, which may
+    differ from the interviewer's."""
+    script_lang = request.args.get("script", "")
+    if script_lang not in LANGUAGES:
+        script_lang = select_locale()
+    with force_locale(script_lang):
+        script = render_template("interview/consent_script.html", purposes=consent.PURPOSES,
+                                 organisation=session.get("organisation", ""))
+    return render_template(STEPS[0].template, form=form, step=STEPS[0], steps=STEPS,
+                           testimony=testimony, script=Markup(script),  # noqa: S704
+                           script_lang=script_lang, script_dir=text_direction(script_lang))
+
+
+@bp.route("/testimonies/new", methods=["GET", "POST"])
+@login_required()
+def new():  # type: ignore[no-untyped-def]
+    form = make_form(STEPS[0], {} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        user = signed_in_user()
+        document = form.to_document({})
+        document["consent"] = consent.with_history({}, document["consent"], at=now_utc(),
+                                                   by=user.name)
+        testimony = testimonies.create(db(), current_vault(), user, document)
+        if testimony.status == "refused":
+            flash(_("Consent to record was refused: only that fact is stored."), "info")
+            return redirect(url_for("testimonies.view", record_id=testimony.id))
+        number = 1 if request.form.get("go") == "stay" else 2
+        return redirect(url_for("testimonies.step", record_id=testimony.id, number=number))
+    return _consent_page(form, None)
+
+
+@bp.route("/testimonies/<record_id>/step/<int:number>", methods=["GET", "POST"])
+@login_required()
+def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
+    if not 1 <= number <= len(STEPS):
+        abort(404)
+    testimony = _load(record_id)
+    if testimony.status == "refused" and number != 1:
+        return redirect(url_for("testimonies.view", record_id=record_id))
+    current = STEPS[number - 1]
+    if request.method == "GET":
+        form = make_form(current, testimony.document)
+        return _render_step(current, form, testimony)
+
+    form = make_form(current)
+    valid = form.validate()
+    if number == 1 and form.record.errors:
+        return _render_step(current, form, testimony), 422
+    document, refused = savable_document(current, form, testimony.document)
+    if number == 1:
+        document["consent"] = consent.with_history(testimony.document.get("consent", {}),
+                                                   document["consent"], at=now_utc(),
+                                                   by=signed_in_user().name)
+    saved = testimonies.save(db(), current_vault(), signed_in_user(), record_id, document,
+                             step=number, draft=True)
+    if request.headers.get("X-Autosave"):
+        return jsonify(saved_at=format_time(datetime.fromisoformat(saved.updated_at), "short"),
+                       version=saved.version,
+                       problems=len(form.errors), not_saved=refused)
+    added = next((key[4:] for key in request.form if key.startswith("add-")), None)
+    if added and add_entry(form, added):
+        return _render_step(current, form, saved)
+    if refused:
+        flash(_("Saved, except the answers marked below: correct them and save again."),
+              "warning")
+        return _render_step(current, form, saved), 422
+    if not valid:
+        flash(_("Saved. Some answers need checking before the testimony can be completed."),
+              "warning")
+        return _render_step(current, form, saved), 422
+    if saved.status == "refused":
+        return redirect(url_for("testimonies.view", record_id=record_id))
+    target = request.form.get("go", "next")
+    if target == "back" and number > 1:
+        return redirect(url_for("testimonies.step", record_id=record_id, number=number - 1))
+    if target == "next" and number < len(STEPS):
+        return redirect(url_for("testimonies.step", record_id=record_id, number=number + 1))
+    if target.startswith("step-") and target[5:].isdigit():
+        return redirect(url_for("testimonies.step", record_id=record_id, number=int(target[5:])))
+    if target == "stay":
+        flash(_("Saved."), "success")
+        return redirect(url_for("testimonies.step", record_id=record_id, number=number))
+    return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+def _render_step(current, form, testimony):  # type: ignore[no-untyped-def]
+    if current.number == 1:
+        return _consent_page(form, testimony)
+    return render_template(current.template, form=form, step=current, steps=STEPS,
+                           testimony=testimony, **_attachments(testimony))
+
+
+def _attachments(testimony: testimonies.Testimony) -> dict:
+    """What the attachment list, upload form and recorder of a page need."""
+    owner = testimonies.owner(db(), signed_in_user(), testimony.id)
+    return {"files": attachments.listing(db(), current_vault(), owner),
+            "attachment_form": AttachmentForm(), "kinds": attachments.KINDS,
+            "confirm": ConfirmForm(),
+            "may_record": consent.consent_given(testimony.document, "audio")}
+
+
+@bp.route("/testimonies/<record_id>")
+@login_required()
+def view(record_id: str):  # type: ignore[no-untyped-def]
+    testimony = _load(record_id)
+    audit.record(db(), current_vault(), signed_in_user(), "view", record_id=record_id,
+                 witness_code=testimony.witness_code)
+    return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
+                           purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
+                           needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
+                           withdraw=WithdrawForm(), **_attachments(testimony))
+
+
+@bp.route("/testimonies/<record_id>/withdraw", methods=["POST"])
+@login_required()
+def withdraw(record_id: str):  # type: ignore[no-untyped-def]
+    """Withdraw consent for one purpose: later bundles leave the record out and tell the
+    recipients of earlier ones."""
+    testimony = _load(record_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        exports.withdraw(db(), current_vault(), signed_in_user(), record_id, form.purpose.data,
+                         form.note.data or "")
+        flash(_("Consent for “%(purpose)s” was withdrawn for %(code)s.",
+                purpose=consent.PURPOSES[form.purpose.data], code=testimony.witness_code),
+              "success")
+    return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+@bp.route("/testimonies/<record_id>/complete", methods=["POST"])
+@login_required()
+def complete(record_id: str):  # type: ignore[no-untyped-def]
+    _load(record_id)
+    try:
+        testimonies.complete(db(), current_vault(), signed_in_user(), record_id)
+    except DocumentError as exc:
+        flash(_("Cannot complete yet: %(problem)s", problem=str(exc)), "error")
+    else:
+        flash(_("The testimony is complete."), "success")
+    return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+@bp.route("/testimonies/<record_id>/delete", methods=["GET", "POST"])
+@login_required()
+def delete(record_id: str):  # type: ignore[no-untyped-def]
+    testimony = _load(record_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        testimonies.delete(db(), current_vault(), signed_in_user(), record_id)
+        flash(_("Testimony %(code)s was destroyed for good.", code=testimony.witness_code),
+              "success")
+        return redirect(url_for("testimonies.index"))
+    return render_template("delete.html", t=testimony, form=form)
