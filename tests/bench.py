@@ -40,7 +40,8 @@ from intake.config import Config
 from intake.home.instance import initialise, unlock
 from intake.records import testimonies
 from intake.records.testimonies import _search_body
-from intake.store.connection import connect, transaction
+from intake.store.connection import connect
+from intake.store.transactions import transaction
 from intake.vault import agefile
 from intake.vault.crypto import KdfParams
 from intake.web.request import ConnectionPool

@@ -37,7 +37,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from intake.records.testimonies import _search_body
-from intake.store.connection import MIGRATIONS, Connection, connect, transaction
+from intake.store.connection import Connection, connect
+from intake.store.migrations import MIGRATIONS
+from intake.store.transactions import transaction
 
 from .bench import machine, ms, timed_ms
 from .bench_data import testimonies as synthetic

@@ -20,7 +20,7 @@ def test_only_the_crypto_module_touches_hazmat():
 
 def test_pragmas_are_set_in_one_place():
     users = [name for name, text in _modules()
-             if re.search(r"PRAGMA (?!wal_checkpoint)", text)]
+             if re.search(r"PRAGMA (?!wal_checkpoint|user_version)", text)]
     assert users == ["store/connection.py"]
 
 

@@ -152,12 +152,12 @@ def test_a_destroyed_attachment_leaves_no_hash_of_its_plaintext(conn, vault, adm
 def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
         config, monkeypatch):
     from intake.home.instance import initialise, unlock
-    from intake.store import connection as store
+    from intake.store import migrations, search_index
 
     from .conftest import ADMIN, PASSPHRASE
 
-    previous = store.MIGRATIONS[:4]  # the schema before the search indexes were rebuilt
-    monkeypatch.setattr(store, "MIGRATIONS", previous)
+    previous = migrations.MIGRATIONS[:4]  # the schema before the search indexes were rebuilt
+    monkeypatch.setattr(migrations, "MIGRATIONS", previous)
     initialise(config, "Field Org", ADMIN, PASSPHRASE)
     vault, admin = unlock(config, ADMIN, PASSPHRASE)
     conn = connect(config.database_path, vault.db_key)
@@ -181,7 +181,7 @@ def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
 
     monkeypatch.undo()
     conn = connect(config.database_path, vault.db_key)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
     assert leftovers(conn, vault.db_key, [*alive, *gone, typo]) == set(alive)
     assert testimonies.summaries(conn, admin, query=alive[3])[1] == 2
     assert archive.search(conn, query=alive[3])[1] == 0  # no archive_records rows; index only
@@ -190,7 +190,7 @@ def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
     # The rebuilt index holds exactly the words the sealed records give: deleting works.
     testimonies.delete(conn, vault, admin, kept.id)
     assert testimonies.summaries(conn, admin, query=alive[3])[1] == 1
-    for index in store.SEARCH_INDEXES:
+    for index in search_index.SEARCH_INDEXES:
         conn.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")  # noqa: S608
     conn.close()
     vault.close()

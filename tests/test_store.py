@@ -1,6 +1,7 @@
 """The SQLCipher store: encrypted on disk, pragmas in force, migrations repeatable."""
 
-from intake.store.connection import MIGRATIONS, PRAGMAS, connect
+from intake.store.connection import PRAGMAS, connect
+from intake.store.migrations import MIGRATIONS
 
 
 def test_database_file_is_not_plain_sqlite(config, conn):

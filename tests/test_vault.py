@@ -6,7 +6,8 @@ import pytest
 
 from intake.home.instance import InstanceError, initialise, set_passphrase, unlock, unlock_with_recovery
 from intake.records import testimonies
-from intake.store.connection import StoreError, connect
+from intake.store.connection import connect
+from intake.store.errors import StoreError
 from intake.vault.keyslots import UnlockError
 
 from .conftest import ADMIN, OTHER_PASSPHRASE, PASSPHRASE, full_record

@@ -26,7 +26,9 @@ from intake.home.instance import User, now_utc
 from intake.records import attachments
 from intake.records.attachments import AttachmentError, Owner, Upload
 from intake.records.folding import fold_words, words
-from intake.store.connection import Connection, indexed_words, reindex, scrub_wal, transaction
+from intake.store.connection import Connection, scrub_wal
+from intake.store.search_index import indexed_words, reindex
+from intake.store.transactions import transaction
 from intake.vault.crypto import CryptoError
 from intake.vault.keys import Vault
 

@@ -28,7 +28,8 @@ from intake.home.instance import User, now_utc, organisation
 from intake.records import attachments, consent, testimonies
 from intake.records.attachments import Attachment
 from intake.records.testimonies import Testimony
-from intake.store.connection import Connection, scrub_wal, transaction
+from intake.store.connection import Connection, scrub_wal
+from intake.store.transactions import transaction
 from intake.streams import ChunkReader
 from intake.vault import agefile
 from intake.vault.crypto import sign

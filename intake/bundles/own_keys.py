@@ -16,7 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from intake.home.instance import now_utc
-from intake.store.connection import Connection, IntegrityError, get_setting, set_setting, transaction
+from intake.store.connection import Connection, IntegrityError
+from intake.store.settings import get_setting, set_setting
+from intake.store.transactions import transaction
 from intake.vault import agefile
 from intake.vault.crypto import new_signing_key, public_key_pem, raw_public_key
 from intake.vault.keys import Vault

@@ -27,7 +27,8 @@ from intake.home.instance import InstanceError, User, unlock
 from intake.home.passphrase_policy import passphrase_problem
 from intake.records import testimonies
 from intake.records.schema import DocumentError
-from intake.store.connection import Connection, StoreError, connect
+from intake.store.connection import Connection, connect
+from intake.store.errors import StoreError
 from intake.textfiles import read_text_file
 from intake.vault.agefile import AgeError
 from intake.vault.keys import Vault

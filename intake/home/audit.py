@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from intake.store.connection import Connection, get_setting, set_setting, transaction
+from intake.store.connection import Connection
+from intake.store.settings import get_setting, set_setting
+from intake.store.transactions import transaction
 from intake.vault.crypto import keyed_hash, same_bytes
 from intake.vault.keys import Vault
 

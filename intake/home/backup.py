@@ -41,7 +41,9 @@ from intake.config import Config
 from intake.hashing import hashed, pieces
 from intake.home import audit
 from intake.home.instance import User, now_utc
-from intake.store.connection import Connection, connect, set_setting, transaction
+from intake.store.connection import Connection, connect
+from intake.store.settings import set_setting
+from intake.store.transactions import transaction
 from intake.streams import ChunkReader
 from intake.vault import agefile
 from intake.vault.keys import Vault

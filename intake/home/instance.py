@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 
 from intake.config import Config
 from intake.home import audit
-from intake.store.connection import Connection, connect, get_setting, set_setting, transaction
+from intake.store.connection import Connection, connect
+from intake.store.settings import get_setting, set_setting
+from intake.store.transactions import transaction
 from intake.vault.crypto import random_key
 from intake.vault.keys import Vault, close_every_vault
 from intake.vault.keyslots import KeySlotFile, PanicUnlock, UnlockError, editing, sweep_leftovers

@@ -20,7 +20,9 @@ from intake.records import attachments, consent
 from intake.records.attachments import Attachment, AttachmentError, Owner, Upload
 from intake.records.folding import fold_words, words
 from intake.records.schema import validate
-from intake.store.connection import Connection, indexed_words, reindex, scrub_wal, transaction
+from intake.store.connection import Connection, scrub_wal
+from intake.store.search_index import indexed_words, reindex
+from intake.store.transactions import transaction
 from intake.vault.crypto import CryptoError
 from intake.vault.keys import Vault
 

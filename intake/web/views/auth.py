@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from intake.home import audit
 from intake.home.instance import InstanceError, load_slots, organisation, set_passphrase, unlock, unlock_with_recovery
 from intake.home.passphrase_policy import HINT, passphrase_problem
-from intake.store.connection import StoreError, connect
+from intake.store.connection import connect
+from intake.store.errors import StoreError
 from intake.vault.keyslots import UnlockError
 from intake.vault.recovery_key import RecoveryKeyError, normalise_recovery_key
 from intake.web.forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from intake.records.schema import DocumentError
-from intake.store.connection import DISK_FULL, StoreError
+from intake.store.errors import DiskFull, StoreError
 
 bp = Blueprint("errors", __name__)
 
@@ -28,12 +28,15 @@ def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return render_template("error.html", message=message), code
 
 
+@bp.app_errorhandler(DiskFull)
+def disk_full(_error: DiskFull):  # type: ignore[no-untyped-def]
+    message = _("The disk is full: this change was not saved. Free some space; everything "
+                "saved before is safe.")
+    return render_template("error.html", message=message), 507
+
+
 @bp.app_errorhandler(StoreError)
-def store_error(error: StoreError):  # type: ignore[no-untyped-def]
-    if str(error) == DISK_FULL:
-        message = _("The disk is full: this change was not saved. Free some space; everything "
-                    "saved before is safe.")
-        return render_template("error.html", message=message), 507
+def store_error(_error: StoreError):  # type: ignore[no-untyped-def]
     return render_template("error.html", message=_("Something went wrong. Everything saved "
                                                    "before is safe.")), 500
 

@@ -31,7 +31,7 @@ from intake.home.instance import now_utc
 from intake.records import attachments, consent, testimonies
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import ACT_NAMES, acts
-from intake.store.connection import get_setting
+from intake.store.settings import get_setting
 from intake.web.bundle_forms import WithdrawForm
 from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
 from intake.web.i18n import LANGUAGES, select_locale, text_direction

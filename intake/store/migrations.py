@@ -1,0 +1,181 @@
+"""The store's schema, as the ordered list of migrations that build it (``PRAGMA user_version``
+counts those applied). A migration is SQL, or a function for what SQL cannot do alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from intake.store.search_index import SEARCH_INDEXES, secure_index
+from intake.store.transactions import transaction
+
+if TYPE_CHECKING:
+    from intake.store.connection import Connection
+
+MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('interviewer', 'supervisor', 'admin')),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE testimonies (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        witness_code TEXT NOT NULL UNIQUE,
+        owner_id INTEGER NOT NULL REFERENCES users (id),
+        status TEXT NOT NULL CHECK (status IN ('draft', 'complete', 'refused')),
+        community TEXT,
+        interview_date TEXT,
+        consent_summary TEXT NOT NULL,
+        step INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        data_key BLOB NOT NULL,
+        sealed BLOB NOT NULL
+    );
+    CREATE INDEX testimonies_by_update ON testimonies (updated_at DESC);
+    CREATE INDEX testimonies_by_owner ON testimonies (owner_id, updated_at DESC);
+    CREATE VIRTUAL TABLE testimony_search USING fts5 (
+        body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+    # Evidence bundles (docs/bundle-format.md): the field side remembers recipients, what it
+    # exported to whom, and withdrawals; the archive side remembers trusted sources, imported
+    # bundles, the records they carried (sealed, with every earlier version) and revocations.
+    """
+    ALTER TABLE testimonies ADD COLUMN completed_at TEXT;
+    ALTER TABLE testimonies ADD COLUMN completed_by INTEGER REFERENCES users (id);
+    CREATE TABLE recipients (
+        name TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE exports (
+        bundle_id TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users (id),
+        record_count INTEGER NOT NULL,
+        revocation_count INTEGER NOT NULL,
+        file_sha256 TEXT NOT NULL
+    );
+    CREATE TABLE export_recipients (
+        bundle_id TEXT NOT NULL REFERENCES exports (bundle_id),
+        name TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        PRIMARY KEY (bundle_id, public_key)
+    );
+    CREATE TABLE export_records (
+        bundle_id TEXT NOT NULL REFERENCES exports (bundle_id),
+        record_id TEXT NOT NULL,
+        PRIMARY KEY (bundle_id, record_id)
+    );
+    CREATE INDEX export_records_by_record ON export_records (record_id);
+    CREATE TABLE withdrawals (
+        record_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        withdrawn_at TEXT NOT NULL,
+        withdrawn_by INTEGER REFERENCES users (id),
+        PRIMARY KEY (record_id, purpose)
+    );
+    CREATE TABLE sources (
+        fingerprint TEXT PRIMARY KEY,
+        organisation TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        trusted_at TEXT NOT NULL
+    );
+    CREATE TABLE bundles (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL REFERENCES sources (fingerprint),
+        purpose TEXT NOT NULL,
+        format_version INTEGER NOT NULL,
+        exported_at TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by INTEGER REFERENCES users (id),
+        record_count INTEGER NOT NULL,
+        revocation_count INTEGER NOT NULL,
+        file_sha256 TEXT NOT NULL
+    );
+    CREATE TABLE archive_records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL REFERENCES sources (fingerprint),
+        record_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        witness_code TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        bundle_id TEXT NOT NULL REFERENCES bundles (id),
+        imported_at TEXT NOT NULL,
+        data_key BLOB NOT NULL,
+        sealed BLOB NOT NULL,
+        UNIQUE (source, record_id, purpose)
+    );
+    CREATE TABLE archive_history (
+        record_seq INTEGER NOT NULL REFERENCES archive_records (seq),
+        version INTEGER NOT NULL,
+        bundle_id TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        sealed BLOB NOT NULL,
+        PRIMARY KEY (record_seq, version)
+    );
+    CREATE TABLE archive_withdrawals (
+        source TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        withdrawn_at TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        PRIMARY KEY (source, record_id, purpose)
+    );
+    CREATE VIRTUAL TABLE archive_search USING fts5 (
+        body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+    # The audit trail (home/audit.py): append-only, each entry chained to the one before by its MAC.
+    """
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        mac TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_by_time ON audit_log (at);
+    """,
+    # Attachments (records/attachments.py): the owner is 'testimony:<id>' or 'archive:<seq>'; the file's
+    # identity, hash, name and type are sealed under the owning record's data key.
+    """
+    CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('audio', 'consent_form', 'id_document', 'photo')),
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users (id),
+        sealed BLOB NOT NULL
+    );
+    CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
+    """,
+    # Crypto-shredding reaches the search indexes (docs/security.md, "The search index"): each
+    # contentless_delete index is replaced by one whose deletes remove the words (secure_index).
+    *(lambda conn, index=index: secure_index(conn, index) for index in SEARCH_INDEXES),
+)
+
+
+def migrate(conn: Connection) -> bool:
+    """Apply every pending migration; True when there was one."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(conn):
+            if callable(script):
+                script(conn)
+            else:
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+    return version < len(MIGRATIONS)
