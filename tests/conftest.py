@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from intake.config import Config
-from intake.home.instance import User, add_user, initialise, unlock
+from intake.home.instance import initialise, unlock
+from intake.home.passphrases import add_user
+from intake.home.users import User
 from intake.store.connection import connect
 from intake.vault.crypto import KdfParams
 from intake.web.app import create_app

@@ -71,7 +71,7 @@ def test_sign_ins_failures_views_and_user_changes_through_the_web(client, recove
     assert ("sign_in", {"via": "web"}) in events
     assert ("view", {"record_id": record.id, "witness_code": "W-0001"}) in events
 
-    from intake.home.instance import add_user
+    from intake.home.passphrases import add_user
 
     add_user(config, vault, "Dilan", "interviewer", OTHER_PASSPHRASE)
     assert audit.entries(conn)[-1].event == "user_added"

@@ -22,7 +22,8 @@ from intake.bundles import export as exports
 from intake.bundles import own_keys as keyring
 from intake.bundles import reader as bundle_reader
 from intake.config import Config
-from intake.home.instance import User, initialise, unlock
+from intake.home.instance import initialise, unlock
+from intake.home.users import User
 from intake.records import consent, testimonies
 from intake.store.connection import Connection, connect
 from intake.vault.keys import Vault

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from intake.config import Config
-from intake.home.instance import add_user, initialise, unlock
+from intake.home.instance import initialise, unlock
+from intake.home.passphrases import add_user
 from intake.records import testimonies
 from intake.store.connection import connect
 from intake.web.app import create_app

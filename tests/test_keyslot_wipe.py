@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from intake.home.instance import add_user, set_panic_passphrase, set_passphrase, unlock, unlock_with_recovery
+from intake.home.instance import unlock, unlock_with_recovery
+from intake.home.passphrases import add_user, set_panic_passphrase, set_passphrase
 from intake.vault.keyslots import PanicUnlock, UnlockError
 
 from .conftest import ADMIN, CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE
@@ -107,10 +108,11 @@ def test_a_leftover_old_file_is_wiped_at_the_next_unlock(config, recovery_key, v
 _CRASH = """
 import os, sys
 from pathlib import Path
-from intake import keyslots
 from intake.config import Config
-from intake.crypto import KdfParams
-from intake.instance import set_passphrase, unlock
+from intake.home.instance import unlock
+from intake.home.passphrases import set_passphrase
+from intake.vault import keyslots
+from intake.vault.crypto import KdfParams
 
 home, step, operation = sys.argv[1:4]
 setattr(keyslots, step, lambda *args, **kwargs: os._exit(77))  # the power goes at this step
@@ -216,7 +218,7 @@ def test_an_edit_in_another_process_waits_for_this_one(config, recovery_key, vau
     the server is changing the slots, then starts from what the server saved."""
     from intake.vault.keyslots import editing
 
-    script = ("import sys; from pathlib import Path; from intake.keyslots import editing\n"
+    script = ("import sys; from pathlib import Path; from intake.vault.keyslots import editing\n"
               "with editing(Path(sys.argv[1])) as slots:\n"
               "    print(sorted(slots.slots) == ['recovery'])\n")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}

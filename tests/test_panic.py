@@ -9,7 +9,9 @@ import json
 import pytest
 
 from intake.cli.main import main
-from intake.home.instance import InstanceError, set_panic_passphrase, unlock, unlock_with_recovery
+from intake.home.errors import InstanceError
+from intake.home.instance import unlock, unlock_with_recovery
+from intake.home.passphrases import set_panic_passphrase
 from intake.records import testimonies
 from intake.vault.keyslots import PanicUnlock, UnlockError
 
@@ -174,7 +176,7 @@ def test_a_panic_in_another_process_locks_the_servers_sessions(app, config, reco
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]),
            "INTAKE_HOME": str(config.home), "INTAKE_USER": ADMIN, "INTAKE_PASSPHRASE": PANIC,
            **{f"INTAKE_KDF_{k.upper()}": str(v) for k, v in config.kdf.as_dict().items()}}
-    done = subprocess.run([sys.executable, "-c", "from intake.cli import main; main()",
+    done = subprocess.run([sys.executable, "-c", "from intake.cli.main import main; main()",
                            "testimony", "list"], env=env, capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 1 and "wrong name, passphrase" in done.stderr
@@ -187,7 +189,7 @@ def test_a_slot_edit_in_flight_cannot_bring_the_slots_back(config, recovery_key,
     """A passphrase change that read the slots before a panic must not write them back after."""
     import threading
 
-    from intake.home.instance import set_passphrase
+    from intake.home.passphrases import set_passphrase
     from intake.vault import keyslots
 
     set_panic_passphrase(config, vault, admin, PANIC)

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from intake.home.instance import add_user, unlock
+from intake.home.instance import unlock
+from intake.home.passphrases import add_user
 from intake.records import testimonies
 from intake.web.app import create_app
 

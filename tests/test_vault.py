@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from intake.home.instance import InstanceError, initialise, set_passphrase, unlock, unlock_with_recovery
+from intake.home.errors import InstanceError
+from intake.home.instance import initialise, unlock, unlock_with_recovery
+from intake.home.passphrases import set_passphrase
 from intake.records import testimonies
 from intake.store.connection import connect
 from intake.store.errors import StoreError

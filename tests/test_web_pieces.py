@@ -133,7 +133,7 @@ def test_refused_pieces_write_nothing(archive_client, law, bundle):
 
 
 def test_only_a_signed_in_supervisor_may_send_pieces(archive_client, law, bundle):
-    from intake.home.instance import add_user
+    from intake.home.passphrases import add_user
 
     add_user(law.config, law.vault, "Dilan", "interviewer", OTHER_PASSPHRASE)
     token = _token(archive_client)

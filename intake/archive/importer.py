@@ -21,8 +21,9 @@ from pathlib import Path
 from intake.bundles import reader as bundle_reader
 from intake.bundles.own_keys import normalise_fingerprint, readable
 from intake.bundles.reader import Bundle, BundleError
+from intake.clock import now_utc
 from intake.home import audit
-from intake.home.instance import User, now_utc
+from intake.home.users import User
 from intake.records import attachments
 from intake.records.attachments import AttachmentError, Owner, Upload
 from intake.records.folding import fold_words, words

@@ -22,9 +22,11 @@ from intake import atomic
 from intake.bundles.bag import BagStream
 from intake.bundles.own_keys import Recipient, SigningKey, signing_key
 from intake.bundles.profiles import PURPOSES, profile
+from intake.clock import now_utc
 from intake.hashing import HashingWriter
 from intake.home import audit
-from intake.home.instance import User, now_utc, organisation
+from intake.home.instance import organisation
+from intake.home.users import User
 from intake.records import attachments, consent, testimonies
 from intake.records.attachments import Attachment
 from intake.records.testimonies import Testimony

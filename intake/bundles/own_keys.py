@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from intake.home.instance import now_utc
+from intake.clock import now_utc
 from intake.store.connection import Connection, IntegrityError
 from intake.store.settings import get_setting, set_setting
 from intake.store.transactions import transaction

@@ -22,7 +22,7 @@ from intake.cli.common import (
     unlocked,
 )
 from intake.home import audit, backup
-from intake.home.instance import set_panic_passphrase
+from intake.home.passphrases import set_panic_passphrase
 
 
 @click.group()

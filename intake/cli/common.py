@@ -23,8 +23,10 @@ import click
 from intake.config import Config
 from intake.home import audit
 from intake.home.backup import BackupError
-from intake.home.instance import InstanceError, User, unlock
+from intake.home.errors import InstanceError
+from intake.home.instance import unlock
 from intake.home.passphrase_policy import passphrase_problem
+from intake.home.users import User
 from intake.records import testimonies
 from intake.records.schema import DocumentError
 from intake.store.connection import Connection, connect

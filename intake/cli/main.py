@@ -29,8 +29,9 @@ from intake.cli.common import (
 )
 from intake.config import Config, user_data_home
 from intake.home import audit
-from intake.home.instance import add_user, initialise, set_passphrase, unlock_with_recovery
+from intake.home.instance import initialise, unlock_with_recovery
 from intake.home.passphrase_policy import passphrase_problem
+from intake.home.passphrases import add_user, set_passphrase
 from intake.records import testimonies
 from intake.textfiles import read_text_file
 

@@ -37,10 +37,11 @@ from typing import IO, BinaryIO
 
 from intake import atomic
 from intake.bundles.tarstream import TarStream
+from intake.clock import now_utc
 from intake.config import Config
 from intake.hashing import hashed, pieces
 from intake.home import audit
-from intake.home.instance import User, now_utc
+from intake.home.users import User
 from intake.store.connection import Connection, connect
 from intake.store.settings import set_setting
 from intake.store.transactions import transaction

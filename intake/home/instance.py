@@ -1,4 +1,4 @@
-"""An instance's home: creating it, unlocking it, and the users who hold key slots in it.
+"""An instance's home: creating it, unlocking it (passphrase or recovery key), and the panic wipe.
 
 Layout of a home (default ``./instance``): ``keys/keyslots.json`` (key slots, see vault/keyslots.py)
 and ``intake.db`` (the SQLCipher store). Both are created with owner-only permissions.
@@ -11,14 +11,13 @@ command) goes through :func:`unlock`, so the panic passphrase does the same thin
 from __future__ import annotations
 
 import shutil
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from intake.clock import now_utc
 from intake.config import Config
-from intake.home import audit
+from intake.home.errors import InstanceError
+from intake.home.users import User, clean_name, insert_user, user_by_label
 from intake.store.connection import Connection, connect
 from intake.store.settings import get_setting, set_setting
 from intake.store.transactions import transaction
@@ -26,35 +25,6 @@ from intake.vault.crypto import random_key
 from intake.vault.keys import Vault, close_every_vault
 from intake.vault.keyslots import KeySlotFile, PanicUnlock, UnlockError, editing, sweep_leftovers
 from intake.vault.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
-
-ROLES = ("interviewer", "supervisor", "admin")
-
-
-class InstanceError(Exception):
-    """The home cannot be created or changed as asked (one line, safe to show)."""
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    role: str
-    label: str
-
-    @property
-    def sees_all(self) -> bool:
-        return self.role in ("supervisor", "admin")
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def clean_name(name: str) -> str:
-    name = unicodedata.normalize("NFC", name).strip()
-    if not name or len(name) > 100 or not name.isprintable():
-        raise InstanceError("A user name must be 1 to 100 printable characters.")
-    return name
 
 
 def initialise(config: Config, org: str, user_name: str, passphrase: str,
@@ -79,7 +49,7 @@ def initialise(config: Config, org: str, user_name: str, passphrase: str,
             with transaction(conn):
                 set_setting(conn, "organisation", org)
                 set_setting(conn, "created_at", now_utc())
-                _insert_user(conn, label, user_name, "admin")
+                insert_user(conn, label, user_name, "admin")
         finally:
             conn.close()
         slots.save()  # last: until this file exists, the home is not an instance
@@ -91,13 +61,6 @@ def initialise(config: Config, org: str, user_name: str, passphrase: str,
     finally:
         vault.close()
     return recovery_key
-
-
-def _insert_user(conn: Connection, label: str, name: str, role: str) -> None:
-    if role not in ROLES:
-        raise InstanceError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
-    conn.execute("INSERT INTO users (label, name, role, created_at) VALUES (?, ?, ?, ?)",
-                 (label, name, role, now_utc()))
 
 
 def load_slots(config: Config) -> KeySlotFile:
@@ -161,67 +124,7 @@ def unlock_with_recovery(config: Config, recovery_key: str) -> Vault:
     return Vault(load_slots(config).open_recovery(canonical))
 
 
-def user_by_label(conn: Connection, label: str) -> User | None:
-    row = conn.execute("SELECT id, name, role, label FROM users WHERE label = ?",
-                       (label,)).fetchone()
-    return User(*row) if row else None
-
-
-def list_users(conn: Connection) -> list[User]:
-    rows = conn.execute("SELECT id, name, role, label FROM users ORDER BY name").fetchall()
-    return [User(*row) for row in rows]
-
-
 def organisation(conn: Connection) -> str:
     return get_setting(conn, "organisation", "") or ""
 
 
-def add_user(config: Config, vault: Vault, name: str, role: str, passphrase: str) -> None:
-    """A new user with their own key slot; the store row and the slot are both written or
-    neither is."""
-    name = clean_name(name)
-    with editing_slots(config, vault) as slots:
-        label = slots.label_for(name)
-        if label in slots.slots:
-            raise InstanceError(f"A user named {name!r} already exists.")
-        conn = connect(config.database_path, vault.db_key)
-        try:
-            with transaction(conn):
-                _insert_user(conn, label, name, role)
-                audit.record(conn, vault, None, "user_added", name=name, role=role)
-                slots.set_user(name, passphrase, vault.master, config.kdf)
-                slots.save()
-        finally:
-            conn.close()
-
-
-def set_panic_passphrase(config: Config, vault: Vault, user: User, panic: str | None) -> None:
-    """Set (or, with ``None``, remove) the panic passphrase: given at sign-in, with any name, it
-    destroys every passphrase slot on this laptop and fails like a wrong passphrase
-    (docs/security.md, "Panic passphrase")."""
-    with editing_slots(config, vault) as slots:
-        if panic is not None and slots.opens_user(user.name, panic):  # pure: sets nothing off
-            raise InstanceError("The panic passphrase must differ from your passphrase.")
-        slots.panic = None
-        if panic is not None:
-            slots.set_panic(panic, config.kdf)
-        slots.save()
-    conn = connect(config.database_path, vault.db_key)
-    try:
-        audit.record(conn, vault, user, "panic_set" if panic else "panic_removed")
-    finally:
-        conn.close()
-
-
-def set_passphrase(config: Config, vault: Vault, name: str, new_passphrase: str) -> None:
-    """Rewrap one user's slot under a new passphrase; nothing else is re-encrypted."""
-    with editing_slots(config, vault) as slots:
-        if slots.label_for(name) not in slots.slots:
-            raise InstanceError("No such user.")
-        slots.set_user(name, new_passphrase, vault.master, config.kdf)
-        slots.save()
-    conn = connect(config.database_path, vault.db_key)
-    try:
-        audit.record(conn, vault, None, "passphrase_changed", name=clean_name(name))
-    finally:
-        conn.close()

@@ -26,8 +26,8 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 
 from intake import atomic
+from intake.clock import now_utc
 from intake.hashing import hashed, pieces
-from intake.home.instance import now_utc
 from intake.store.connection import Connection, file_of
 from intake.vault import agefile
 from intake.vault.keys import Vault

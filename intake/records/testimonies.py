@@ -14,8 +14,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from intake.clock import now_utc
 from intake.home import audit
-from intake.home.instance import User, now_utc
+from intake.home.users import User
 from intake.records import attachments, consent
 from intake.records.attachments import Attachment, AttachmentError, Owner, Upload
 from intake.records.folding import fold_words, words

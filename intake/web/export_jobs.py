@@ -17,7 +17,7 @@ from pathlib import Path
 from intake.bundles import export as exports
 from intake.bundles.own_keys import Recipient
 from intake.config import Config
-from intake.home.instance import User
+from intake.home.users import User
 from intake.store.connection import connect
 from intake.vault.keys import Vault
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 from flask import Request, abort, current_app, g, redirect, session, url_for
 
 from intake.config import Config
-from intake.home.instance import User
+from intake.home.users import User
 from intake.records import attachments
 from intake.store.connection import Connection, connect
 from intake.vault.keys import Vault

@@ -10,8 +10,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from intake.home import audit, backup
-from intake.home.instance import InstanceError, User, add_user, list_users
+from intake.home.errors import InstanceError
 from intake.home.passphrase_policy import HINT, passphrase_problem
+from intake.home.passphrases import add_user
+from intake.home.users import User, list_users
 from intake.store.connection import connect
 from intake.streams import produced
 from intake.web.forms import ROLE_NAMES, AddUserForm, BackupForm

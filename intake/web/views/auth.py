@@ -9,8 +9,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_babel import gettext as _
 
 from intake.home import audit
-from intake.home.instance import InstanceError, load_slots, organisation, set_passphrase, unlock, unlock_with_recovery
+from intake.home.errors import InstanceError
+from intake.home.instance import load_slots, organisation, unlock, unlock_with_recovery
 from intake.home.passphrase_policy import HINT, passphrase_problem
+from intake.home.passphrases import set_passphrase
 from intake.store.connection import connect
 from intake.store.errors import StoreError
 from intake.vault.keyslots import UnlockError

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from intake.bundles import export as exports
 from intake.bundles import own_keys as keyring
 from intake.bundles.redaction import MARKER_PATTERN
-from intake.home.instance import now_utc
+from intake.clock import now_utc
 from intake.records import testimonies
 from intake.web import export_jobs
 from intake.web.bundle_forms import EXCLUSION_REASONS, EXPORT_PURPOSES, MARK_REASONS, ExportForm, MarkForm

@@ -26,8 +26,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from intake.bundles import export as exports
+from intake.clock import now_utc
 from intake.home import audit
-from intake.home.instance import now_utc
 from intake.records import attachments, consent, testimonies
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import ACT_NAMES, acts
