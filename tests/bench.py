@@ -35,7 +35,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from intake.bundles import own_keys as keyring
+from intake.bundles import own_keys, recipient_keys
 from intake.config import Config
 from intake.home.instance import initialise, unlock
 from intake.records import testimonies
@@ -256,13 +256,13 @@ def store_figures(home: Home, plain: PlainSqlite) -> dict[str, str]:
 def bundle_figures(tmp: Path, field: Home, size: int) -> dict[str, str]:
     """Each purpose's export, then verify and import of the trial bundle on a fresh archive."""
     law = Home(tmp / f"law-{size}", "Bench Law")
-    keyring.create_identity(law.conn, law.vault)
-    identity = keyring.identities(law.conn, law.vault)[0]
+    own_keys.create_identity(law.conn, law.vault)
+    identity = own_keys.identities(law.conn, law.vault)[0]
     (tmp / "identity.txt").write_text(identity + "\n")
     recipient = agefile.public_key(identity)
-    for earlier in keyring.recipients(field.conn):
-        keyring.remove_recipient(field.conn, earlier.name)
-    keyring.add_recipient(field.conn, "Bench Law", recipient)
+    for earlier in recipient_keys.recipients(field.conn):
+        recipient_keys.remove_recipient(field.conn, earlier.name)
+    recipient_keys.add_recipient(field.conn, "Bench Law", recipient)
     figures = {}
     for purpose in PURPOSES:
         out = tmp / f"{purpose}-{size}.intake.age"
@@ -275,7 +275,7 @@ def bundle_figures(tmp: Path, field: Home, size: int) -> dict[str, str]:
             f" tar + age {floor:.2f} s, ×{got['seconds'] / floor:.1f}")
     trial = tmp / f"trial-{size}.intake.age"
     law.close()
-    trust = keyring.signing_key(field.conn, field.vault).fingerprint
+    trust = own_keys.signing_key(field.conn, field.vault).fingerprint
     (tmp / f"open-{size}").mkdir()
     floor = shell_seconds(f"age -d -i identity.txt {trial.name} | tar x -C open-{size}", tmp)
     for operation, args in (("verify", [str(trial)]), ("import", [str(trial), trust])):

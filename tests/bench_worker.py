@@ -12,7 +12,7 @@ from pathlib import Path
 
 from intake.archive import importer as archive
 from intake.bundles import export as exports
-from intake.bundles import own_keys as keyring
+from intake.bundles import own_keys, recipient_keys
 from intake.bundles import reader as bundle_reader
 from intake.config import Config
 from intake.home.instance import unlock
@@ -40,17 +40,17 @@ def main(home: str, operation: str, *args: str) -> dict:
     start = time.perf_counter()
     if operation == "export":
         purpose, out = args
-        recipients = keyring.recipients(conn)
+        recipients = recipient_keys.recipients(conn)
         plan = exports.plan(conn, vault, user, purpose, recipients)
         exports.write(conn, vault, user, plan, recipients, Path(out))
         result.update(records=len(plan.included), bytes=Path(out).stat().st_size)
     elif operation == "verify":
-        bundle = bundle_reader.verify(Path(args[0]), keyring.identities(conn, vault))
+        bundle = bundle_reader.verify(Path(args[0]), own_keys.identities(conn, vault))
         result["records"] = len(bundle.records)
     elif operation == "import":
         path, trust = args
         imported = archive.import_bundle(conn, vault, user, Path(path),
-                                         keyring.identities(conn, vault), trust=trust)
+                                         own_keys.identities(conn, vault), trust=trust)
         result["records"] = sum(imported.counts[k] for k in ("new", "updated", "unchanged"))
     elif operation == "attachment":
         document = full_record()

@@ -55,7 +55,7 @@ def seed(corpus: Path) -> None:
     import shutil
 
     from intake.bundles import export as exports
-    from intake.bundles import own_keys as keyring
+    from intake.bundles import recipient_keys
     from intake.records import testimonies
 
     from .conftest import full_record
@@ -63,7 +63,7 @@ def seed(corpus: Path) -> None:
 
     home = Path(tempfile.mkdtemp())
     side = _instance(home / "field", "Field Org")
-    lawyers = keyring.add_recipient(side.conn, "Lawyers", str(RECIPIENT))
+    lawyers = recipient_keys.add_recipient(side.conn, "Lawyers", str(RECIPIENT))
     corpus.mkdir(exist_ok=True)
     for count, purpose in ((1, "trial"), (2, "research"), (1, "reparations")):
         for _ in range(count):

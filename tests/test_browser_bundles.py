@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from intake.bundles import own_keys as keyring
+from intake.bundles import fingerprints, own_keys, recipient_keys
 from intake.config import Config
 from intake.home.instance import initialise, unlock
 from intake.records import testimonies
@@ -38,14 +38,14 @@ def _home(path: Path, org: str):
 @pytest.fixture
 def homes(tmp_path):
     law_config, law_vault, _, law_conn = _home(tmp_path / "law", "Legal Team")
-    keyring.create_identity(law_conn, law_vault)
-    key = public_key(keyring.identities(law_conn, law_vault)[0])
+    own_keys.create_identity(law_conn, law_vault)
+    key = public_key(own_keys.identities(law_conn, law_vault)[0])
     field_config, vault, user, conn = _home(tmp_path / "field", "Field Org")
-    keyring.add_recipient(conn, "Lawyers", key)
+    recipient_keys.add_recipient(conn, "Lawyers", key)
     record = full_record()
     record["narrative"].append({"language": "ar", "text": NARRATIVE})
     made = testimonies.create(conn, vault, user, record, completed=True)
-    fingerprint = keyring.signing_key(conn, vault).fingerprint
+    fingerprint = own_keys.signing_key(conn, vault).fingerprint
     for c, v in ((conn, vault), (law_conn, law_vault)):
         c.close()
         v.close()
@@ -95,7 +95,7 @@ def test_export_with_preview_then_import_and_browse(page, homes, tmp_path):  # n
     page.set_input_files("input[type=file]", str(bundle))
     page.locator("form.card button[type=submit]").click()
     trust = page.locator("section.trust")
-    expect(trust).to_contain_text(keyring.readable(fingerprint, short=True), timeout=15000)
+    expect(trust).to_contain_text(fingerprints.readable(fingerprint, short=True), timeout=15000)
     expect(trust).to_contain_text("Field Org")
     shot(page, "archive-trust-ku")
     page.locator("button[value=trust]").click()

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from intake.archive import importer as archive
 from intake.bundles import export as exports
-from intake.bundles import own_keys as keyring
+from intake.bundles import fingerprints, own_keys, recipient_keys
 from intake.bundles import reader as bundle_reader
 from intake.config import Config
 from intake.home.instance import initialise, unlock
@@ -55,14 +55,14 @@ def _instance(home: Path, org: str) -> Side:
 @pytest.fixture
 def law(tmp_path):
     side = _instance(tmp_path / "archive", "Legal Team")
-    keyring.create_identity(side.conn, side.vault)
+    own_keys.create_identity(side.conn, side.vault)
     yield side
     side.conn.close()
     side.vault.close()
 
 
 def identity(side: Side) -> str:
-    return keyring.identities(side.conn, side.vault)[0]
+    return own_keys.identities(side.conn, side.vault)[0]
 
 
 def public(side: Side) -> str:
@@ -72,8 +72,8 @@ def public(side: Side) -> str:
 
 
 @pytest.fixture
-def lawyers(field, law) -> keyring.Recipient:
-    return keyring.add_recipient(field.conn, "Lawyers", public(law))
+def lawyers(field, law) -> recipient_keys.Recipient:
+    return recipient_keys.add_recipient(field.conn, "Lawyers", public(law))
 
 
 def add(field: Side, n: int = 1, **overrides) -> list[str]:
@@ -92,7 +92,7 @@ def import_(law: Side, path: Path, trust: str | None = None) -> archive.ImportRe
 
 
 def fingerprint(field: Side) -> str:
-    return keyring.signing_key(field.conn, field.vault).fingerprint
+    return own_keys.signing_key(field.conn, field.vault).fingerprint
 
 
 def archive_state(law: Side) -> dict:
@@ -247,7 +247,7 @@ def test_truncated_file_is_refused(field, law, bundle, tmp_path):
 
 def test_wrong_identity_is_refused(field, law, bundle, tmp_path):
     stranger = _instance(tmp_path / "stranger", "Other")
-    keyring.create_identity(stranger.conn, stranger.vault)
+    own_keys.create_identity(stranger.conn, stranger.vault)
     before = archive_state(law)
     with pytest.raises(bundle_reader.BundleError, match="wrong identity"):
         archive.import_bundle(law.conn, law.vault, law.user, bundle, [identity(stranger)],
@@ -288,7 +288,7 @@ def bagit_valid(files: dict[str, bytes], tmp_path: Path) -> bool:
 
 def _signed_by_field(field: Side, files: dict[str, bytes]) -> None:
     rehash(files)
-    resign(files, keyring.signing_key(field.conn, field.vault).private)
+    resign(files, own_keys.signing_key(field.conn, field.vault).private)
 
 
 def test_unknown_format_version_is_refused(field, law, bundle, tmp_path):
@@ -333,7 +333,7 @@ def test_payload_larger_than_the_manifest_claims_is_refused(field, law, bundle, 
     custody = f"{root_of(files)}/data/custody.json"
     files[custody] += b" " * 3_000_000
     rehash(files, oxum=False)  # manifests agree with the files; Payload-Oxum still claims less
-    resign(files, keyring.signing_key(field.conn, field.vault).private)
+    resign(files, own_keys.signing_key(field.conn, field.vault).private)
     _refused(law, pack(files, public(law), tmp_path / "padded.intake.age"), "size",
              trust=fingerprint(field))
 
@@ -350,14 +350,14 @@ def test_an_extra_file_missing_from_the_manifest_is_refused(field, law, bundle, 
 def test_a_new_source_needs_trust_and_the_right_fingerprint(field, law, bundle):
     _refused(law, bundle, "unknown key")
     _refused(law, bundle, "not the fingerprint given", trust="0000 0000 0000 0000")
-    short = keyring.readable(fingerprint(field), short=True).lower()
+    short = fingerprints.readable(fingerprint(field), short=True).lower()
     assert import_(law, bundle, trust=short).counts["new"] == 2
 
 
 def test_another_key_with_a_pinned_organisation_name_is_refused(field, law, bundle, tmp_path):
     import_(law, bundle, trust=fingerprint(field))
     impostor = _instance(tmp_path / "impostor", "Field Org")  # same name as the real field
-    recipient = keyring.add_recipient(impostor.conn, "Lawyers", public(law))
+    recipient = recipient_keys.add_recipient(impostor.conn, "Lawyers", public(law))
     add(impostor, 1)
     fake = tmp_path / "fake.intake.age"
     export(impostor, [recipient], fake)
@@ -391,8 +391,8 @@ def test_import_is_idempotent_and_newer_versions_replace_older(field, law, lawye
 def test_withdrawal_reaches_the_archive_that_received_the_record(field, law, lawyers, tmp_path):
     keep, leave = add(field, 2)
     other_team = _instance(tmp_path / "other", "Other Team")
-    keyring.create_identity(other_team.conn, other_team.vault)
-    others = keyring.add_recipient(field.conn, "Others", public(other_team))
+    own_keys.create_identity(other_team.conn, other_team.vault)
+    others = recipient_keys.add_recipient(field.conn, "Others", public(other_team))
     export(field, [lawyers], tmp_path / "1.intake.age")
     import_(law, tmp_path / "1.intake.age", trust=fingerprint(field))
 

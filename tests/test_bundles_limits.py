@@ -19,8 +19,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from intake.bundles import bag
-from intake.bundles import own_keys as keyring
+from intake.bundles import bag, own_keys
 from intake.bundles import reader as bundle_reader
 
 from .bundle_tools import (
@@ -164,7 +163,7 @@ def test_the_largest_bundle_the_format_allows_verifies_in_bounded_memory(field, 
         if line.startswith(b"Intake-Revocation-Count") else line
         for line in files[info].splitlines()) + b"\n"
     rehash(files)
-    resign(files, keyring.signing_key(field.conn, field.vault).private)
+    resign(files, own_keys.signing_key(field.conn, field.vault).private)
     largest = pack(files, public(law), tmp_path / "largest.intake.age")
     del files, listing, head
     status, stderr, peak = _intake_in_a_process(law.config.home, "verify", str(largest))

@@ -12,7 +12,7 @@ import sys
 import time
 
 from intake.archive import importer as archive
-from intake.bundles import own_keys as keyring
+from intake.bundles import own_keys
 from intake.bundles import reader as bundle_reader
 from intake.records import testimonies
 from intake.store.connection import connect
@@ -62,7 +62,7 @@ def test_killed_imports_leave_all_or_nothing(field, law, lawyers, tmp_path):  # 
     add(field, 30)
     bundle = tmp_path / "b.intake.age"
     export(field, [lawyers], bundle)
-    trust = keyring.signing_key(field.conn, field.vault).fingerprint
+    trust = own_keys.signing_key(field.conn, field.vault).fingerprint
     law.conn.close()
     for _ in range(6):
         _kill_at_random(_intake("--home", str(law.config.home), "import", str(bundle),

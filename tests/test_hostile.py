@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from intake.bundles import own_keys as keyring
+from intake.bundles import own_keys
 from intake.cli.main import main
 from intake.records import testimonies
 
@@ -56,7 +56,7 @@ def test_markup_is_text_in_the_export_preview_and_the_archive(field, law, lawyer
     assert_inert(client.get("/export/preview").get_data(as_text=True))
     out = tmp_path / "b.intake.age"
     export(field, [lawyers], out)
-    import_(law, out, trust=keyring.signing_key(field.conn, field.vault).fingerprint)
+    import_(law, out, trust=own_keys.signing_key(field.conn, field.vault).fingerprint)
     from intake.archive import importer as archive
 
     seq = archive.search(law.conn)[0][0].seq

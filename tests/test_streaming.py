@@ -11,7 +11,7 @@ import pytest
 
 from intake.archive import importer as archive
 from intake.bundles import export as exports
-from intake.bundles import own_keys as keyring
+from intake.bundles import own_keys
 from intake.records import testimonies
 
 from .conftest import full_record
@@ -36,7 +36,7 @@ def _round_trip(field, law, lawyers, tmp_path, count: int) -> tuple[int, int]:  
     plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers], ids)
     out = tmp_path / f"{count}.intake.age"
     exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
-    trust = keyring.signing_key(field.conn, field.vault).fingerprint
+    trust = own_keys.signing_key(field.conn, field.vault).fingerprint
     imported = _peak(lambda: archive.import_bundle(law.conn, law.vault, law.user, out,
                                                    [identity(law)], trust=trust))
     return exported, imported
@@ -81,7 +81,7 @@ def _attachment_round_trip(field, law, lawyers, tmp_path, size: int) -> tuple[in
     plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers], [record.id])
     out = tmp_path / f"{size}.intake.age"
     exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
-    trust = keyring.signing_key(field.conn, field.vault).fingerprint
+    trust = own_keys.signing_key(field.conn, field.vault).fingerprint
     imported = _peak(lambda: archive.import_bundle(law.conn, law.vault, law.user, out,
                                                    [identity(law)], trust=trust))
     return attached, exported, imported

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.bundles import own_keys as keyring
+from intake.bundles import fingerprints, own_keys
 from intake.config import Config
 from intake.home.instance import initialise, unlock
 from intake.records import testimonies
@@ -29,8 +29,8 @@ def law_client(tmp_path):
     initialise(config, "Legal Team", ADMIN, PASSPHRASE)
     vault, _ = unlock(config, ADMIN, PASSPHRASE)
     conn = connect(config.database_path, vault.db_key)
-    keyring.create_identity(conn, vault)
-    key = public_key(keyring.identities(conn, vault)[0])
+    own_keys.create_identity(conn, vault)
+    key = public_key(own_keys.identities(conn, vault)[0])
     conn.close()
     vault.close()
     client = create_app(config).test_client()
@@ -110,7 +110,7 @@ def test_export_preview_marks_download_then_import_with_trust(signed_in, law_cli
                     content_type="multipart/form-data")
     assert uploaded.headers["Location"].endswith("/archive/import")
     confirm = law.get("/archive/import").get_data(as_text=True)
-    fingerprint = keyring.readable(keyring.signing_key(conn, vault).fingerprint, short=True)
+    fingerprint = fingerprints.readable(own_keys.signing_key(conn, vault).fingerprint, short=True)
     assert fingerprint in confirm and "Field Org" in confirm
     trusted = post(law, "/archive/import/trust", {"decision": "trust"}, page="/archive/import")
     assert trusted.headers["Location"].endswith("/archive/bundles")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake.bundles import reader as bundle_reader
-from intake.bundles.own_keys import normalise_fingerprint, readable
+from intake.bundles.fingerprints import normalise_fingerprint, readable
 from intake.bundles.reader import Bundle, BundleError
 from intake.clock import now_utc
 from intake.home import audit

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from intake import atomic
 from intake.bundles.bag import BagStream
-from intake.bundles.own_keys import Recipient, SigningKey, signing_key
+from intake.bundles.own_keys import SigningKey, signing_key
 from intake.bundles.profiles import PURPOSES, profile
+from intake.bundles.recipient_keys import Recipient
 from intake.clock import now_utc
 from intake.hashing import HashingWriter
 from intake.home import audit

@@ -1,53 +1,23 @@
-"""The instance's own keys and the keys it knows: its Ed25519 signing key, the age identities of
-an archive, and the age recipients a field instance exports to (docs/bundle-format.md).
+"""The instance's own keys: its Ed25519 signing key and, on an archive, its age identities
+(docs/bundle-format.md).
 
-Secrets are sealed in the settings table under a vault sub-key and open only while unlocked. The
+Both are sealed in the settings table under a vault sub-key and open only while unlocked. The
 signing key is made the first time it is needed, so older instances gain one without a step.
-A fingerprint is the SHA-256 of the raw 32-byte public key, in hex: the short form (its first
-64 bits, four groups of four) is for reading aloud, the full form for pinning.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 
+from intake.bundles.fingerprints import KeyringError, fingerprint
 from intake.clock import now_utc
-from intake.store.connection import Connection, IntegrityError
+from intake.store.connection import Connection
 from intake.store.settings import get_setting, set_setting
 from intake.store.transactions import transaction
 from intake.vault import agefile
-from intake.vault.crypto import new_signing_key, public_key_pem, raw_public_key
+from intake.vault.crypto import new_signing_key, public_key_pem
 from intake.vault.keys import Vault
-
-_NAME = re.compile(r"^[\w][\w .@'()\-]{0,63}$")
-
-
-class KeyringError(Exception):
-    """A recipient or identity cannot be added, found or used as asked (one line, safe to show)."""
-
-
-def fingerprint(public_pem: bytes) -> str:
-    """The fingerprint of a PEM Ed25519 public key: SHA-256 of its raw bytes, 64 hex digits."""
-    return hashlib.sha256(raw_public_key(public_pem)).hexdigest().upper()
-
-
-def readable(fingerprint_hex: str, *, short: bool = False) -> str:
-    """A fingerprint in groups of four, e.g. ``3F2A 91C0 7B4E 22D1`` (the short form)."""
-    digits = fingerprint_hex[:16] if short else fingerprint_hex
-    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
-
-
-def normalise_fingerprint(text: str) -> str:
-    """A fingerprint as typed (any case, with spaces, colons or dashes): its 16 (short) or 64
-    (full) hex digits."""
-    digits = re.sub(r"[\s:\-]", "", text).upper()
-    if not re.fullmatch(r"[0-9A-F]{16}|[0-9A-F]{64}", digits):
-        raise KeyringError("a fingerprint is 16 or 64 hexadecimal digits")
-    return digits
 
 
 @dataclass(frozen=True)
@@ -72,8 +42,6 @@ def signing_key(conn: Connection, vault: Vault) -> SigningKey:
     private = vault.open_secret("signing_key", bytes.fromhex(sealed))
     return SigningKey(private, public_key_pem(private))
 
-
-# ---- the archive's age identities ----
 
 def identities(conn: Connection, vault: Vault) -> list[str]:
     """The archive's age identities, newest first (older ones still open older bundles)."""
@@ -104,44 +72,4 @@ def export_identities(conn: Connection, vault: Vault, passphrase: str) -> bytes:
 
 # ---- recipients of a field instance ----
 
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    public_key: str
-    added_at: str
 
-
-def add_recipient(conn: Connection, name: str, public_key: str) -> Recipient:
-    name = unicodedata.normalize("NFC", name).strip()
-    if not _NAME.match(name):
-        raise KeyringError("a recipient name is 1 to 64 letters, digits, spaces or . @ ' ( ) -")
-    try:
-        key = agefile.check_recipient(public_key)
-    except agefile.AgeError as exc:
-        raise KeyringError(str(exc)) from None
-    try:
-        with transaction(conn):
-            conn.execute("INSERT INTO recipients (name, public_key, added_at) VALUES (?, ?, ?)",
-                         (name, key, now_utc()))
-    except IntegrityError:
-        raise KeyringError(f"a recipient named {name!r} or with this key already exists") from None
-    return recipient(conn, name)
-
-
-def recipients(conn: Connection) -> list[Recipient]:
-    rows = conn.execute("SELECT name, public_key, added_at FROM recipients ORDER BY name")
-    return [Recipient(*row) for row in rows]
-
-
-def recipient(conn: Connection, name: str) -> Recipient:
-    row = conn.execute("SELECT name, public_key, added_at FROM recipients WHERE name = ?",
-                       (name.strip(),)).fetchone()
-    if row is None:
-        raise KeyringError(f"no recipient named {name.strip()!r}; see 'intake recipient list'")
-    return Recipient(*row)
-
-
-def remove_recipient(conn: Connection, name: str) -> None:
-    recipient(conn, name)
-    with transaction(conn):
-        conn.execute("DELETE FROM recipients WHERE name = ?", (name.strip(),))

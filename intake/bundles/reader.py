@@ -45,7 +45,7 @@ from intake.bundles.bag import (
     size_limit,
 )
 from intake.bundles.export import FORMAT_VERSION
-from intake.bundles.own_keys import fingerprint
+from intake.bundles.fingerprints import fingerprint
 from intake.bundles.profiles import PURPOSES, profile
 from intake.hashing import hashed, pieces
 from intake.records.consent import consent_given

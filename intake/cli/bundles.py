@@ -14,7 +14,7 @@ import click
 from intake import atomic
 from intake.archive import importer as archive
 from intake.bundles import export as exports
-from intake.bundles import own_keys as keyring
+from intake.bundles import fingerprints, own_keys, recipient_keys
 from intake.bundles import reader as bundle_reader
 from intake.bundles.profiles import PURPOSES
 from intake.cli.common import (
@@ -38,7 +38,7 @@ def _bundle_errors(command: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (keyring.KeyringError, exports.ExportError, agefile.AgeError,
+        except (fingerprints.KeyringError, exports.ExportError, agefile.AgeError,
                 bundle_reader.BundleError) as exc:
             raise CliError(str(exc)) from None
     return one_line_errors(wrapped)
@@ -57,12 +57,12 @@ def keys() -> None:
 def keys_show(full: bool, user_name: str, passphrase_file: Path | None) -> None:
     """Print the signing key's fingerprint, for a legal team to pin."""
     with unlocked(user_name, passphrase_file) as (vault, _acting, conn):
-        fingerprint = keyring.signing_key(conn, vault).fingerprint
+        fingerprint = own_keys.signing_key(conn, vault).fingerprint
     if full:
-        click.echo(keyring.readable(fingerprint))
+        click.echo(fingerprints.readable(fingerprint))
         return
-    click.echo(f"Fingerprint: {keyring.readable(fingerprint, short=True)}")
-    click.echo(f"Full:        {keyring.readable(fingerprint)}")
+    click.echo(f"Fingerprint: {fingerprints.readable(fingerprint, short=True)}")
+    click.echo(f"Full:        {fingerprints.readable(fingerprint)}")
 
 
 @click.group()
@@ -78,7 +78,7 @@ def identity_create(user_name: str, passphrase_file: Path | None) -> None:
     """Create an age identity; prints its public key (age1…) to give to field teams."""
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="do this")
-        click.echo(keyring.create_identity(conn, vault))
+        click.echo(own_keys.create_identity(conn, vault))
 
 
 @identity.command("export")
@@ -96,7 +96,7 @@ def identity_export(out: Path, user_name: str, passphrase_file: Path | None,
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="do this")
         protect = read_new_passphrase(new_passphrase_file, (acting.name,))
-        data = keyring.export_identities(conn, vault, protect)
+        data = own_keys.export_identities(conn, vault, protect)
     atomic.write_atomically(out, data)
     click.echo(f"Wrote {out}.")
 
@@ -116,7 +116,7 @@ def recipient_add(name: str, public_key: str, user_name: str, passphrase_file: P
     """Add a recipient by name and age public key (age1…)."""
     with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="do this")
-        added = keyring.add_recipient(conn, name, public_key)
+        added = recipient_keys.add_recipient(conn, name, public_key)
     click.echo(f"Added {added.name}  {added.public_key}")
 
 
@@ -127,7 +127,7 @@ def recipient_add(name: str, public_key: str, user_name: str, passphrase_file: P
 def recipient_list(user_name: str, passphrase_file: Path | None) -> None:
     """List recipients: name, public key, date added."""
     with unlocked(user_name, passphrase_file) as (_vault, _acting, conn):
-        for item in keyring.recipients(conn):
+        for item in recipient_keys.recipients(conn):
             click.echo(f"{item.name}  {item.public_key}  {item.added_at[:10]}")
 
 
@@ -140,7 +140,7 @@ def recipient_remove(name: str, user_name: str, passphrase_file: Path | None) ->
     """Remove a recipient (bundles already made stay readable by them)."""
     with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="do this")
-        keyring.remove_recipient(conn, name)
+        recipient_keys.remove_recipient(conn, name)
     click.echo(f"Removed {name}.")
 
 
@@ -163,11 +163,11 @@ def export(purpose: str, to: str, out: Path, all_records: bool, record_ids: tupl
         raise CliError(f"{out} exists; choose another name")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         names = dict.fromkeys(name.strip() for name in to.split(",") if name.strip())
-        chosen = [keyring.recipient(conn, name) for name in names]
+        chosen = [recipient_keys.recipient(conn, name) for name in names]
         plan = exports.plan(conn, vault, acting, purpose, chosen,
                             None if all_records else list(record_ids))
         summary = exports.write(conn, vault, acting, plan, chosen, out)
-        fingerprint = keyring.signing_key(conn, vault).fingerprint
+        fingerprint = own_keys.signing_key(conn, vault).fingerprint
     click.echo(f"Wrote {out} for {purpose} to {', '.join(r.name for r in chosen)}.")
     click.echo(f"Included: {len(plan.included)} records")
     for reason, count in sorted(plan.excluded_counts().items()):
@@ -178,7 +178,7 @@ def export(purpose: str, to: str, out: Path, all_records: bool, record_ids: tupl
     click.echo(f"Redactions in free text: {kinds}")
     click.echo(f"Bundle id: {summary.bundle_id}")
     click.echo(f"Bundle SHA-256: {summary.file_sha256}")
-    click.echo(f"Signed by: {keyring.readable(fingerprint, short=True)}")
+    click.echo(f"Signed by: {fingerprints.readable(fingerprint, short=True)}")
 
 
 def _identity_file(path: Path) -> list[str]:
@@ -199,7 +199,7 @@ def _identities(identity_file: Path | None, user_name: str | None,
     if not user_name:
         raise CliError("give --identity FILE, or --user to use this archive's own identity")
     with unlocked(user_name, passphrase_file) as (vault, _acting, conn):
-        found = keyring.identities(conn, vault)
+        found = own_keys.identities(conn, vault)
     if not found:
         raise CliError("this archive has no age identity; run 'intake identity create'")
     return found
@@ -228,7 +228,7 @@ def verify(file: Path, identity_file: Path | None, user_name: str | None,
         raise
     _report(bundle)
     click.echo(f"Bundle {bundle.bundle_id} from {bundle.organisation}, {bundle.purpose}, "
-               f"signed by {keyring.readable(bundle.fingerprint, short=True)}: all checks passed.")
+               f"signed by {fingerprints.readable(bundle.fingerprint, short=True)}: all checks passed.")
 
 
 @click.command("import")
@@ -245,7 +245,7 @@ def import_(file: Path, identity_file: Path | None, trust: str | None, user_name
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="do this")
         identities = (_identity_file(identity_file) if identity_file
-                      else keyring.identities(conn, vault))
+                      else own_keys.identities(conn, vault))
         result = archive.import_bundle(conn, vault, acting, file, identities, trust=trust)
     bundle = result.bundle
     if result.already_imported:
@@ -253,7 +253,7 @@ def import_(file: Path, identity_file: Path | None, trust: str | None, user_name
         return
     counts = result.counts
     click.echo(f"Imported bundle {bundle.bundle_id} from {bundle.organisation} "
-               f"({keyring.readable(bundle.fingerprint, short=True)}), {bundle.purpose}: "
+               f"({fingerprints.readable(bundle.fingerprint, short=True)}), {bundle.purpose}: "
                f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} "
                f"unchanged, {counts['revoked']} withdrawn.")
 

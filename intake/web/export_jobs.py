@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intake.bundles import export as exports
-from intake.bundles.own_keys import Recipient
+from intake.bundles.recipient_keys import Recipient
 from intake.config import Config
 from intake.home.users import User
 from intake.store.connection import connect

@@ -23,7 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from intake.archive import importer as archive
-from intake.bundles import own_keys as keyring
+from intake.bundles import fingerprints, own_keys
 from intake.bundles.reader import BundleError
 from intake.home import audit
 from intake.records import attachments
@@ -49,7 +49,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("archive/index.html", rows=rows, total=total, hidden=hidden,
                            page=page, pages=max(1, math.ceil(total / config().page_size)),
                            purpose=purpose, purposes=EXPORT_PURPOSES,
-                           search=SearchForm(data={"query": query}), readable=keyring.readable)
+                           search=SearchForm(data={"query": query}), readable=fingerprints.readable)
 
 
 @bp.route("/search", methods=["POST"])
@@ -72,7 +72,7 @@ def record(seq: int):  # type: ignore[no-untyped-def]
                  record_id=found.record_id, witness_code=found.witness_code)
     files = attachments.listing(db(), current_vault(), archive.owner(db(), seq))
     return render_template("archive/record.html", r=found, envelope=envelope, history=history,
-                           purposes=EXPORT_PURPOSES, readable=keyring.readable, files=files,
+                           purposes=EXPORT_PURPOSES, readable=fingerprints.readable, files=files,
                            kinds=attachments.KINDS)
 
 
@@ -92,7 +92,7 @@ def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
 @login_required("supervisor", "admin")
 def bundles():  # type: ignore[no-untyped-def]
     return render_template("archive/bundles.html", bundles=archive.bundles(db()),
-                           purposes=EXPORT_PURPOSES, readable=keyring.readable)
+                           purposes=EXPORT_PURPOSES, readable=fingerprints.readable)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -106,7 +106,7 @@ def upload():  # type: ignore[no-untyped-def]
         return _import(path, trust=None)
     pending = session.get("pending_import")
     return render_template("archive/import.html", form=form, confirm=ConfirmForm(),
-                           pending=pending, readable=keyring.readable)
+                           pending=pending, readable=fingerprints.readable)
 
 
 @bp.route("/import/uploads", methods=["POST"])
@@ -156,7 +156,7 @@ def trust():  # type: ignore[no-untyped-def]
 def _import(path: Path, trust: str | None):  # type: ignore[no-untyped-def]
     keep = False
     try:
-        identities = keyring.identities(db(), current_vault())
+        identities = own_keys.identities(db(), current_vault())
         if not identities:
             flash(_("This archive has no age identity yet: create one on the Keys page."), "error")
             return redirect(url_for("archive.upload"))

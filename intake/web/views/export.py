@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from intake.bundles import export as exports
-from intake.bundles import own_keys as keyring
+from intake.bundles import recipient_keys
 from intake.bundles.redaction import MARKER_PATTERN
 from intake.clock import now_utc
 from intake.records import testimonies
@@ -47,8 +47,8 @@ def highlight_redactions(text: str) -> Markup:
     return Markup("").join(pieces)
 
 
-def _recipients(names: list[str]) -> list[keyring.Recipient]:
-    return [keyring.recipient(db(), name) for name in names]
+def _recipients(names: list[str]) -> list[recipient_keys.Recipient]:
+    return [recipient_keys.recipient(db(), name) for name in names]
 
 
 def _plan(purpose: str, names: list[str]) -> exports.ExportPlan:
@@ -59,7 +59,7 @@ def _plan(purpose: str, names: list[str]) -> exports.ExportPlan:
 @login_required("supervisor", "admin")
 def start():  # type: ignore[no-untyped-def]
     form = ExportForm()
-    form.recipients.choices = options((r.name, r.name) for r in keyring.recipients(db()))
+    form.recipients.choices = options((r.name, r.name) for r in recipient_keys.recipients(db()))
     if form.validate_on_submit():
         plan = _plan(form.purpose.data, form.recipients.data)
         session["export"] = {"purpose": plan.purpose, "recipients": form.recipients.data,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from intake.bundles import own_keys as keyring
+from intake.bundles import fingerprints, own_keys, recipient_keys
 from intake.vault import agefile
 from intake.web.bundle_forms import RecipientForm
 from intake.web.forms import ConfirmForm
@@ -21,19 +21,19 @@ def index():  # type: ignore[no-untyped-def]
     form = RecipientForm()
     if form.validate_on_submit():
         try:
-            keyring.add_recipient(db(), form.name.data, form.public_key.data)
-        except keyring.KeyringError:
+            recipient_keys.add_recipient(db(), form.name.data, form.public_key.data)
+        except fingerprints.KeyringError:
             form.public_key.errors.append(
                 _("This is not a valid age public key, or the name or key is already listed."))
         else:
             flash(_("Recipient %(name)s added.", name=form.name.data.strip()), "success")
             return redirect(url_for("keys.index"))
-    fingerprint = keyring.signing_key(db(), current_vault()).fingerprint
-    public_keys = [agefile.public_key(i) for i in keyring.identities(db(), current_vault())]
+    fingerprint = own_keys.signing_key(db(), current_vault()).fingerprint
+    public_keys = [agefile.public_key(i) for i in own_keys.identities(db(), current_vault())]
     return render_template("export/keys.html", form=form, confirm=ConfirmForm(),
-                           recipients=keyring.recipients(db()), public_keys=public_keys,
-                           short=keyring.readable(fingerprint, short=True),
-                           full=keyring.readable(fingerprint))
+                           recipients=recipient_keys.recipients(db()), public_keys=public_keys,
+                           short=fingerprints.readable(fingerprint, short=True),
+                           full=fingerprints.readable(fingerprint))
 
 
 @bp.route("/recipients/remove", methods=["POST"])
@@ -41,8 +41,8 @@ def index():  # type: ignore[no-untyped-def]
 def remove_recipient():  # type: ignore[no-untyped-def]
     if ConfirmForm().validate_on_submit():
         try:
-            keyring.remove_recipient(db(), request.form.get("name", ""))
-        except keyring.KeyringError:
+            recipient_keys.remove_recipient(db(), request.form.get("name", ""))
+        except fingerprints.KeyringError:
             flash(_("No such recipient."), "error")
         else:
             flash(_("Recipient removed."), "success")
@@ -53,6 +53,6 @@ def remove_recipient():  # type: ignore[no-untyped-def]
 @login_required("supervisor", "admin")
 def create_identity():  # type: ignore[no-untyped-def]
     if ConfirmForm().validate_on_submit():
-        keyring.create_identity(db(), current_vault())
+        own_keys.create_identity(db(), current_vault())
         flash(_("A new age identity was created. Give its public key to field teams."), "success")
     return redirect(url_for("keys.index"))
