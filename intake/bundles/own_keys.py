@@ -68,8 +68,3 @@ def export_identities(conn: Connection, vault: Vault, passphrase: str) -> bytes:
         raise KeyringError("this instance has no age identity; run 'intake identity create'")
     text = "".join(agefile.identity_file(i, now_utc()) for i in known)
     return agefile.encrypt_with_passphrase(text.encode(), passphrase)
-
-
-# ---- recipients of a field instance ----
-
-
