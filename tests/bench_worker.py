@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from intake.archive import importer as archive
+from intake.archive import importer
 from intake.bundles import export as exports
 from intake.bundles import own_keys, recipient_keys
 from intake.bundles import reader as bundle_reader
@@ -49,7 +49,7 @@ def main(home: str, operation: str, *args: str) -> dict:
         result["records"] = len(bundle.records)
     elif operation == "import":
         path, trust = args
-        imported = archive.import_bundle(conn, vault, user, Path(path),
+        imported = importer.import_bundle(conn, vault, user, Path(path),
                                          own_keys.identities(conn, vault), trust=trust)
         result["records"] = sum(imported.counts[k] for k in ("new", "updated", "unchanged"))
     elif operation == "attachment":

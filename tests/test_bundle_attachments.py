@@ -13,7 +13,7 @@ import subprocess
 import bagit
 import pytest
 
-from intake.archive import importer as archive
+from intake.archive import catalogue
 from intake.bundles import reader as bundle_reader
 from intake.records import attachments, testimonies
 
@@ -110,7 +110,7 @@ def test_the_archive_keeps_files_encrypted_once_and_serves_them(field, law, lawy
     assert len(list(law.config.attachments_path.glob("*.age"))) == 4
 
     (seq,) = law.conn.execute("SELECT seq FROM archive_records").fetchone()
-    held = attachments.listing(law.conn, law.vault, archive.owner(law.conn, seq))
+    held = attachments.listing(law.conn, law.vault, catalogue.owner(law.conn, seq))
     assert sorted(a.kind for a in held) == sorted(FILES)
     for item in held:
         assert b"".join(attachments.chunks(law.conn, item)) == FILES[item.kind][0]

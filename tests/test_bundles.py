@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.archive import importer as archive
+from intake.archive import catalogue, importer
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, own_keys, recipient_keys
 from intake.bundles import reader as bundle_reader
@@ -87,8 +87,8 @@ def export(field: Side, recipients, out: Path, purpose: str = "trial",
     return exports.write(field.conn, field.vault, field.user, plan, list(recipients), out)
 
 
-def import_(law: Side, path: Path, trust: str | None = None) -> archive.ImportResult:
-    return archive.import_bundle(law.conn, law.vault, law.user, path, [identity(law)], trust=trust)
+def import_(law: Side, path: Path, trust: str | None = None) -> importer.ImportResult:
+    return importer.import_bundle(law.conn, law.vault, law.user, path, [identity(law)], trust=trust)
 
 
 def fingerprint(field: Side) -> str:
@@ -144,10 +144,10 @@ def test_export_then_import_gives_the_same_content(field, law, lawyers, tmp_path
     export(field, [lawyers], out)
     result = import_(law, out, trust=fingerprint(field))
     assert result.counts == {"new": 2}
-    rows, total, hidden = archive.search(law.conn)
+    rows, total, hidden = catalogue.search(law.conn)
     assert (total, hidden) == (2, 0)
     for row in rows:
-        _, envelope, _ = archive.load(law.conn, law.vault, row.seq)
+        _, envelope, _ = catalogue.load(law.conn, law.vault, row.seq)
         record = testimonies.load(field.conn, field.vault, row.record_id, field.user)
         expected, _report = exports.envelope(record, "trial", fingerprint(field))
         assert envelope == expected
@@ -159,10 +159,10 @@ def test_archive_search_finds_records_across_spellings(field, law, lawyers, tmp_
     out = tmp_path / "b.intake.age"
     export(field, [lawyers], out)
     import_(law, out, trust=fingerprint(field))
-    assert archive.search(law.conn, query="اخذونا")[1] == 1  # stored as أخذونا, with hamza
-    assert archive.search(law.conn, query="HURGULIYEN")[1] == 1  # Hûrguliyên, restricted text
-    assert archive.search(law.conn, query="كوجو")[1] == 0  # the village of origin was scrubbed
-    assert archive.search(law.conn, query="Speicher")[1] == 0
+    assert catalogue.search(law.conn, query="اخذونا")[1] == 1  # stored as أخذونا, with hamza
+    assert catalogue.search(law.conn, query="HURGULIYEN")[1] == 1  # Hûrguliyên, restricted text
+    assert catalogue.search(law.conn, query="كوجو")[1] == 0  # the village of origin was scrubbed
+    assert catalogue.search(law.conn, query="Speicher")[1] == 0
 
 
 # ---- consent decides, by code ----
@@ -250,7 +250,7 @@ def test_wrong_identity_is_refused(field, law, bundle, tmp_path):
     own_keys.create_identity(stranger.conn, stranger.vault)
     before = archive_state(law)
     with pytest.raises(bundle_reader.BundleError, match="wrong identity"):
-        archive.import_bundle(law.conn, law.vault, law.user, bundle, [identity(stranger)],
+        importer.import_bundle(law.conn, law.vault, law.user, bundle, [identity(stranger)],
                               trust=fingerprint(field))
     assert archive_state(law) == before
 
@@ -377,10 +377,10 @@ def test_import_is_idempotent_and_newer_versions_replace_older(field, law, lawye
     testimonies.save(field.conn, field.vault, field.user, two, changed)
     export(field, [lawyers], second, ids=[one, two, three])
     assert import_(law, second).counts == {"new": 1, "updated": 1, "unchanged": 1}
-    rows, total, _ = archive.search(law.conn)
+    rows, total, _ = catalogue.search(law.conn)
     assert total == 3
     seq = next(r.seq for r in rows if r.record_id == two)
-    found, envelope, history = archive.load(law.conn, law.vault, seq)
+    found, envelope, history = catalogue.load(law.conn, law.vault, seq)
     assert envelope["document"]["narrative"] == [{"text": "Corrected account."}]
     assert [version for version, _, _ in history] == [1]
     assert found.version == 2
@@ -406,9 +406,9 @@ def test_withdrawal_reaches_the_archive_that_received_the_record(field, law, law
     export(field, [lawyers], tmp_path / "2.intake.age")
     result = import_(law, tmp_path / "2.intake.age")
     assert result.counts == {"unchanged": 1, "revoked": 1}
-    rows, total, hidden = archive.search(law.conn)
+    rows, total, hidden = catalogue.search(law.conn)
     assert [r.record_id for r in rows] == [keep] and (total, hidden) == (1, 1)
-    assert archive.search(law.conn, purpose="trial")[0][0].record_id == keep
+    assert catalogue.search(law.conn, purpose="trial")[0][0].record_id == keep
 
 
 def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawyers, tmp_path):
@@ -419,7 +419,7 @@ def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawy
     export(field, [lawyers], tmp_path / "2.intake.age")
     import_(law, tmp_path / "2.intake.age", trust=fingerprint(field))  # notice first
     import_(law, tmp_path / "1.intake.age")  # then the older bundle with the record
-    rows, total, hidden = archive.search(law.conn)
+    rows, total, hidden = catalogue.search(law.conn)
     assert record not in [r.record_id for r in rows] and hidden == 1
 
 
@@ -447,7 +447,7 @@ def test_changing_the_answer_or_destroying_the_record_also_sends_a_notice(field,
     exports.write(field.conn, field.vault, field.user, plan, [lawyers, lawyers],
                   tmp_path / "2.intake.age")  # a recipient named twice is encrypted to once
     assert import_(law, tmp_path / "2.intake.age").counts == {"unchanged": 1, "revoked": 2}
-    assert [r.record_id for r in archive.search(law.conn)[0]] == [kept]
+    assert [r.record_id for r in catalogue.search(law.conn)[0]] == [kept]
 
 
 def test_a_record_from_another_source_inside_a_signed_bag_is_refused(field, law, bundle, tmp_path):

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from intake.archive import importer as archive
+from intake.archive import catalogue
 from intake.bundles import own_keys
 from intake.bundles import reader as bundle_reader
 from intake.records import testimonies
@@ -71,7 +71,7 @@ def test_killed_imports_leave_all_or_nothing(field, law, lawyers, tmp_path):  # 
         try:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             bundles = conn.execute("SELECT count(*) FROM bundles").fetchone()[0]
-            records = archive.search(conn)[1]
+            records = catalogue.search(conn)[1]
             assert (bundles, records) in ((0, 0), (1, 30)), (bundles, records)
         finally:
             conn.close()

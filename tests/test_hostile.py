@@ -57,9 +57,9 @@ def test_markup_is_text_in_the_export_preview_and_the_archive(field, law, lawyer
     out = tmp_path / "b.intake.age"
     export(field, [lawyers], out)
     import_(law, out, trust=own_keys.signing_key(field.conn, field.vault).fingerprint)
-    from intake.archive import importer as archive
+    from intake.archive import catalogue
 
-    seq = archive.search(law.conn)[0][0].seq
+    seq = catalogue.search(law.conn)[0][0].seq
     from intake.web.app import create_app
 
     law_client = create_app(law.config).test_client()

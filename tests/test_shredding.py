@@ -11,7 +11,7 @@ import secrets
 import string
 from pathlib import Path
 
-from intake.archive import importer as archive
+from intake.archive import catalogue
 from intake.bundles import export as exports
 from intake.home import audit
 from intake.records import attachments, testimonies
@@ -117,14 +117,14 @@ def test_an_archive_record_replaced_by_a_newer_version_leaves_no_old_word(
     first, second = tmp_path / "one.intake.age", tmp_path / "two.intake.age"
     export(field, [lawyers], first)
     import_(law, first, trust=fingerprint(field))
-    assert archive.search(law.conn, query=old)[1] == 1
+    assert catalogue.search(law.conn, query=old)[1] == 1
     current = testimonies.load(field.conn, field.vault, record_id, field.user).document
     testimonies.save(field.conn, field.vault, field.user, record_id,
                      {**current, "narrative": [{"language": "en", "text": f"Held in {new}."}]})
     testimonies.complete(field.conn, field.vault, field.user, record_id)
     export(field, [lawyers], second, ids=[record_id])
     import_(law, second)
-    assert archive.search(law.conn, query=new)[1] == 1
+    assert catalogue.search(law.conn, query=new)[1] == 1
     assert leftovers(law.conn, law.vault.db_key, [old, new, other]) == {new, other}
 
 
@@ -184,7 +184,7 @@ def test_the_migration_removes_the_residue_a_store_of_the_previous_schema_holds(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
     assert leftovers(conn, vault.db_key, [*alive, *gone, typo]) == set(alive)
     assert testimonies.summaries(conn, admin, query=alive[3])[1] == 2
-    assert archive.search(conn, query=alive[3])[1] == 0  # no archive_records rows; index only
+    assert catalogue.search(conn, query=alive[3])[1] == 0  # no archive_records rows; index only
     assert conn.execute("SELECT count(*) FROM archive_search WHERE archive_search MATCH ?",
                         (alive[3],)).fetchone()[0] == 1
     # The rebuilt index holds exactly the words the sealed records give: deleting works.

@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from intake.archive import importer as archive
+from intake.archive import importer
 from intake.bundles import export as exports
 from intake.bundles import own_keys
 from intake.records import testimonies
@@ -37,7 +37,7 @@ def _round_trip(field, law, lawyers, tmp_path, count: int) -> tuple[int, int]:  
     out = tmp_path / f"{count}.intake.age"
     exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
     trust = own_keys.signing_key(field.conn, field.vault).fingerprint
-    imported = _peak(lambda: archive.import_bundle(law.conn, law.vault, law.user, out,
+    imported = _peak(lambda: importer.import_bundle(law.conn, law.vault, law.user, out,
                                                    [identity(law)], trust=trust))
     return exported, imported
 
@@ -82,7 +82,7 @@ def _attachment_round_trip(field, law, lawyers, tmp_path, size: int) -> tuple[in
     out = tmp_path / f"{size}.intake.age"
     exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
     trust = own_keys.signing_key(field.conn, field.vault).fingerprint
-    imported = _peak(lambda: archive.import_bundle(law.conn, law.vault, law.user, out,
+    imported = _peak(lambda: importer.import_bundle(law.conn, law.vault, law.user, out,
                                                    [identity(law)], trust=trust))
     return attached, exported, imported
 

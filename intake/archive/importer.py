@@ -1,5 +1,5 @@
-"""The legal team's archive: imported bundles, their records (sealed under this archive's own
-keys) with provenance, revocations, and search across everything imported.
+"""Importing a bundle into the legal team's archive: its records sealed again under this
+archive's own keys, with provenance and revocations (reading them is archive/catalogue.py).
 
 A record is known by its source instance's fingerprint, its id there, and the purpose it came
 for (one survivor's trial and reparations records differ in content). Import checks the whole
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake.archive.catalogue import record_key
 from intake.bundles import reader as bundle_reader
 from intake.bundles.fingerprints import normalise_fingerprint, readable
 from intake.bundles.reader import Bundle, BundleError
@@ -26,7 +27,7 @@ from intake.home import audit
 from intake.home.users import User
 from intake.records import attachments
 from intake.records.attachments import AttachmentError, Owner, Upload
-from intake.records.folding import fold_words, words
+from intake.records.folding import fold_words
 from intake.store.connection import Connection, scrub_wal
 from intake.store.search_index import indexed_words, reindex
 from intake.store.transactions import transaction
@@ -151,23 +152,10 @@ def _store_attachment(conn: Connection, vault: Vault, user: User, current: dict,
     counts["attachments"] += 1
 
 
-def owner(conn: Connection, seq: int) -> Owner:
-    """The attachment owner for an archive record."""
-    row = conn.execute("SELECT source, record_id, purpose, data_key FROM archive_records "
-                       "WHERE seq = ?", (seq,)).fetchone()
-    if row is None:
-        raise LookupError(seq)
-    return Owner(f"archive:{seq}", _key(*row[:3]), row[3])
-
-
-def _key(source: str, record_id: str, purpose: str) -> str:
-    return f"archive {source} {record_id} {purpose}"
-
-
 def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict,
                   stamp: str) -> tuple[str, Owner]:
     record_id, version = envelope["id"], int(envelope["version"])
-    key = _key(bundle.fingerprint, record_id, bundle.purpose)
+    key = record_key(bundle.fingerprint, record_id, bundle.purpose)
     row = conn.execute("SELECT seq, version, bundle_id, imported_at, data_key, sealed "
                        "FROM archive_records WHERE source = ? AND record_id = ? AND purpose = ?",
                        (bundle.fingerprint, record_id, bundle.purpose)).fetchone()
@@ -216,87 +204,3 @@ def _texts(value: object) -> list[str]:
     if isinstance(value, list):
         return [t for item in value for t in _texts(item)]
     return []
-
-
-# ---- reading the archive ----
-
-@dataclass
-class BundleRow:
-    id: str
-    source: str
-    organisation: str
-    purpose: str
-    exported_at: str
-    imported_at: str
-    record_count: int
-    revocation_count: int
-    file_sha256: str
-
-
-def bundles(conn: Connection) -> list[BundleRow]:
-    rows = conn.execute(
-        "SELECT b.id, b.source, s.organisation, b.purpose, b.exported_at, b.imported_at, "
-        "b.record_count, b.revocation_count, b.file_sha256 FROM bundles b "
-        "JOIN sources s ON s.fingerprint = b.source ORDER BY b.imported_at DESC, b.id")
-    return [BundleRow(*row) for row in rows]
-
-
-@dataclass
-class ArchiveRecord:
-    seq: int
-    source: str
-    organisation: str
-    record_id: str
-    purpose: str
-    witness_code: str
-    version: int
-    bundle_id: str
-    imported_at: str
-    withdrawn_at: str | None
-
-
-_SELECT = (
-    "SELECT r.seq, r.source, s.organisation, r.record_id, r.purpose, r.witness_code, r.version, "
-    "r.bundle_id, r.imported_at, w.withdrawn_at FROM archive_records r "
-    "JOIN sources s ON s.fingerprint = r.source "
-    "LEFT JOIN archive_withdrawals w ON w.source = r.source AND w.record_id = r.record_id "
-    "AND w.purpose = r.purpose")
-
-
-def search(conn: Connection, *, query: str = "", purpose: str = "", page: int = 1,
-           per_page: int = 25) -> tuple[list[ArchiveRecord], int, int]:
-    """One page of the records still usable for their purpose, how many there are, and how many
-    are hidden because consent was withdrawn."""
-    where, params = ["1 = 1"], []
-    if purpose:
-        where.append("r.purpose = ?")
-        params.append(purpose)
-    terms = words(query)
-    if terms:
-        where.append("r.seq IN (SELECT rowid FROM archive_search WHERE archive_search MATCH ?)")
-        params.append(" ".join(f'"{term}"*' for term in terms))
-    clause = " AND ".join(where)  # fixed clauses only; values are bound parameters
-    (total, hidden) = conn.execute(
-        "SELECT count(*) FILTER (WHERE w.withdrawn_at IS NULL), "  # noqa: S608
-        "count(*) FILTER (WHERE w.withdrawn_at IS NOT NULL) FROM archive_records r "
-        "LEFT JOIN archive_withdrawals w ON w.source = r.source AND w.record_id = r.record_id "
-        f"AND w.purpose = r.purpose WHERE {clause}", params).fetchone()
-    rows = conn.execute(f"{_SELECT} WHERE {clause} AND w.withdrawn_at IS NULL "  # noqa: S608
-                        "ORDER BY r.imported_at DESC, r.seq DESC LIMIT ? OFFSET ?",
-                        [*params, per_page, (max(page, 1) - 1) * per_page]).fetchall()
-    return [ArchiveRecord(*row) for row in rows], total, hidden
-
-
-def load(conn: Connection, vault: Vault, seq: int) -> tuple[ArchiveRecord, dict, list[tuple]]:
-    """One record, its envelope, and its earlier versions as (version, bundle id, imported at)."""
-    row = conn.execute(f"{_SELECT} WHERE r.seq = ?", (seq,)).fetchone()  # noqa: S608
-    if row is None:
-        raise LookupError(seq)
-    record = ArchiveRecord(*row)
-    data_key, sealed = conn.execute("SELECT data_key, sealed FROM archive_records WHERE seq = ?",
-                                    (seq,)).fetchone()
-    envelope = vault.open_record(_key(record.source, record.record_id, record.purpose),
-                                 record.version, data_key, sealed)
-    history = conn.execute("SELECT version, bundle_id, imported_at FROM archive_history "
-                           "WHERE record_seq = ? ORDER BY version DESC", (seq,)).fetchall()
-    return record, envelope, history

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from intake import atomic
-from intake.archive import importer as archive
+from intake.archive import importer
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, own_keys, recipient_keys
 from intake.bundles import reader as bundle_reader
@@ -246,7 +246,7 @@ def import_(file: Path, identity_file: Path | None, trust: str | None, user_name
         require_role(acting, "supervisor", "admin", to="do this")
         identities = (_identity_file(identity_file) if identity_file
                       else own_keys.identities(conn, vault))
-        result = archive.import_bundle(conn, vault, acting, file, identities, trust=trust)
+        result = importer.import_bundle(conn, vault, acting, file, identities, trust=trust)
     bundle = result.bundle
     if result.already_imported:
         click.echo(f"Bundle {bundle.bundle_id} was imported before; nothing changed.")

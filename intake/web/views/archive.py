@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from intake.archive import importer as archive
+from intake.archive import catalogue, importer
 from intake.bundles import fingerprints, own_keys
 from intake.bundles.reader import BundleError
 from intake.home import audit
@@ -44,7 +44,7 @@ def index():  # type: ignore[no-untyped-def]
     purpose = request.args.get("purpose", "")
     purpose = purpose if purpose in EXPORT_PURPOSES else ""
     query = session.get("archive_query", "")
-    rows, total, hidden = archive.search(db(), query=query, purpose=purpose, page=page,
+    rows, total, hidden = catalogue.search(db(), query=query, purpose=purpose, page=page,
                                          per_page=config().page_size)
     return render_template("archive/index.html", rows=rows, total=total, hidden=hidden,
                            page=page, pages=max(1, math.ceil(total / config().page_size)),
@@ -65,12 +65,12 @@ def search():  # type: ignore[no-untyped-def]
 @login_required("supervisor", "admin")
 def record(seq: int):  # type: ignore[no-untyped-def]
     try:
-        found, envelope, history = archive.load(db(), current_vault(), seq)
+        found, envelope, history = catalogue.load(db(), current_vault(), seq)
     except LookupError:
         abort(404)
     audit.record(db(), current_vault(), signed_in_user(), "view", archive_record=seq,
                  record_id=found.record_id, witness_code=found.witness_code)
-    files = attachments.listing(db(), current_vault(), archive.owner(db(), seq))
+    files = attachments.listing(db(), current_vault(), catalogue.owner(db(), seq))
     return render_template("archive/record.html", r=found, envelope=envelope, history=history,
                            purposes=EXPORT_PURPOSES, readable=fingerprints.readable, files=files,
                            kinds=attachments.KINDS)
@@ -80,7 +80,7 @@ def record(seq: int):  # type: ignore[no-untyped-def]
 @login_required("supervisor", "admin")
 def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
     try:
-        found = attachments.get(db(), current_vault(), archive.owner(db(), seq), attachment_id)
+        found = attachments.get(db(), current_vault(), catalogue.owner(db(), seq), attachment_id)
     except (LookupError, AttachmentError):
         abort(404)
     audit.record(db(), current_vault(), signed_in_user(), "attachment_viewed", archive_record=seq,
@@ -91,7 +91,7 @@ def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
 @bp.route("/bundles")
 @login_required("supervisor", "admin")
 def bundles():  # type: ignore[no-untyped-def]
-    return render_template("archive/bundles.html", bundles=archive.bundles(db()),
+    return render_template("archive/bundles.html", bundles=catalogue.bundles(db()),
                            purposes=EXPORT_PURPOSES, readable=fingerprints.readable)
 
 
@@ -160,9 +160,9 @@ def _import(path: Path, trust: str | None):  # type: ignore[no-untyped-def]
         if not identities:
             flash(_("This archive has no age identity yet: create one on the Keys page."), "error")
             return redirect(url_for("archive.upload"))
-        result = archive.import_bundle(db(), current_vault(), signed_in_user(), path, identities,
+        result = importer.import_bundle(db(), current_vault(), signed_in_user(), path, identities,
                                        trust=trust)
-    except archive.TrustError as exc:
+    except importer.TrustError as exc:
         if not exc.can_trust:
             flash(_("Refused: %(reason)s", reason=str(exc)), "error")
             return redirect(url_for("archive.upload"))
