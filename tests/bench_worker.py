@@ -12,7 +12,7 @@ from pathlib import Path
 
 from intake.archive import importer
 from intake.bundles import export as exports
-from intake.bundles import own_keys, recipient_keys
+from intake.bundles import own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
 from intake.config import Config
 from intake.home.instance import unlock
@@ -41,7 +41,7 @@ def main(home: str, operation: str, *args: str) -> dict:
     if operation == "export":
         purpose, out = args
         recipients = recipient_keys.recipients(conn)
-        plan = exports.plan(conn, vault, user, purpose, recipients)
+        plan = selection.plan(conn, vault, user, purpose, recipients)
         exports.write(conn, vault, user, plan, recipients, Path(out))
         result.update(records=len(plan.included), bytes=Path(out).stat().st_size)
     elif operation == "verify":

@@ -55,7 +55,7 @@ def seed(corpus: Path) -> None:
     import shutil
 
     from intake.bundles import export as exports
-    from intake.bundles import recipient_keys
+    from intake.bundles import recipient_keys, selection
     from intake.records import testimonies
 
     from .conftest import full_record
@@ -71,7 +71,7 @@ def seed(corpus: Path) -> None:
             record["consent"]["research"] = True
             testimonies.create(side.conn, side.vault, side.user, record, completed=True)
         out = home / f"{purpose}.intake.age"
-        plan = exports.plan(side.conn, side.vault, side.user, purpose, [lawyers])
+        plan = selection.plan(side.conn, side.vault, side.user, purpose, [lawyers])
         exports.write(side.conn, side.vault, side.user, plan, [lawyers], out)
         plain = pyrage.decrypt(out.read_bytes(), [IDENTITY])
         (corpus / f"bundle-{purpose}.tar").write_bytes(plain)

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from intake.archive import catalogue, importer
 from intake.bundles import export as exports
-from intake.bundles import fingerprints, own_keys, recipient_keys
+from intake.bundles import fingerprints, own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
 from intake.config import Config
 from intake.home.instance import initialise, unlock
 from intake.home.users import User
-from intake.records import consent, testimonies
+from intake.records import consent, testimonies, withdrawal
 from intake.store.connection import Connection, connect
 from intake.vault.keys import Vault
 
@@ -83,7 +83,7 @@ def add(field: Side, n: int = 1, **overrides) -> list[str]:
 
 def export(field: Side, recipients, out: Path, purpose: str = "trial",
            ids: list[str] | None = None) -> exports.ExportSummary:
-    plan = exports.plan(field.conn, field.vault, field.user, purpose, list(recipients), ids)
+    plan = selection.plan(field.conn, field.vault, field.user, purpose, list(recipients), ids)
     return exports.write(field.conn, field.vault, field.user, plan, list(recipients), out)
 
 
@@ -185,11 +185,11 @@ def test_no_record_without_consent_for_the_purpose_ever_leaves(field, law, lawye
         document["survivor"]["minor"] = minor
         record = testimonies.create(field.conn, field.vault, field.user, document, completed=complete)
         if withdraw:
-            exports.withdraw(field.conn, field.vault, field.user, record.id, purpose)
+            withdrawal.withdraw(field.conn, field.vault, field.user, record.id, purpose)
         elif complete and consent.consent_given(record.document, purpose):
             expected.add(record.id)
         made.append(record.id)
-    plan = exports.plan(field.conn, field.vault, field.user, purpose, [lawyers], made)
+    plan = selection.plan(field.conn, field.vault, field.user, purpose, [lawyers], made)
     assert set(plan.included) == expected
     assert len(plan.excluded) == len(made) - len(expected)
     if not expected:
@@ -207,8 +207,8 @@ def test_export_summary_says_why_records_were_left_out(field, lawyers):
     refused = add(field, 1, consent={"record": True, "trial": False})
     draft = testimonies.create(field.conn, field.vault, field.user, full_record())
     withdrawn = add(field, 1)[0]
-    exports.withdraw(field.conn, field.vault, field.user, withdrawn, "trial", "changed her mind")
-    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers])
+    withdrawal.withdraw(field.conn, field.vault, field.user, withdrawn, "trial", "changed her mind")
+    plan = selection.plan(field.conn, field.vault, field.user, "trial", [lawyers])
     assert len(plan.included) == 1
     assert plan.excluded_counts() == {"no_consent": 1, "not_complete": 1, "withdrawn": 1}
     codes = dict(plan.excluded)
@@ -396,12 +396,12 @@ def test_withdrawal_reaches_the_archive_that_received_the_record(field, law, law
     export(field, [lawyers], tmp_path / "1.intake.age")
     import_(law, tmp_path / "1.intake.age", trust=fingerprint(field))
 
-    exports.withdraw(field.conn, field.vault, field.user, leave, "trial", "asked us by phone")
-    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers])
+    withdrawal.withdraw(field.conn, field.vault, field.user, leave, "trial", "asked us by phone")
+    plan = selection.plan(field.conn, field.vault, field.user, "trial", [lawyers])
     assert plan.included == [keep]
     assert [n["record_id"] for n in plan.revocations] == [leave]
-    assert exports.plan(field.conn, field.vault, field.user, "trial", [others]).revocations == []
-    assert exports.plan(field.conn, field.vault, field.user, "research", [lawyers]).revocations == []
+    assert selection.plan(field.conn, field.vault, field.user, "trial", [others]).revocations == []
+    assert selection.plan(field.conn, field.vault, field.user, "research", [lawyers]).revocations == []
 
     export(field, [lawyers], tmp_path / "2.intake.age")
     result = import_(law, tmp_path / "2.intake.age")
@@ -414,7 +414,7 @@ def test_withdrawal_reaches_the_archive_that_received_the_record(field, law, law
 def test_a_revocation_arriving_before_the_record_still_hides_it(field, law, lawyers, tmp_path):
     record = add(field, 1)[0]
     export(field, [lawyers], tmp_path / "1.intake.age")
-    exports.withdraw(field.conn, field.vault, field.user, record, "trial")
+    withdrawal.withdraw(field.conn, field.vault, field.user, record, "trial")
     add(field, 1)
     export(field, [lawyers], tmp_path / "2.intake.age")
     import_(law, tmp_path / "2.intake.age", trust=fingerprint(field))  # notice first
@@ -441,7 +441,7 @@ def test_changing_the_answer_or_destroying_the_record_also_sends_a_notice(field,
     testimonies.save(field.conn, field.vault, field.user, changed, {**record.document,
                                                                      "consent": answers})
     testimonies.delete(field.conn, field.vault, field.user, destroyed)
-    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers])
+    plan = selection.plan(field.conn, field.vault, field.user, "trial", [lawyers])
     assert plan.included == [kept]
     assert sorted(n["record_id"] for n in plan.revocations) == sorted([changed, destroyed])
     exports.write(field.conn, field.vault, field.user, plan, [lawyers, lawyers],
@@ -461,15 +461,15 @@ def test_a_record_from_another_source_inside_a_signed_bag_is_refused(field, law,
 
 def test_consent_withdrawn_while_the_bundle_is_written_stops_the_export(field, lawyers, tmp_path):
     first, second = add(field, 2)
-    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers])
+    plan = selection.plan(field.conn, field.vault, field.user, "trial", [lawyers])
 
     def withdraw_midway(done, _total):
         if done == 1:
-            exports.withdraw(field.conn, field.vault, field.user, second, "trial")
+            withdrawal.withdraw(field.conn, field.vault, field.user, second, "trial")
 
     out = tmp_path / "out" / "late.intake.age"
     out.parent.mkdir()
-    with pytest.raises(exports.ExportError, match="changed during the export"):
+    with pytest.raises(selection.ExportError, match="changed during the export"):
         exports.write(field.conn, field.vault, field.user, plan, [lawyers], out,
                       progress=withdraw_midway)
     assert list(out.parent.iterdir()) == []

@@ -12,9 +12,8 @@ import string
 from pathlib import Path
 
 from intake.archive import catalogue
-from intake.bundles import export as exports
 from intake.home import audit
-from intake.records import attachments, testimonies
+from intake.records import attachments, testimonies, withdrawal
 from intake.records.attachments import Upload
 from intake.store.connection import Connection, connect, file_of
 
@@ -230,6 +229,6 @@ def test_a_withdrawal_leaves_no_earlier_version_in_the_wal(conn, vault, admin):
     """Withdrawing consent saves a new version inside its own transaction; the WAL is scrubbed
     after that transaction, as after every other save."""
     record = testimonies.create(conn, vault, admin, full_record(), completed=True)
-    exports.withdraw(conn, vault, admin, record.id, "trial", note="asked by phone")
+    withdrawal.withdraw(conn, vault, admin, record.id, "trial", note="asked by phone")
     wal = file_of(conn).with_name(file_of(conn).name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0

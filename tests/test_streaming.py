@@ -11,7 +11,7 @@ import pytest
 
 from intake.archive import importer
 from intake.bundles import export as exports
-from intake.bundles import own_keys
+from intake.bundles import own_keys, selection
 from intake.records import testimonies
 
 from .conftest import full_record
@@ -33,7 +33,7 @@ def _peak(action) -> int:
 def _round_trip(field, law, lawyers, tmp_path, count: int) -> tuple[int, int]:  # noqa: F811
     ids = [testimonies.create(field.conn, field.vault, field.user, full_record(narrative=[
         {"language": "ckb", "text": f"{n} {NARRATIVE}"}]), completed=True).id for n in range(count)]
-    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers], ids)
+    plan = selection.plan(field.conn, field.vault, field.user, "trial", [lawyers], ids)
     out = tmp_path / f"{count}.intake.age"
     exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
     trust = own_keys.signing_key(field.conn, field.vault).fingerprint
@@ -78,7 +78,7 @@ def _attachment_round_trip(field, law, lawyers, tmp_path, size: int) -> tuple[in
         _Zeros(size), field.config.attachments_path)))
     testimonies.attach(field.conn, field.vault, field.user, record.id, received[0], kind="audio",
                        filename="long.ogg", declared_type="audio/ogg")
-    plan = exports.plan(field.conn, field.vault, field.user, "trial", [lawyers], [record.id])
+    plan = selection.plan(field.conn, field.vault, field.user, "trial", [lawyers], [record.id])
     out = tmp_path / f"{size}.intake.age"
     exported = _peak(lambda: exports.write(field.conn, field.vault, field.user, plan, [lawyers], out))
     trust = own_keys.signing_key(field.conn, field.vault).fingerprint

@@ -1,10 +1,6 @@
-"""Exports on the field side: which records may leave for a purpose, what each looks like after
-redaction, and the signed, age-encrypted bundle that carries them (docs/bundle-format.md).
-
-Consent is checked here and nowhere else: a record leaves only when it is complete and its
-consent for the purpose is an explicit, unwithdrawn yes (records/consent.py). A withdrawal is recorded in
-the record's consent history and in ``withdrawals``, and every later bundle for that purpose to a
-recipient that received the record carries a revocation notice.
+"""Exports on the field side: what each record looks like after redaction, and the signed,
+age-encrypted bundle that carries the records a plan lets leave (bundles/selection.py;
+docs/bundle-format.md). Each record is checked again, decrypted, as it leaves.
 """
 
 from __future__ import annotations
@@ -21,8 +17,9 @@ from pathlib import Path
 from intake import atomic
 from intake.bundles.bag import BagStream
 from intake.bundles.own_keys import SigningKey, signing_key
-from intake.bundles.profiles import PURPOSES, profile
+from intake.bundles.profiles import profile
 from intake.bundles.recipient_keys import Recipient
+from intake.bundles.selection import ExportError, ExportPlan, exclusion
 from intake.clock import now_utc
 from intake.hashing import HashingWriter
 from intake.home import audit
@@ -31,7 +28,7 @@ from intake.home.users import User
 from intake.records import attachments, consent, testimonies
 from intake.records.attachments import Attachment
 from intake.records.testimonies import Testimony
-from intake.store.connection import Connection, scrub_wal
+from intake.store.connection import Connection
 from intake.store.transactions import transaction
 from intake.streams import ChunkReader
 from intake.vault import agefile
@@ -39,22 +36,6 @@ from intake.vault.crypto import sign
 from intake.vault.keys import Vault
 
 FORMAT_VERSION = 1
-EXCLUSION_REASONS = ("not_complete", "no_consent", "withdrawn")
-
-
-class ExportError(Exception):
-    """An export cannot be made as asked (one line, safe to show)."""
-
-
-@dataclass
-class ExportPlan:
-    purpose: str
-    included: list[str]
-    excluded: list[tuple[str, str]]  # (witness code, reason)
-    revocations: list[dict]
-
-    def excluded_counts(self) -> dict[str, int]:
-        return dict(Counter(reason for _, reason in self.excluded))
 
 
 @dataclass
@@ -63,78 +44,6 @@ class ExportSummary:
     file_sha256: str
     plan: ExportPlan
     redactions: Counter[str] = field(default_factory=Counter)
-
-
-def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients: list[Recipient],
-         record_ids: list[str] | None = None) -> ExportPlan:
-    """Decide, record by record, what may leave for ``purpose`` (all records when no ids).
-
-    The plan reads the status and consent columns, which every save writes from the sealed
-    document in the same transaction; :func:`write` checks each decrypted record again before
-    it leaves."""
-    if purpose not in PURPOSES:
-        raise ExportError(f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}")
-    if not viewer.sees_all:
-        raise ExportError("only a supervisor or an administrator can export")
-    columns = {row[0]: row[1:] for row in conn.execute(
-        "SELECT id, witness_code, status, consent_summary FROM testimonies ORDER BY seq")}
-    if record_ids is None:
-        record_ids = list(columns)
-    withdrawn = dict(conn.execute(
-        "SELECT record_id, withdrawn_at FROM withdrawals WHERE purpose = ?", (purpose,)).fetchall())
-    included, excluded, reasons = [], [], {}
-    for record_id in dict.fromkeys(record_ids):
-        if record_id not in columns:
-            raise testimonies.NotFound(record_id)
-        witness_code, status, consented = columns[record_id]
-        reason = reasons[record_id] = _reason(record_id, status, consented.split(","), purpose,
-                                              withdrawn)
-        if reason:
-            excluded.append((witness_code, reason))
-        else:
-            included.append(record_id)
-    sent = _sent_before(conn, purpose, recipients)
-    for record_id in sent:
-        if record_id not in reasons:
-            found = columns.get(record_id)
-            reasons[record_id] = _reason(record_id, found[1], found[2].split(","), purpose,
-                                         withdrawn) if found else "destroyed"
-    notices = [{"record_id": record_id, "purpose": purpose,
-                "withdrawn_at": withdrawn.get(record_id) or now_utc()}
-               for record_id in sent if reasons[record_id] in ("withdrawn", "no_consent", "destroyed")]
-    return ExportPlan(purpose, included, excluded, notices)
-
-
-def _reason(record_id: str, status: str, consented: list[str], purpose: str,
-            withdrawn: dict[str, str]) -> str | None:
-    """Why a record may not leave for ``purpose``, or ``None``."""
-    if record_id in withdrawn:
-        return "withdrawn"
-    if purpose not in consented:
-        return "no_consent"
-    if status != "complete":
-        return "not_complete"
-    return None
-
-
-def _exclusion(record: Testimony, purpose: str, withdrawn: dict[str, str]) -> str | None:
-    consented = [purpose] if consent.consent_given(record.document, purpose) else []
-    return _reason(record.id, record.status, consented, purpose, withdrawn)
-
-
-def _sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
-    """Every record an earlier bundle for ``purpose`` carried to any of these recipients; a
-    record among them that may no longer go to them (consent withdrawn, here or by changing the
-    answer in the interview form, or the record destroyed) gets a revocation notice."""
-    keys = sorted({r.public_key for r in recipients})
-    if not keys:
-        return []
-    marks = ",".join("?" * len(keys))
-    return [row[0] for row in conn.execute(
-        "SELECT DISTINCT er.record_id FROM export_records er "  # noqa: S608
-        "JOIN exports e ON e.bundle_id = er.bundle_id AND e.purpose = ? "
-        f"JOIN export_recipients r ON r.bundle_id = e.bundle_id AND r.public_key IN ({marks}) "
-        "ORDER BY er.record_id", [purpose, *keys])]
 
 
 def _with_identity(record: Testimony, purpose: str) -> bool:
@@ -229,7 +138,7 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
                                   "purpose = ?", (export.purpose,)).fetchall())
     for done, record_id in enumerate(export.included, start=1):
         record = testimonies.load(conn, vault, record_id, user)
-        if _exclusion(record, export.purpose, withdrawn):  # consent changed since the plan
+        if exclusion(record, export.purpose, withdrawn):  # consent changed since the plan
             raise ExportError(f"consent for {record.witness_code} changed during the export; "
                               "nothing was written, start again")
         files = carried_files(conn, vault, user, record, export.purpose)
@@ -312,26 +221,3 @@ def _remember(conn: Connection, user: User, export: ExportPlan, recipients: list
                      [(summary.bundle_id, record_id) for record_id in export.included])
 
 
-def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose: str,
-             note: str = "") -> Testimony:
-    """Withdraw consent for one purpose: recorded in the consent history (with ``note``) and
-    honoured by every later export."""
-    if purpose not in consent.PURPOSES or purpose == "record":
-        raise ExportError(f"unknown purpose {purpose!r}")
-    record = testimonies.load(conn, vault, record_id, user)
-    document = json.loads(json.dumps(record.document))
-    given = consent.consent_given(document, purpose)
-    entry = {"purpose": purpose, "value": False, "at": now_utc(), "by": user.name,
-             "method": "withdrawal", **({"note": note.strip()} if note.strip() else {})}
-    document["consent"][purpose] = False
-    document["consent"].setdefault("history", []).append(entry)
-    with transaction(conn):
-        conn.execute("INSERT INTO withdrawals (record_id, purpose, withdrawn_at, withdrawn_by) "
-                     "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                     (record_id, purpose, entry["at"], user.id))
-        audit.record(conn, vault, user, "consent_withdrawn", record_id=record_id,
-                     witness_code=record.witness_code, purpose=purpose)
-        saved = record if not given and not note.strip() else testimonies.save(
-            conn, vault, user, record_id, document, draft=record.status != "complete")
-    scrub_wal(conn)  # the version before the withdrawal must not stay in the WAL
-    return saved

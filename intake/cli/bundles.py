@@ -14,7 +14,7 @@ import click
 from intake import atomic
 from intake.archive import importer
 from intake.bundles import export as exports
-from intake.bundles import fingerprints, own_keys, recipient_keys
+from intake.bundles import fingerprints, own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
 from intake.bundles.profiles import PURPOSES
 from intake.cli.common import (
@@ -27,6 +27,7 @@ from intake.cli.common import (
     require_role,
     unlocked,
 )
+from intake.records import withdrawal
 from intake.textfiles import decode_text
 from intake.vault import agefile
 
@@ -38,7 +39,7 @@ def _bundle_errors(command: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (fingerprints.KeyringError, exports.ExportError, agefile.AgeError,
+        except (fingerprints.KeyringError, selection.ExportError, agefile.AgeError,
                 bundle_reader.BundleError) as exc:
             raise CliError(str(exc)) from None
     return one_line_errors(wrapped)
@@ -164,7 +165,7 @@ def export(purpose: str, to: str, out: Path, all_records: bool, record_ids: tupl
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         names = dict.fromkeys(name.strip() for name in to.split(",") if name.strip())
         chosen = [recipient_keys.recipient(conn, name) for name in names]
-        plan = exports.plan(conn, vault, acting, purpose, chosen,
+        plan = selection.plan(conn, vault, acting, purpose, chosen,
                             None if all_records else list(record_ids))
         summary = exports.write(conn, vault, acting, plan, chosen, out)
         fingerprint = own_keys.signing_key(conn, vault).fingerprint
@@ -276,7 +277,7 @@ def consent_withdraw(record_id: str, purpose: str, note: str, user_name: str,
                      passphrase_file: Path | None) -> None:
     """Withdraw consent for one purpose; later bundles leave the record out and carry a notice."""
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        record = exports.withdraw(conn, vault, acting, record_id, purpose, note)
+        record = withdrawal.withdraw(conn, vault, acting, record_id, purpose, note)
     click.echo(f"Consent for {purpose} withdrawn for {record.witness_code}.")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intake.bundles import export as exports
+from intake.bundles import selection
 from intake.bundles.recipient_keys import Recipient
 from intake.config import Config
 from intake.home.users import User
@@ -39,7 +40,7 @@ _jobs: dict[str, Job] = {}
 _lock = threading.Lock()
 
 
-def start(config: Config, vault: Vault, user: User, plan: exports.ExportPlan,
+def start(config: Config, vault: Vault, user: User, plan: selection.ExportPlan,
           recipients: list[Recipient], name: str) -> Job:
     config.exports_path.mkdir(mode=0o700, exist_ok=True)
     job = Job(secrets.token_urlsafe(16), user.id, config.exports_path / name, len(plan.included))

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from intake.bundles import export as exports
-from intake.bundles import recipient_keys
+from intake.bundles import recipient_keys, selection
 from intake.bundles.redaction import MARKER_PATTERN
 from intake.clock import now_utc
 from intake.records import testimonies
@@ -51,8 +51,8 @@ def _recipients(names: list[str]) -> list[recipient_keys.Recipient]:
     return [recipient_keys.recipient(db(), name) for name in names]
 
 
-def _plan(purpose: str, names: list[str]) -> exports.ExportPlan:
-    return exports.plan(db(), current_vault(), signed_in_user(), purpose, _recipients(names))
+def _plan(purpose: str, names: list[str]) -> selection.ExportPlan:
+    return selection.plan(db(), current_vault(), signed_in_user(), purpose, _recipients(names))
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -25,10 +25,9 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from intake.bundles import export as exports
 from intake.clock import now_utc
 from intake.home import audit
-from intake.records import attachments, consent, testimonies
+from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import ACT_NAMES, acts
 from intake.store.settings import get_setting
@@ -225,7 +224,7 @@ def withdraw(record_id: str):  # type: ignore[no-untyped-def]
     testimony = _load(record_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        exports.withdraw(db(), current_vault(), signed_in_user(), record_id, form.purpose.data,
+        withdrawal.withdraw(db(), current_vault(), signed_in_user(), record_id, form.purpose.data,
                          form.note.data or "")
         flash(_("Consent for “%(purpose)s” was withdrawn for %(code)s.",
                 purpose=consent.PURPOSES[form.purpose.data], code=testimony.witness_code),
