@@ -35,7 +35,7 @@ test: lint translations system-tools
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 # Coverage-guided fuzzing of the bundle reader (atheris); new inputs go to .fuzz/, seeds are in
-# tests/fuzz_corpus/. Any input that ends in anything but a clean refusal stops it with a crash.
+# tools/fuzz_corpus/. Any input that ends in anything but a clean refusal stops it with a crash.
 FUZZ_SECONDS ?= 600
 # atheris has wheels for Linux only, and the lock installs it there alone: elsewhere, without it,
 # this says so and skips. On Linux it always runs, so a broken install fails rather than hides.
@@ -44,19 +44,19 @@ fuzz: test-install
 	  echo "make fuzz: skipped, atheris is not installed (it has wheels for Linux only)."; \
 	else \
 	  mkdir -p .fuzz && \
-	  bash -o pipefail -c '$(PY) -m tests.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=512 -print_final_stats=1 .fuzz tests/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'; \
+	  bash -o pipefail -c '$(PY) -m tools.fuzz_bundle -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=512 -print_final_stats=1 .fuzz tools/fuzz_corpus 2>&1 | grep -v "^INFO: Instrumenting"'; \
 	fi
 
 # Ruff (with the security rules), mypy on the vault and bundle modules, and pip-audit on the
 # installed dependencies (skipped, saying so, where no vulnerability data can be reached).
 lint: test-install
-	$(VENV)/bin/ruff check intake tests wsgi.py
+	$(VENV)/bin/ruff check intake tests tools wsgi.py setup.py
 	$(VENV)/bin/mypy
-	$(PY) -m tests.audit_dependencies
+	$(PY) -m tools.audit_dependencies
 
 # Re-pin after changing pyproject.toml: one universal resolution (Linux, macOS and Windows,
 # CPython 3.11 and later) with the SHA-256 of every wheel and sdist of each pin, so pip's
-# --require-hashes installs it on each (tests/test_platforms.py checks that against the index).
+# --require-hashes installs it on each (tests/packaging/test_platforms.py checks that against the index).
 # Pins already in the files are kept; to take newer releases: make lock LOCK_FLAGS=--upgrade.
 LOCK_FLAGS ?=
 UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
@@ -66,11 +66,11 @@ lock: test-install
 	$(UV_COMPILE) --extra test -o requirements-test.lock pyproject.toml
 
 bench: install translations
-	$(PY) -m tests.bench
+	$(PY) -m tools.bench
 
 # Kill the real server with SIGKILL hundreds of times mid-autosave; check every saved word after each.
 crash: test-install translations
-	$(PY) -m tests.crash_harness 300 900
+	$(PY) -m tools.crash_harness 300 900
 
 # Refresh the template and every catalogue after changing user-visible strings.
 extract: install

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .conftest import CHEAP_KDF
+from tests.conftest import CHEAP_KDF
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ import socket
 import urllib.parse
 from pathlib import Path
 
-from .conftest import csrf_token
+from tests.conftest import csrf_token
 
 
 def connect(port: int, *, receive_buffer: int | None = None, timeout: float = 10) -> socket.socket:

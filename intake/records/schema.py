@@ -4,7 +4,7 @@ date is valid EDTF (Library of Congress, ISO 8601-2) and every act is in the tax
 
 jsonschema-rs answers "valid or not" in microseconds (imports and exports check every record);
 only a document it refuses goes through jsonschema, which names each problem and has the last
-word (tests/test_schema.py checks the two agree).
+word (tests/records/test_schema.py checks the two agree).
 
 A problem is reported as the field's path and the rule it breaks, never with the value:
 jsonschema's own messages quote the instance ("'Nadia …' is too long"), and these lines reach
