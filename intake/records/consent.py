@@ -4,7 +4,8 @@ Purposes follow the consent form of the interview (docs/testimony-schema.md): re
 use at trial, identity to prosecutors, a reparations claim under the Yazidi Survivors Law
 (No. 8 of 2021), international mechanisms, anonymised research, and recontact. Every change of an
 answer is kept in ``consent.history`` with its time, method and witness. Without consent to
-record, nothing but the refusal itself is kept.
+record, nothing but the refusal itself is kept. This module knows the codes; their names for
+people are in web/labels.py.
 """
 
 from __future__ import annotations
