@@ -1,8 +1,13 @@
 """Rules of the code base that a reader relies on."""
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "intake"
 
@@ -138,3 +143,86 @@ def test_streams_are_hashed_by_one_helper():
     users = [name for name, text in _modules()
              if re.search(r"digest\.update\(", text)]
     assert users == ["bundles/reader.py", "hashing.py", "records/attachments.py"]
+
+
+# The web and the command line are two faces on the same domain: only they know their frameworks,
+# and nothing in the domain knows them. The command line may use the web (web/log_filter.py, and
+# `intake serve` starts the web app).
+_WEB_FRAMEWORKS = {"flask", "flask_babel", "flask_wtf", "wtforms"}
+_FACES = {"web/": ("intake.web",), "cli/": ("intake.cli", "intake.web")}
+_ENTRY_POINTS = {"__main__.py": "``python -m intake`` runs the command line"}
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """Every module an import statement names, anywhere in the module (``from a import b``
+    names both ``a`` and ``a.b``, since b may be a module)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def _boundary_violations(modules: list[tuple[str, str]]) -> list[str]:
+    found = []
+    for path, text in modules:
+        for name in sorted(_imported(ast.parse(text))):
+            top = name.split(".")[0]
+            if top in _WEB_FRAMEWORKS and not path.startswith("web/"):
+                found.append(f"{path}: {name}")
+            elif top == "click" and not path.startswith("cli/"):
+                found.append(f"{path}: {name}")
+            elif any(_within(name, face) for face in ("intake.web", "intake.cli")):
+                allowed = next((faces for prefix, faces in _FACES.items()
+                                if path.startswith(prefix)), ())
+                if not any(_within(name, face) for face in allowed) \
+                        and path not in _ENTRY_POINTS:
+                    found.append(f"{path}: {name}")
+    return found
+
+
+def test_only_the_web_and_the_command_line_know_their_frameworks():
+    """flask, flask_babel, flask_wtf and wtforms only in intake/web/; click only in intake/cli/;
+    intake.web and intake.cli imported only by themselves (and the CLI by the entry point):
+    the domain knows codes, and web/labels.py names them for people."""
+    assert _boundary_violations(_modules()) == []
+
+
+def test_the_boundary_fence_finds_what_it_looks_for():
+    domain = ("import flask\nfrom flask_babel import lazy_gettext as _l\nimport click\n"
+              "def later():\n    from wtforms import Form\n    import flask_wtf.file\n"
+              "from intake import web\nfrom intake.cli.common import CliError\n"
+              "import intake.web.labels\nfrom intake.webbing import x\n")
+    cli = "import click\nfrom intake.web.log_filter import raised_in_intake\nimport flask\n"
+    web = "import flask\nfrom intake.cli import main\n"
+    assert _boundary_violations([("records/x.py", domain), ("cli/x.py", cli),
+                                 ("web/x.py", web)]) == [
+        "records/x.py: click", "records/x.py: flask", "records/x.py: flask_babel",
+        "records/x.py: flask_babel.lazy_gettext", "records/x.py: flask_wtf.file",
+        "records/x.py: intake.cli.common", "records/x.py: intake.cli.common.CliError",
+        "records/x.py: intake.web", "records/x.py: intake.web.labels", "records/x.py: wtforms",
+        "records/x.py: wtforms.Form", "cli/x.py: flask", "web/x.py: intake.cli",
+        "web/x.py: intake.cli.main"]
+
+
+@pytest.mark.parametrize("package", ["vault", "store", "home", "records", "bundles", "archive"])
+def test_a_domain_package_loads_without_the_web_or_the_command_line(package):
+    """Importing every module of the package, in a fresh interpreter, loads no web framework and
+    no click (a lazy import would escape the fence above; this catches it through any path)."""
+    modules = sorted(p.stem for p in (PACKAGE / package).glob("*.py") if p.stem != "__init__")
+    script = (f"import sys\nimport intake.{package}\n"
+              + "".join(f"import intake.{package}.{m}\n" for m in modules)
+              + "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+              + repr(sorted(_WEB_FRAMEWORKS | {"click"})) + " or m.startswith(('intake.web', "
+              + "'intake.cli')))\nassert not bad, bad\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=PACKAGE.parent,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)})
+    assert result.returncode == 0, result.stderr

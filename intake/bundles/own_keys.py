@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from intake.bundles.fingerprints import KeyringError, fingerprint
 from intake.clock import now_utc
+from intake.home.passphrase_policy import require_strong
+from intake.home.users import User
 from intake.store.connection import Connection
 from intake.store.settings import get_setting, set_setting
 from intake.store.transactions import transaction
@@ -61,8 +63,10 @@ def create_identity(conn: Connection, vault: Vault) -> str:
     return agefile.public_key(identity)
 
 
-def export_identities(conn: Connection, vault: Vault, passphrase: str) -> bytes:
-    """Every identity as an age identity file, encrypted under ``passphrase`` (age scrypt)."""
+def export_identities(conn: Connection, vault: Vault, passphrase: str, *, by: User) -> bytes:
+    """Every identity as an age identity file, encrypted under ``passphrase`` (age scrypt), which
+    must be strong (``by`` names who exports them)."""
+    require_strong(passphrase, (by.name,))
     known = identities(conn, vault)
     if not known:
         raise KeyringError("this instance has no age identity; run 'intake identity create'")

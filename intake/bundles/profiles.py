@@ -19,9 +19,8 @@ from importlib import resources
 from typing import Any
 
 from intake.bundles.redaction import MARKERS, Redactor, Terms
+from intake.records.consent import EXPORT_PURPOSES
 from intake.records.folding import fold
-
-PURPOSES = ("trial", "reparations", "research")
 
 
 def _data(name: str) -> dict:
@@ -91,7 +90,12 @@ class RedactionProfile:
 
 @cache
 def _rules() -> dict:
-    return _data("redaction_profiles.json")
+    """The data file, refused unless it has one profile for each of consent.EXPORT_PURPOSES."""
+    rules = _data("redaction_profiles.json")
+    if tuple(rules["profiles"]) != EXPORT_PURPOSES:
+        raise ValueError("redaction_profiles.json must hold one profile for each export purpose, "
+                         f"in order: {', '.join(EXPORT_PURPOSES)}")
+    return rules
 
 
 @cache

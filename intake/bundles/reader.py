@@ -46,9 +46,9 @@ from intake.bundles.bag import (
 )
 from intake.bundles.export import FORMAT_VERSION
 from intake.bundles.fingerprints import fingerprint
-from intake.bundles.profiles import PURPOSES, profile
+from intake.bundles.profiles import profile
 from intake.hashing import hashed, pieces
-from intake.records.consent import consent_given
+from intake.records.consent import EXPORT_PURPOSES, consent_given
 from intake.records.schema import DocumentError, validate
 from intake.vault import agefile
 from intake.vault.crypto import CryptoError, verify_signature
@@ -431,7 +431,7 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
     problems = []
     if bundle.format_version != FORMAT_VERSION:
         problems.append(f"bundle.json has format version {bundle.format_version}")
-    if bundle.purpose not in PURPOSES or info.get("Intake-Purpose") != bundle.purpose:
+    if bundle.purpose not in EXPORT_PURPOSES or info.get("Intake-Purpose") != bundle.purpose:
         problems.append(f"purpose {bundle.purpose!r} is unknown or disagrees with bag-info.txt")
     if declared != bundle.fingerprint or info.get("Intake-Instance-Fingerprint") != declared:
         problems.append("the declared instance fingerprint is not the signer's")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from intake.bundles.profiles import PURPOSES
 from intake.bundles.recipient_keys import Recipient
 from intake.clock import now_utc
 from intake.home.users import User
@@ -45,8 +44,9 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
     The plan reads the status and consent columns, which every save writes from the sealed
     document in the same transaction; :func:`write` checks each decrypted record again before
     it leaves."""
-    if purpose not in PURPOSES:
-        raise ExportError(f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}")
+    if purpose not in consent.EXPORT_PURPOSES:
+        raise ExportError(f"unknown purpose {purpose!r}; "
+                          f"use one of {', '.join(consent.EXPORT_PURPOSES)}")
     if not viewer.sees_all:
         raise ExportError("only a supervisor or an administrator can export")
     columns = {row[0]: row[1:] for row in conn.execute(

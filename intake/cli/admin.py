@@ -40,7 +40,7 @@ def panic_set(user_name: str, passphrase_file: Path | None,
     """Set a panic passphrase: at sign-in it destroys every passphrase slot on this laptop."""
     with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
         require_role(acting, "admin", to="set a panic passphrase")
-        chosen = read_new_passphrase(new_passphrase_file, (acting.name,))
+        chosen = read_new_passphrase(new_passphrase_file)
         set_panic_passphrase(cli_config(), vault, acting, chosen)
     click.echo("Panic passphrase set. Given at sign-in, it leaves only the recovery key able to "
                "open this laptop's data.")
@@ -72,7 +72,7 @@ def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
         raise CliError(f"{out} exists; choose another name")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="back up")
-        protect = read_new_passphrase(new_passphrase_file, (acting.name,))
+        protect = read_new_passphrase(new_passphrase_file)
         with atomic.streaming(out) as pending:
             backup.write(cli_config(), conn, vault, acting, protect, pending.file)
     click.echo(f"Wrote {out} ({out.stat().st_size // 1024} KiB). "

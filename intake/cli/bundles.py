@@ -16,7 +16,6 @@ from intake.archive import importer
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
-from intake.bundles.profiles import PURPOSES
 from intake.cli.common import (
     CliError,
     one_line_errors,
@@ -27,7 +26,7 @@ from intake.cli.common import (
     require_role,
     unlocked,
 )
-from intake.records import withdrawal
+from intake.records import consent, withdrawal
 from intake.textfiles import decode_text
 from intake.vault import agefile
 
@@ -96,8 +95,8 @@ def identity_export(out: Path, user_name: str, passphrase_file: Path | None,
         raise CliError(f"{out} exists; choose another name")
     with unlocked(user_name, passphrase_file) as (vault, acting, conn):
         require_role(acting, "supervisor", "admin", to="do this")
-        protect = read_new_passphrase(new_passphrase_file, (acting.name,))
-        data = own_keys.export_identities(conn, vault, protect)
+        protect = read_new_passphrase(new_passphrase_file)
+        data = own_keys.export_identities(conn, vault, protect, by=acting)
     atomic.write_atomically(out, data)
     click.echo(f"Wrote {out}.")
 
@@ -146,7 +145,7 @@ def recipient_remove(name: str, user_name: str, passphrase_file: Path | None) ->
 
 
 @click.command("export")
-@click.option("--purpose", type=click.Choice(PURPOSES), required=True)
+@click.option("--purpose", type=click.Choice(consent.EXPORT_PURPOSES), required=True)
 @click.option("--to", "to", required=True, help="Recipient names, separated by commas.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The bundle file to write (NAME.intake.age).")
@@ -266,9 +265,7 @@ def consent_group() -> None:
 
 @consent_group.command("withdraw")
 @click.argument("record_id")
-@click.option("--purpose", type=click.Choice(["trial", "identity_to_prosecutors", "reparations",
-                                               "international", "research", "audio",
-                                               "recontact"]), required=True)
+@click.option("--purpose", type=click.Choice(consent.WITHDRAWABLE), required=True)
 @click.option("--note", default="", help="The survivor's words or the reason (kept sealed).")
 @option_acting_user
 @option_passphrase_file

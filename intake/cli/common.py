@@ -25,7 +25,7 @@ from intake.home import audit
 from intake.home.backup import BackupError
 from intake.home.errors import InstanceError
 from intake.home.instance import unlock
-from intake.home.passphrase_policy import passphrase_problem
+from intake.home.passphrase_policy import WeakPassphrase
 from intake.home.users import User
 from intake.records import testimonies
 from intake.records.schema import DocumentError
@@ -49,6 +49,8 @@ def one_line_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except UnlockError:
             raise CliError("wrong name, passphrase or recovery key") from None
+        except WeakPassphrase as exc:
+            raise CliError(str(exc)) from None
         except (InstanceError, DocumentError, StoreError, OSError, ValueError, BackupError,
                 AgeError) as exc:
             raise CliError(_one_line(exc)) from None
@@ -77,12 +79,9 @@ def read_secret(file: Path | None, env_name: str, prompt: str, *, confirm: bool 
     return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
 
 
-def read_new_passphrase(file: Path | None, related: tuple[str, ...]) -> str:
-    passphrase = read_secret(file, "INTAKE_NEW_PASSPHRASE", "New passphrase", confirm=True)
-    problem = passphrase_problem(passphrase, related)
-    if problem:
-        raise CliError(problem)
-    return passphrase
+def read_new_passphrase(file: Path | None) -> str:
+    """A new passphrase; the function that sets it refuses a weak one (WeakPassphrase)."""
+    return read_secret(file, "INTAKE_NEW_PASSPHRASE", "New passphrase", confirm=True)
 
 
 option_passphrase_file = click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False,

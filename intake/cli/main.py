@@ -30,8 +30,8 @@ from intake.cli.common import (
 from intake.config import Config, user_data_home
 from intake.home import audit
 from intake.home.instance import initialise, unlock_with_recovery
-from intake.home.passphrase_policy import passphrase_problem
 from intake.home.passphrases import add_user, set_passphrase
+from intake.home.users import ROLES
 from intake.records import testimonies
 from intake.textfiles import read_text_file
 
@@ -64,9 +64,6 @@ def _utf8_streams() -> None:
 def init(org: str, user_name: str, passphrase_file: Path | None) -> None:
     """Create a new instance home; prints the recovery key once."""
     passphrase = read_secret(passphrase_file, "INTAKE_PASSPHRASE", "Passphrase", confirm=True)
-    problem = passphrase_problem(passphrase, (user_name, org))
-    if problem:
-        raise CliError(problem)
     recovery_key = initialise(cli_config(), org, user_name, passphrase)
     click.echo(f"Created {cli_config().home}.")
     click.echo("Recovery key (write it down now; it is not shown again):")
@@ -116,7 +113,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["interviewer", "supervisor", "admin"]),
+@click.option("--role", type=click.Choice(ROLES),
               required=True)
 @option_acting_user
 @option_passphrase_file
@@ -127,7 +124,7 @@ def user_add(name: str, role: str, user_name: str, passphrase_file: Path | None,
     """Add a user (an administrator signs in with --user)."""
     with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
         require_role(acting, "admin", to="add users")
-        add_user(cli_config(), vault, name, role, read_new_passphrase(new_passphrase_file, (name,)))
+        add_user(cli_config(), vault, name, role, read_new_passphrase(new_passphrase_file))
     click.echo(f"Added {role} {name}.")
 
 
@@ -146,7 +143,7 @@ def passphrase_change(user_name: str, passphrase_file: Path | None,
     """Change your passphrase (rewraps your key slot only)."""
     with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
         set_passphrase(cli_config(), vault, acting.name,
-                       read_new_passphrase(new_passphrase_file, (acting.name,)))
+                       read_new_passphrase(new_passphrase_file))
     click.echo("Passphrase changed.")
 
 
@@ -162,8 +159,7 @@ def recover(user_name: str, recovery_key_file: Path | None,
     key = read_secret(recovery_key_file, "INTAKE_RECOVERY_KEY", "Recovery key")
     vault = unlock_with_recovery(cli_config(), key)
     try:
-        set_passphrase(cli_config(), vault, user_name, read_new_passphrase(new_passphrase_file,
-                                                                    (user_name,)))
+        set_passphrase(cli_config(), vault, user_name, read_new_passphrase(new_passphrase_file))
     finally:
         vault.close()
     click.echo(f"New passphrase set for {user_name}.")

@@ -41,6 +41,7 @@ from intake.clock import now_utc
 from intake.config import Config
 from intake.hashing import hashed, pieces
 from intake.home import audit
+from intake.home.passphrase_policy import require_strong
 from intake.home.users import User
 from intake.store.connection import Connection, connect
 from intake.store.settings import set_setting
@@ -77,10 +78,16 @@ class BackupError(Exception):
     """A backup cannot be made or restored as asked (one line, safe to show)."""
 
 
+def require_backup_passphrase(user: User, passphrase: str) -> None:
+    """:class:`WeakPassphrase` unless ``passphrase`` may protect a backup ``user`` makes."""
+    require_strong(passphrase, (user.name,))
+
+
 def write(config: Config, conn: Connection, vault: Vault, user: User, passphrase: str,
           out: BinaryIO) -> None:
     """Write the backup of ``config.home`` to ``out`` (which need not be seekable), then note it
     in the audit trail and as the last backup."""
+    require_backup_passphrase(user, passphrase)
     identity = agefile.new_identity()
     digests: dict[str, str] = {}
     with snapshot(config, conn, vault) as store_copy, \

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from intake.clock import now_utc
 from intake.config import Config
 from intake.home.errors import InstanceError
+from intake.home.passphrase_policy import require_strong
 from intake.home.users import User, clean_name, insert_user, user_by_label
 from intake.store.connection import Connection, connect
 from intake.store.settings import get_setting, set_setting
@@ -27,9 +28,16 @@ from intake.vault.keyslots import KeySlotFile, PanicUnlock, UnlockError, editing
 from intake.vault.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
 
 
+def require_first_passphrase(org: str, user_name: str, passphrase: str) -> None:
+    """:class:`WeakPassphrase` unless ``passphrase`` may be the first user's (asked before the
+    recovery key is shown, and again by :func:`initialise`)."""
+    require_strong(passphrase, (user_name, org))
+
+
 def initialise(config: Config, org: str, user_name: str, passphrase: str,
                recovery_key: str | None = None) -> str:
     """Create a new home with its first (admin) user; returns the recovery key to show once."""
+    require_first_passphrase(org, user_name, passphrase)
     sweep_leftovers(config.keyslot_path)
     if config.is_initialised:
         raise InstanceError(f"{config.home} already holds an instance.")

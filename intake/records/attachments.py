@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
-
 from intake import atomic
 from intake.clock import now_utc
 from intake.hashing import hashed, pieces
@@ -32,12 +30,7 @@ from intake.store.connection import Connection, file_of
 from intake.vault import agefile
 from intake.vault.keys import Vault
 
-KINDS = {
-    "audio": _l("Audio recording"),
-    "consent_form": _l("Consent form (scan)"),
-    "id_document": _l("ID document (scan)"),
-    "photo": _l("Photo"),
-}
+KINDS = ("audio", "consent_form", "id_document", "photo")  # named in web/labels.py
 # What a kind may hold: a recording is audio, a scan an image or a PDF, a photo an image.
 _MEDIA = {
     "audio": re.compile(r"^audio/[a-z0-9.+-]+$"),

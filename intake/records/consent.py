@@ -4,30 +4,18 @@ Purposes follow the consent form of the interview (docs/testimony-schema.md): re
 use at trial, identity to prosecutors, a reparations claim under the Yazidi Survivors Law
 (No. 8 of 2021), international mechanisms, anonymised research, and recontact. Every change of an
 answer is kept in ``consent.history`` with its time, method and witness. Without consent to
-record, nothing but the refusal itself is kept.
+record, nothing but the refusal itself is kept. This module knows the codes; their names for
+people are in web/labels.py.
 """
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
-PURPOSES = {
-    "record": _l("To record this testimony"),
-    "audio": _l("To make an audio recording"),
-    "trial": _l("To use it in criminal proceedings (trials)"),
-    "identity_to_prosecutors": _l("To disclose their identity to prosecutors"),
-    "reparations": _l("To use it for a reparations claim under the Yazidi Survivors Law"),
-    "international": _l("To share it with UN or other international mechanisms"),
-    "research": _l("To use it, without their name, for research and advocacy"),
-    "recontact": _l("To be contacted again"),
-}
-SHORT_NAMES = {
-    "record": _l("Record"), "audio": _l("Audio"), "trial": _l("Trial"),
-    "identity_to_prosecutors": _l("Identity"), "reparations": _l("Reparations"),
-    "international": _l("International"), "research": _l("Research"),
-    "recontact": _l("Recontact"),
-}
-METHODS = {"verbal": _l("Verbal"), "written": _l("Written"), "thumbprint": _l("Thumbprint")}
+PURPOSES = ("record", "audio", "trial", "identity_to_prosecutors", "reparations",
+            "international", "research", "recontact")
+WITHDRAWABLE = tuple(p for p in PURPOSES if p != "record")
+# The purposes a bundle can be made for: one redaction profile each (bundles/profiles.py).
+EXPORT_PURPOSES = ("trial", "reparations", "research")
+METHODS = ("verbal", "written", "thumbprint")
 
 
 def consent_given(document: dict, purpose: str) -> bool:

@@ -24,7 +24,7 @@ def withdraw(conn: Connection, vault: Vault, user: User, record_id: str, purpose
              note: str = "") -> Testimony:
     """Withdraw consent for one purpose: recorded in the consent history (with ``note``) and
     honoured by every later export."""
-    if purpose not in consent.PURPOSES or purpose == "record":
+    if purpose not in consent.WITHDRAWABLE:
         raise WithdrawalError(f"unknown purpose {purpose!r}")
     record = testimonies.load(conn, vault, record_id, user)
     document = json.loads(json.dumps(record.document))

@@ -8,21 +8,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from intake.records.consent import PURPOSES
+from intake.records.consent import WITHDRAWABLE
+from intake.web import labels
 from intake.web.forms import options
 from intake.web.interview import CheckboxesField
 
-EXPORT_PURPOSES = {"trial": _l("Criminal proceedings (trial)"),
-                   "reparations": _l("Reparations claim (Yazidi Survivors Law)"),
-                   "research": _l("Research and advocacy (de-identified)")}
-EXCLUSION_REASONS = {"not_complete": _l("Not marked complete"),
-                     "no_consent": _l("No consent for this purpose"),
-                     "withdrawn": _l("Consent withdrawn")}
 MARK_REASONS = {"identifies_someone": _l("Identifies someone"),
                 "endangers_someone": _l("Could endanger someone"),
                 "private_detail": _l("Private detail not needed for this purpose"),
                 "other": _l("Other reason")}
-WITHDRAWABLE = tuple(p for p in PURPOSES if p != "record")
 
 
 class RecipientForm(FlaskForm):
@@ -34,7 +28,7 @@ class RecipientForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    purpose = RadioField(_l("Purpose"), choices=options(EXPORT_PURPOSES),
+    purpose = RadioField(_l("Purpose"), choices=options(labels.EXPORT_PURPOSES),
                          validators=[InputRequired(message=_l("Choose one purpose."))])
     recipients = CheckboxesField(_l("Encrypt to"), validators=[
         DataRequired(message=_l("Choose at least one recipient."))])
@@ -52,7 +46,7 @@ class ImportForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    purpose = SelectField(_l("Purpose"), choices=options([("", "—")] + [(p, PURPOSES[p]) for p in WITHDRAWABLE]),
+    purpose = SelectField(_l("Purpose"), choices=options([("", "—")] + [(p, labels.PURPOSES[p]) for p in WITHDRAWABLE]),
                           validators=[DataRequired(message=_l("Choose one purpose."))])
     note = TextAreaField(_l("Note (the survivor's words or the reason)"),
                          validators=[Length(max=1000)], render_kw={"dir": "auto", "rows": 2})

@@ -18,10 +18,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from intake.home.users import ROLES
 from intake.records.attachments import KINDS
+from intake.web import labels
 
-ROLE_NAMES = {"interviewer": _l("Interviewer"), "supervisor": _l("Supervisor"),
-              "admin": _l("Administrator")}
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 _NEW_SECRET = {"autocomplete": "new-password"}
 
@@ -90,7 +90,7 @@ class PassphraseChangeForm(FlaskForm):
 class AddUserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
                        render_kw=_NO_AUTOFILL)
-    role = SelectField(_l("Role"), choices=options(ROLE_NAMES))
+    role = SelectField(_l("Role"), choices=options((r, labels.ROLES[r]) for r in ROLES))
     passphrase = _passphrase(_l("Passphrase"))
     confirm = _confirmation("passphrase")
 
@@ -117,7 +117,7 @@ class ConfirmForm(FlaskForm):
 class AttachmentForm(FlaskForm):
     """A file for a testimony; the in-browser recorder posts the same form with kind=audio."""
 
-    kind = SelectField(_l("What is it?"), choices=options(KINDS))
+    kind = SelectField(_l("What is it?"), choices=options((k, labels.ATTACHMENT_KINDS[k]) for k in KINDS))
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])
     duration = DecimalField(validators=[Optional(), NumberRange(min=0, max=24 * 3600)],
                             widget=HiddenInput())

@@ -37,9 +37,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intake.records.consent import METHODS, PURPOSES
+from intake.records.consent import PURPOSES
 from intake.records.schema import is_edtf, limits, schema
-from intake.records.taxonomy import act_choices
+from intake.records.taxonomy import acts
+from intake.web import labels
 from intake.web.forms import options
 
 EDTF_EXAMPLES = (("2014-08-03", _l("3 August 2014")), ("2014-08", _l("August 2014")),
@@ -208,19 +209,19 @@ class CheckboxesField(SelectMultipleField):
 # Step 1: consent ----------------------------------------------------------------------------
 
 class ConsentForm(FlaskForm):
-    record = RadioField(PURPOSES["record"], choices=_YES_NO, validators=[
+    record = RadioField(labels.PURPOSES["record"], choices=_YES_NO, validators=[
         InputRequired(message=_l("Ask this first: without an answer nothing can be saved."))])
-    audio = RadioField(PURPOSES["audio"], choices=_YES_NO, validators=[Optional()])
-    trial = RadioField(PURPOSES["trial"], choices=_YES_NO, validators=[Optional()])
-    identity_to_prosecutors = RadioField(PURPOSES["identity_to_prosecutors"], choices=_YES_NO,
+    audio = RadioField(labels.PURPOSES["audio"], choices=_YES_NO, validators=[Optional()])
+    trial = RadioField(labels.PURPOSES["trial"], choices=_YES_NO, validators=[Optional()])
+    identity_to_prosecutors = RadioField(labels.PURPOSES["identity_to_prosecutors"], choices=_YES_NO,
                                          validators=[Optional()])
-    reparations = RadioField(PURPOSES["reparations"], choices=_YES_NO, validators=[Optional()])
-    international = RadioField(PURPOSES["international"], choices=_YES_NO,
+    reparations = RadioField(labels.PURPOSES["reparations"], choices=_YES_NO, validators=[Optional()])
+    international = RadioField(labels.PURPOSES["international"], choices=_YES_NO,
                                validators=[Optional()])
-    research = RadioField(PURPOSES["research"], choices=_YES_NO, validators=[Optional()])
-    recontact = RadioField(PURPOSES["recontact"], choices=_YES_NO, validators=[Optional()])
+    research = RadioField(labels.PURPOSES["research"], choices=_YES_NO, validators=[Optional()])
+    recontact = RadioField(labels.PURPOSES["recontact"], choices=_YES_NO, validators=[Optional()])
     method = SelectField(default="", label=_l("How consent was given"),
-                         choices=options([("", "—"), *METHODS.items()]))
+                         choices=options([("", "—"), *labels.CONSENT_METHODS.items()]))
     witness = short_text(_l("Witness to the consent"), "consent/witness")
     language = LanguageSelect(_l("Language the consent was read in"))
     minor = BooleanField(_l("The survivor is under 18"))
@@ -387,7 +388,8 @@ class OtherPersonForm(Form):
 
 
 class IncidentForm(Form):
-    acts = CheckboxesField(_l("What happened"), choices=lambda: options(act_choices()))
+    acts = CheckboxesField(_l("What happened"), choices=lambda: options(
+        (code, labels.ACTS[code]) for code in acts()))
     date = date_field(_l("When"), "incidents/date")
     place = short_text(_l("Where"), "incidents/place")
     perpetrators = FieldList(FormField(PerpetratorForm), min_entries=1,

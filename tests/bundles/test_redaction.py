@@ -24,9 +24,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from intake.bundles.export import envelope
-from intake.bundles.profiles import PURPOSES, coarsen_date, district_of, profile, project, values_at
+from intake.bundles.profiles import coarsen_date, district_of, profile, project, values_at
 from intake.bundles.redaction import MARKERS, Redactor, Terms
 from intake.records import testimonies
+from intake.records.consent import EXPORT_PURPOSES as PURPOSES
 from intake.records.folding import fold, fold_with_offsets
 from intake.records.schema import is_edtf, schema, validate
 from tests.conftest import full_record

@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 
 from intake.home import audit, backup
 from intake.home.errors import InstanceError
-from intake.home.passphrase_policy import HINT, passphrase_problem
+from intake.home.passphrase_policy import WeakPassphrase
 from intake.home.passphrases import add_user
 from intake.home.users import User, list_users
 from intake.store.connection import connect
 from intake.streams import produced
-from intake.web.forms import ROLE_NAMES, AddUserForm, BackupForm
+from intake.web import labels
+from intake.web.forms import AddUserForm, BackupForm
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -27,20 +28,18 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def users():  # type: ignore[no-untyped-def]
     form = AddUserForm()
     if form.validate_on_submit():
-        problem = passphrase_problem(form.passphrase.data, (form.name.data,))
-        if problem:
-            form.passphrase.errors.append(problem)
+        try:
+            add_user(config(), current_vault(), form.name.data, form.role.data,
+                     form.passphrase.data)
+        except WeakPassphrase as exc:
+            form.passphrase.errors.append(str(labels.PASSPHRASE_PROBLEMS[exc.problem]))
+        except InstanceError:
+            form.name.errors.append(_("A user with this name already exists."))
         else:
-            try:
-                add_user(config(), current_vault(), form.name.data, form.role.data,
-                         form.passphrase.data)
-            except InstanceError:
-                form.name.errors.append(_("A user with this name already exists."))
-            else:
-                flash(_("User %(name)s added.", name=form.name.data.strip()), "success")
-                return redirect(url_for("admin.users"))
-    return render_template("users.html", form=form, users=list_users(db()), hint=HINT,
-                           role_names=ROLE_NAMES)
+            flash(_("User %(name)s added.", name=form.name.data.strip()), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("users.html", form=form, users=list_users(db()),
+                           hint=labels.PASSPHRASE_HINT, role_names=labels.ROLES)
 
 
 @bp.route("/audit")
@@ -58,15 +57,16 @@ def make_backup():  # type: ignore[no-untyped-def]
     form = BackupForm()
     user = signed_in_user()
     if form.validate_on_submit():
-        problem = passphrase_problem(form.passphrase.data, (user.name,))
-        if problem:
-            form.passphrase.errors.append(problem)
+        try:
+            backup.require_backup_passphrase(user, form.passphrase.data)
+        except WeakPassphrase as exc:
+            form.passphrase.errors.append(str(labels.PASSPHRASE_PROBLEMS[exc.problem]))
         else:
             name = f"intake-backup-{datetime.now(UTC):%Y%m%d-%H%M}.zip"
             return Response(_streamed_backup(user, form.passphrase.data),
                             mimetype="application/zip",
                             headers={"Content-Disposition": f"attachment; filename={name}"})
-    return render_template("backup.html", form=form, hint=HINT)
+    return render_template("backup.html", form=form, hint=labels.PASSPHRASE_HINT)
 
 
 def _streamed_backup(user: User, passphrase: str) -> Iterator[bytes]:

@@ -28,8 +28,9 @@ from intake.bundles.reader import BundleError
 from intake.home import audit
 from intake.records import attachments
 from intake.records.attachments import AttachmentError
-from intake.web import uploads
-from intake.web.bundle_forms import EXPORT_PURPOSES, ImportForm
+from intake.records.consent import EXPORT_PURPOSES
+from intake.web import labels, uploads
+from intake.web.bundle_forms import ImportForm
 from intake.web.forms import ConfirmForm, SearchForm
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 from intake.web.views.attachments import streamed
@@ -48,7 +49,7 @@ def index():  # type: ignore[no-untyped-def]
                                          per_page=config().page_size)
     return render_template("archive/index.html", rows=rows, total=total, hidden=hidden,
                            page=page, pages=max(1, math.ceil(total / config().page_size)),
-                           purpose=purpose, purposes=EXPORT_PURPOSES,
+                           purpose=purpose, purposes=labels.EXPORT_PURPOSES,
                            search=SearchForm(data={"query": query}), readable=fingerprints.readable)
 
 
@@ -72,8 +73,8 @@ def record(seq: int):  # type: ignore[no-untyped-def]
                  record_id=found.record_id, witness_code=found.witness_code)
     files = attachments.listing(db(), current_vault(), catalogue.owner(db(), seq))
     return render_template("archive/record.html", r=found, envelope=envelope, history=history,
-                           purposes=EXPORT_PURPOSES, readable=fingerprints.readable, files=files,
-                           kinds=attachments.KINDS)
+                           purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable, files=files,
+                           kinds=labels.ATTACHMENT_KINDS)
 
 
 @bp.route("/records/<int:seq>/attachments/<attachment_id>")
@@ -92,7 +93,7 @@ def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
 @login_required("supervisor", "admin")
 def bundles():  # type: ignore[no-untyped-def]
     return render_template("archive/bundles.html", bundles=catalogue.bundles(db()),
-                           purposes=EXPORT_PURPOSES, readable=fingerprints.readable)
+                           purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake.records import attachments, testimonies
 from intake.records.attachments import AttachmentError, Upload
-from intake.web import uploads
+from intake.web import labels, uploads
 from intake.web.forms import AttachmentForm, ConfirmForm
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 from intake.web.uploads import PieceError
@@ -101,7 +101,7 @@ def _attach(record_id: str, upload: Upload, **details: Any) -> attachments.Attac
 
 def _item(record_id: str, added: attachments.Attachment, back: str) -> str:
     return render_template("attachments/_item.html", a=added, record_id=record_id,
-                           kinds=attachments.KINDS, confirm=ConfirmForm(), back=back)
+                           kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm(), back=back)
 
 
 @bp.route("/uploads", methods=["POST"])

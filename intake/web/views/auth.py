@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from intake.home import audit
 from intake.home.errors import InstanceError
 from intake.home.instance import load_slots, organisation, unlock, unlock_with_recovery
-from intake.home.passphrase_policy import HINT, passphrase_problem
-from intake.home.passphrases import set_passphrase
+from intake.home.passphrase_policy import WeakPassphrase
+from intake.home.passphrases import require_user_passphrase, set_passphrase
 from intake.store.connection import connect
 from intake.store.errors import StoreError
 from intake.vault.keyslots import UnlockError
 from intake.vault.recovery_key import RecoveryKeyError, normalise_recovery_key
+from intake.web import labels
 from intake.web.forms import LanguageForm, LoginForm, PassphraseChangeForm, RecoverForm, UnlockForm
 from intake.web.i18n import LANGUAGES
 from intake.web.request import config, current_user, login_required, sign_in, signed_in_user
@@ -139,7 +140,7 @@ def logout():  # type: ignore[no-untyped-def]
 def recover():  # type: ignore[no-untyped-def]
     form = RecoverForm()
     if form.validate_on_submit():
-        problem = passphrase_problem(form.passphrase.data, (form.name.data,))
+        problem = _weakness(form.name.data, form.passphrase.data)
         if problem:
             form.passphrase.errors.append(problem)
         elif not _well_formed(form.recovery_key.data):  # costs nothing: not counted
@@ -149,12 +150,12 @@ def recover():  # type: ignore[no-untyped-def]
                 vault = unlock_with_recovery(config(), form.recovery_key.data)
             except UnlockError:
                 _recovery_key_refused()
-                return render_template("recover.html", form=form, hint=HINT)
+                return render_template("recover.html", form=form, hint=labels.PASSPHRASE_HINT)
             try:
                 set_passphrase(config(), vault, form.name.data, form.passphrase.data)
             except InstanceError:
                 flash(_("There is no user with that name."), "error")
-                return render_template("recover.html", form=form, hint=HINT)
+                return render_template("recover.html", form=form, hint=labels.PASSPHRASE_HINT)
             finally:
                 vault.close()
             _throttle().succeeded(_RECOVERY)
@@ -162,7 +163,17 @@ def recover():  # type: ignore[no-untyped-def]
             if _signed_in(form.name.data, form.passphrase.data):
                 flash(_("Your new passphrase is set."), "success")
                 return redirect(url_for("testimonies.index"))
-    return render_template("recover.html", form=form, hint=HINT)
+    return render_template("recover.html", form=form, hint=labels.PASSPHRASE_HINT)
+
+
+def _weakness(name: str, passphrase: str) -> str | None:
+    """Why ``passphrase`` may not be the user's, in their language: asked before the recovery
+    key is tried, so a weak choice costs no attempt."""
+    try:
+        require_user_passphrase(name, passphrase)
+    except WeakPassphrase as exc:
+        return str(labels.PASSPHRASE_PROBLEMS[exc.problem])
+    return None
 
 
 def _recovery_key_refused() -> None:
@@ -184,7 +195,6 @@ def change_passphrase():  # type: ignore[no-untyped-def]
     user = signed_in_user()
     form = PassphraseChangeForm()
     if form.validate_on_submit() and _may_try(user.name):
-        problem = passphrase_problem(form.passphrase.data, (user.name,))
         try:  # through unlock, so the panic passphrase acts here as everywhere
             check, _user = unlock(config(), user.name, form.current.data)
             check.close()
@@ -192,13 +202,14 @@ def change_passphrase():  # type: ignore[no-untyped-def]
             form.current.errors.append(_("This is not your current passphrase."))
         else:
             _throttle().succeeded(user.name)
-            if problem:
-                form.passphrase.errors.append(problem)
-            else:
+            try:
                 set_passphrase(config(), session["vault"], user.name, form.passphrase.data)
+            except WeakPassphrase as exc:
+                form.passphrase.errors.append(str(labels.PASSPHRASE_PROBLEMS[exc.problem]))
+            else:
                 flash(_("Your new passphrase is set."), "success")
                 return redirect(url_for("testimonies.index"))
-    return render_template("passphrase.html", form=form, hint=HINT)
+    return render_template("passphrase.html", form=form, hint=labels.PASSPHRASE_HINT)
 
 
 @bp.route("/language", methods=["POST"])

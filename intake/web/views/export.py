@@ -26,8 +26,8 @@ from intake.bundles import recipient_keys, selection
 from intake.bundles.redaction import MARKER_PATTERN
 from intake.clock import now_utc
 from intake.records import testimonies
-from intake.web import export_jobs
-from intake.web.bundle_forms import EXCLUSION_REASONS, EXPORT_PURPOSES, MARK_REASONS, ExportForm, MarkForm
+from intake.web import export_jobs, labels
+from intake.web.bundle_forms import MARK_REASONS, ExportForm, MarkForm
 from intake.web.forms import ConfirmForm, options
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
@@ -67,7 +67,7 @@ def start():  # type: ignore[no-untyped-def]
         return redirect(url_for("export.preview"))
     past = db().execute("SELECT bundle_id, purpose, created_at, record_count, revocation_count "
                         "FROM exports ORDER BY created_at DESC LIMIT 20").fetchall()
-    return render_template("export/start.html", form=form, past=past, purposes=EXPORT_PURPOSES)
+    return render_template("export/start.html", form=form, past=past, purposes=labels.EXPORT_PURPOSES)
 
 
 @bp.route("/preview")
@@ -84,8 +84,8 @@ def preview():  # type: ignore[no-untyped-def]
                                                      plan.purpose, shown)]
     pages = max(1, -(-len(plan.included) // _PREVIEW_PAGE))
     return render_template("export/preview.html", plan=plan, state=state, items=items,
-                           page=page, pages=pages, purposes=EXPORT_PURPOSES,
-                           reasons=EXCLUSION_REASONS, mark=MarkForm(), confirm=ConfirmForm(),
+                           page=page, pages=pages, purposes=labels.EXPORT_PURPOSES,
+                           reasons=labels.EXCLUSION_REASONS, mark=MarkForm(), confirm=ConfirmForm(),
                            mark_reasons=MARK_REASONS)
 
 
@@ -144,7 +144,7 @@ def job(job_id: str):  # type: ignore[no-untyped-def]
     finished = found.finished
     summary = found.summary
     return render_template("export/job.html", job=found, finished=finished, summary=summary,
-                           reasons=EXCLUSION_REASONS, purposes=EXPORT_PURPOSES)
+                           reasons=labels.EXCLUSION_REASONS, purposes=labels.EXPORT_PURPOSES)
 
 
 @bp.route("/jobs/<job_id>/bundle")

@@ -9,10 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from intake.home.instance import initialise, unlock
-from intake.home.passphrase_policy import HINT, passphrase_problem
+from intake.home.instance import initialise, require_first_passphrase, unlock
+from intake.home.passphrase_policy import WeakPassphrase
 from intake.vault.crypto import same_bytes
 from intake.vault.recovery_key import RecoveryKeyError, new_recovery_key, normalise_recovery_key
+from intake.web import labels
 from intake.web.forms import RecoveryKeyConfirmForm, SetupForm
 from intake.web.request import config, sign_in
 
@@ -25,17 +26,17 @@ def start():  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.login"))
     form = SetupForm()
     if form.validate_on_submit():
-        problem = passphrase_problem(form.passphrase.data,
-                                     (form.name.data, form.organisation.data))
-        if problem:
-            form.passphrase.errors.append(problem)
+        try:
+            require_first_passphrase(form.organisation.data, form.name.data, form.passphrase.data)
+        except WeakPassphrase as exc:
+            form.passphrase.errors.append(str(labels.PASSPHRASE_PROBLEMS[exc.problem]))
         else:
             session["setup"] = {"organisation": form.organisation.data.strip(),
                                 "name": form.name.data.strip(),
                                 "passphrase": form.passphrase.data,
                                 "recovery_key": new_recovery_key()}
             return redirect(url_for("setup.recovery_key"))
-    return render_template("setup.html", form=form, hint=HINT)
+    return render_template("setup.html", form=form, hint=labels.PASSPHRASE_HINT)
 
 
 @bp.route("/recovery-key", methods=["GET", "POST"])

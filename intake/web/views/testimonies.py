@@ -29,7 +29,7 @@ from intake.clock import now_utc
 from intake.home import audit
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
-from intake.records.taxonomy import ACT_NAMES, acts
+from intake.records.taxonomy import acts
 from intake.store.settings import get_setting
 from intake.web.bundle_forms import WithdrawForm
 from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
@@ -47,6 +47,7 @@ from intake.web.interview import (
     make_form,
     savable_document,
 )
+from intake.web.labels import ACTS, ATTACHMENT_KINDS, PURPOSE_SHORT_NAMES, PURPOSES
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("testimonies", __name__)
@@ -75,7 +76,7 @@ def index():  # type: ignore[no-untyped-def]
     search = SearchForm(data={"query": query})
     return render_template("index.html", rows=rows, total=total, page=page, search=search,
                            pages=max(1, math.ceil(total / config().page_size)),
-                           purposes=consent.PURPOSES, **_backup_status())
+                           purposes=PURPOSES, **_backup_status())
 
 
 def _backup_status() -> dict:
@@ -99,7 +100,7 @@ def search():  # type: ignore[no-untyped-def]
 @bp.app_context_processor
 def labels() -> dict:
     return {"communities": COMMUNITIES, "status_names": STATUS_NAMES, "sexes": SEXES,
-            "short_names": consent.SHORT_NAMES}
+            "short_names": PURPOSE_SHORT_NAMES}
 
 
 def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  # type: ignore[no-untyped-def]
@@ -109,7 +110,7 @@ def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  
     if script_lang not in LANGUAGES:
         script_lang = select_locale()
     with force_locale(script_lang):
-        script = render_template("interview/consent_script.html", purposes=consent.PURPOSES,
+        script = render_template("interview/consent_script.html", purposes=PURPOSES,
                                  organisation=session.get("organisation", ""))
     return render_template(STEPS[0].template, form=form, step=STEPS[0], steps=STEPS,
                            testimony=testimony, script=Markup(script),  # noqa: S704
@@ -199,7 +200,7 @@ def _attachments(testimony: testimonies.Testimony) -> dict:
     """What the attachment list, upload form and recorder of a page need."""
     owner = testimonies.owner(db(), signed_in_user(), testimony.id)
     return {"files": attachments.listing(db(), current_vault(), owner),
-            "attachment_form": AttachmentForm(), "kinds": attachments.KINDS,
+            "attachment_form": AttachmentForm(), "kinds": ATTACHMENT_KINDS,
             "confirm": ConfirmForm(),
             "may_record": consent.consent_given(testimony.document, "audio")}
 
@@ -211,7 +212,7 @@ def view(record_id: str):  # type: ignore[no-untyped-def]
     audit.record(db(), current_vault(), signed_in_user(), "view", record_id=record_id,
                  witness_code=testimony.witness_code)
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
-                           purposes=consent.PURPOSES, act_names=ACT_NAMES, rome=acts(),
+                           purposes=PURPOSES, act_names=ACTS, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
                            withdraw=WithdrawForm(), **_attachments(testimony))
 
@@ -227,7 +228,7 @@ def withdraw(record_id: str):  # type: ignore[no-untyped-def]
         withdrawal.withdraw(db(), current_vault(), signed_in_user(), record_id, form.purpose.data,
                          form.note.data or "")
         flash(_("Consent for “%(purpose)s” was withdrawn for %(code)s.",
-                purpose=consent.PURPOSES[form.purpose.data], code=testimony.witness_code),
+                purpose=PURPOSES[form.purpose.data], code=testimony.witness_code),
               "success")
     return redirect(url_for("testimonies.view", record_id=record_id))
 

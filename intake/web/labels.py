@@ -1,0 +1,73 @@
+"""The names people read for the codes the domain knows, translated (Flask-Babel), one table per
+kind of code: each table's keys are exactly the domain's codes (tests/test_labels.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# records/consent.py PURPOSES: as the consent form asks, and as a column heading.
+PURPOSES = {
+    "record": _l("To record this testimony"),
+    "audio": _l("To make an audio recording"),
+    "trial": _l("To use it in criminal proceedings (trials)"),
+    "identity_to_prosecutors": _l("To disclose their identity to prosecutors"),
+    "reparations": _l("To use it for a reparations claim under the Yazidi Survivors Law"),
+    "international": _l("To share it with UN or other international mechanisms"),
+    "research": _l("To use it, without their name, for research and advocacy"),
+    "recontact": _l("To be contacted again"),
+}
+PURPOSE_SHORT_NAMES = {
+    "record": _l("Record"), "audio": _l("Audio"), "trial": _l("Trial"),
+    "identity_to_prosecutors": _l("Identity"), "reparations": _l("Reparations"),
+    "international": _l("International"), "research": _l("Research"),
+    "recontact": _l("Recontact"),
+}
+# records/consent.py EXPORT_PURPOSES: what a bundle is made for.
+EXPORT_PURPOSES = {"trial": _l("Criminal proceedings (trial)"),
+                   "reparations": _l("Reparations claim (Yazidi Survivors Law)"),
+                   "research": _l("Research and advocacy (de-identified)")}
+# records/consent.py METHODS
+CONSENT_METHODS = {"verbal": _l("Verbal"), "written": _l("Written"),
+                   "thumbprint": _l("Thumbprint")}
+# records/taxonomy.py acts(), the codes of data/acts.json
+ACTS = {
+    "abduction": _l("Abduction"),
+    "captivity": _l("Captivity"),
+    "sexual_slavery": _l("Sexual slavery"),
+    "rape": _l("Rape"),
+    "forced_marriage": _l("Forced marriage"),
+    "forced_conversion": _l("Forced conversion"),
+    "killing": _l("Killing"),
+    "mass_killing": _l("Mass killing"),
+    "torture": _l("Torture"),
+    "enslavement": _l("Enslavement or forced labour"),
+    "trafficking": _l("Sale or trafficking"),
+    "separation_of_children": _l("Separation of children from their families"),
+    "child_recruitment": _l("Recruitment of children"),
+    "forcible_transfer": _l("Forcible transfer"),
+    "destruction_of_property": _l("Destruction of property or cultural sites"),
+    "pillage": _l("Pillage"),
+    "enforced_disappearance": _l("Enforced disappearance"),
+    "other": _l("Other"),
+}
+# records/attachments.py KINDS
+ATTACHMENT_KINDS = {
+    "audio": _l("Audio recording"),
+    "consent_form": _l("Consent form (scan)"),
+    "id_document": _l("ID document (scan)"),
+    "photo": _l("Photo"),
+}
+# bundles/selection.py EXCLUSION_REASONS
+EXCLUSION_REASONS = {"not_complete": _l("Not marked complete"),
+                     "no_consent": _l("No consent for this purpose"),
+                     "withdrawn": _l("Consent withdrawn")}
+# home/users.py ROLES
+ROLES = {"interviewer": _l("Interviewer"), "supervisor": _l("Supervisor"),
+         "admin": _l("Administrator")}
+# home/passphrase_policy.py PROBLEMS, and the advice shown beside every new passphrase
+PASSPHRASE_PROBLEMS = {
+    "too_short": _l("The passphrase is too short: use at least 12 characters."),
+    "too_guessable": _l("The passphrase is too easy to guess: add more unrelated words."),
+}
+PASSPHRASE_HINT = _l("Use at least 12 characters: four or more unrelated words in any language "
+                     "work well. Avoid names, dates and phrases from songs or prayers.")

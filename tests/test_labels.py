@@ -1,0 +1,57 @@
+"""The web's label tables name exactly the codes the domain knows, and the purposes are defined
+once (records/consent.py): a new code without a label, or a label for no code, fails here."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from intake.bundles import profiles, selection
+from intake.home import passphrase_policy, users
+from intake.records import attachments, consent, taxonomy
+from intake.web import labels
+
+
+@pytest.mark.parametrize(("table", "codes"), [
+    (labels.PURPOSES, consent.PURPOSES),
+    (labels.PURPOSE_SHORT_NAMES, consent.PURPOSES),
+    (labels.EXPORT_PURPOSES, consent.EXPORT_PURPOSES),
+    (labels.CONSENT_METHODS, consent.METHODS),
+    (labels.ACTS, tuple(taxonomy.acts())),
+    (labels.ATTACHMENT_KINDS, attachments.KINDS),
+    (labels.EXCLUSION_REASONS, selection.EXCLUSION_REASONS),
+    (labels.ROLES, users.ROLES),
+    (labels.PASSPHRASE_PROBLEMS, tuple(passphrase_policy.PROBLEMS)),
+], ids=["purposes", "short names", "export purposes", "methods", "acts", "kinds",
+        "exclusion reasons", "roles", "passphrase problems"])
+def test_every_code_has_a_label_and_every_label_a_code(table, codes):
+    assert len(set(codes)) == len(codes)
+    assert list(table) == list(codes)
+
+
+def test_purposes_are_defined_once():
+    assert consent.PURPOSES[0] == "record"
+    assert consent.WITHDRAWABLE == tuple(p for p in consent.PURPOSES if p != "record")
+    assert set(consent.EXPORT_PURPOSES) <= set(consent.PURPOSES)
+
+
+def test_a_bundle_can_be_made_for_exactly_the_purposes_with_a_redaction_profile():
+    data = json.loads(resources.files("intake").joinpath("data/redaction_profiles.json")
+                      .read_text("utf-8"))
+    assert tuple(data["profiles"]) == consent.EXPORT_PURPOSES
+    for purpose in consent.EXPORT_PURPOSES:
+        assert profiles.profile(purpose).purpose == purpose
+
+
+def test_profiles_refuse_a_data_file_that_disagrees_with_the_export_purposes(monkeypatch):
+    real = profiles._data("redaction_profiles.json")
+    extra = {**real, "profiles": {**real["profiles"], "media": real["profiles"]["research"]}}
+    monkeypatch.setattr(profiles, "_data", lambda name: extra)
+    with pytest.raises(ValueError, match="one profile for each export purpose"):
+        profiles._rules.__wrapped__()
+    missing = {**real, "profiles": {p: real["profiles"][p] for p in ("trial", "research")}}
+    monkeypatch.setattr(profiles, "_data", lambda name: missing)
+    with pytest.raises(ValueError, match="one profile for each export purpose"):
+        profiles._rules.__wrapped__()
