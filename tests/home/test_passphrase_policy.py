@@ -14,7 +14,7 @@ from intake.home.passphrase_policy import WeakPassphrase, require_strong
 from intake.home.passphrases import add_user, set_panic_passphrase, set_passphrase
 from intake.home.users import list_users
 
-from .conftest import ADMIN, PASSPHRASE
+from tests.conftest import ADMIN, PASSPHRASE
 
 SHORT = "short"
 GUESSABLE = "password1234"
