@@ -1,7 +1,7 @@
 """Adapters between producers and consumers of bytes: :class:`ChunkReader`, a readable file over
-an iterator of pieces (the tar of a bag handed to age, which reads); :func:`produced`, the
-pieces written by a function that writes to a file (a backup handed to a web response, which
-iterates)."""
+an iterator of pieces (what is written into an age file, handed to age, which reads);
+:func:`produced`, the pieces written by a function that writes to a file (a backup handed to a
+web response, which iterates)."""
 
 from __future__ import annotations
 
@@ -12,26 +12,19 @@ from collections.abc import Callable, Iterator
 
 
 class ChunkReader(io.RawIOBase):
-    """Reads the concatenation of ``chunks``, pulling the next one only when needed. An error
-    raised by the producer is kept in :attr:`error`, for a consumer (such as age's encryption)
-    that reports it only as its own failure."""
+    """Reads the concatenation of ``chunks``, pulling the next one only when needed."""
 
     def __init__(self, chunks: Iterator[bytes]):
         super().__init__()
         self._chunks = chunks
         self._pending = memoryview(b"")
-        self.error: Exception | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while not self._pending:
-            try:
-                chunk = next(self._chunks, None)
-            except Exception as exc:
-                self.error = exc
-                raise
+            chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
             self._pending = memoryview(chunk)

@@ -39,9 +39,11 @@ class TrustError(BundleError):
     """The bundle is sound but its signer is not trusted here; ``can_trust`` says whether a person
     may trust it now (a new source) or never (an organisation whose pinned key differs)."""
 
+    bundle: Bundle
+
     def __init__(self, message: str, bundle: Bundle, *, can_trust: bool = False):
-        super().__init__(message)
-        self.bundle, self.can_trust = bundle, can_trust
+        super().__init__(message, bundle=bundle)
+        self.can_trust = can_trust
 
 
 @dataclass

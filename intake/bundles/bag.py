@@ -1,4 +1,5 @@
-"""A BagIt 1.0 bag (RFC 8493) written as a tar stream, one file at a time, never on disk.
+"""A BagIt 1.0 bag (RFC 8493) written as a tar stream into a file (the age file being encrypted),
+one file at a time, never on disk in the clear.
 
 Payload files go first, hashed (SHA-256 and SHA-512) as they pass; then the tag files: bagit.txt,
 bag-info.txt with Payload-Oxum, both payload manifests, signing-key.pem, both tag manifests, and
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
 from intake.bundles.tarstream import TarStream
 from intake.hashing import hashed
@@ -95,19 +97,19 @@ def bag_info(fields: list[tuple[str, str]]) -> bytes:
 
 
 class BagStream:
-    """Add payload files, then :meth:`finish`; each step returns or yields the tar bytes."""
+    """Add payload files, then :meth:`finish`; each step writes its part of the tar to ``out``."""
 
-    def __init__(self, root: str, mtime: float):
+    def __init__(self, out: IO[bytes] | Any, root: str, mtime: float):
         self.root = root
-        self._tar = TarStream(mtime)
+        self._tar = TarStream(out, mtime)
         self._manifests = {algorithm: io.StringIO() for algorithm in ALGORITHMS}
         self.octets = 0
         self.count = 0
         self._kinds: dict[str, int] = {}
 
-    def _add(self, path: str, data: bytes) -> bytes:
+    def _add(self, path: str, data: bytes) -> None:
         check_size(path, len(data))
-        return self._tar.add(f"{self.root}/{path}", data)
+        self._tar.add(f"{self.root}/{path}", data)
 
     def _count(self, path: str) -> None:
         self.count += 1
@@ -119,44 +121,42 @@ class BagStream:
                 raise ValueError(f"more than {most} {kind}, more than a bundle holds; export "
                                  "them in several bundles")
 
-    def add_payload(self, path: str, data: bytes) -> bytes:
-        """Add ``data/<path>``; returns the tar bytes written so far."""
+    def add_payload(self, path: str, data: bytes) -> None:
+        """Add ``data/<path>``."""
         full = f"data/{path}"
         self._count(full)
-        written = self._add(full, data)
+        self._add(full, data)
         for algorithm, manifest in self._manifests.items():
             manifest.write(manifest_line(hashlib.new(algorithm, data).hexdigest(), full))
         self.octets += len(data)
-        return written
 
-    def add_payload_stream(self, path: str, size: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
-        """Add ``data/<path>`` of ``size`` bytes from ``pieces``, yielding the tar bytes as they
-        are made."""
+    def add_payload_stream(self, path: str, size: int, pieces: Iterable[bytes]) -> None:
+        """Add ``data/<path>`` of ``size`` bytes read from ``pieces`` as it is written."""
         full = f"data/{path}"
         check_size(full, size)
         self._count(full)
         hashes = {algorithm: hashlib.new(algorithm) for algorithm in ALGORITHMS}
-        yield from self._tar.add_stream(f"{self.root}/{full}", size,
-                                        hashed(pieces, *hashes.values()))
+        self._tar.add_stream(f"{self.root}/{full}", size, hashed(pieces, *hashes.values()))
         for algorithm, manifest in self._manifests.items():
             manifest.write(manifest_line(hashes[algorithm].hexdigest(), full))
         self.octets += size
 
     def finish(self, info: list[tuple[str, str]], public_pem: bytes,
-               sign: Callable[[bytes], bytes]) -> bytes:
-        """Write every tag file and the signature; returns the rest of the tar stream."""
+               sign: Callable[[bytes], bytes]) -> None:
+        """Write every tag file and the signature, and end the tar."""
         tags = {
             "bagit.txt": BAGIT_TXT,
             "bag-info.txt": bag_info([*info, ("Payload-Oxum", f"{self.octets}.{self.count}")]),
             **{f"manifest-{a}.txt": m.getvalue().encode() for a, m in self._manifests.items()},
             PUBLIC_KEY_FILE: public_pem,
         }
-        written = [self._add(name, data) for name, data in tags.items()]
+        for name, data in tags.items():
+            self._add(name, data)
         for algorithm in ALGORITHMS:
             lines = "".join(manifest_line(hashlib.new(algorithm, data).hexdigest(), name)
                             for name, data in tags.items())
-            written.append(self._add(f"tagmanifest-{algorithm}.txt", lines.encode()))
+            self._add(f"tagmanifest-{algorithm}.txt", lines.encode())
             if algorithm == "sha256":
-                written.append(self._add(SIGNATURE_FILE, sign(lines.encode())))
-        return b"".join(written) + self._tar.close()
+                self._add(SIGNATURE_FILE, sign(lines.encode()))
+        self._tar.close()
 

@@ -30,7 +30,6 @@ from intake.records.attachments import Attachment
 from intake.records.testimonies import Testimony
 from intake.store.connection import Connection
 from intake.store.transactions import transaction
-from intake.streams import ChunkReader
 from intake.vault import agefile
 from intake.vault.crypto import sign
 from intake.vault.keys import Vault
@@ -107,15 +106,12 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
     key = signing_key(conn, vault)
     bundle_id = uuid.uuid4().hex
     summary = ExportSummary(bundle_id, "", export)
-    chunks = _bag_chunks(conn, vault, user, export, key, bundle_id, summary, progress)
     digest = hashlib.sha256()
     with atomic.streaming(out) as pending:
-        reader = ChunkReader(chunks)
-        try:
-            agefile.encrypt_stream(reader, HashingWriter(pending.file, digest),
-                                   [r.public_key for r in recipients])
-        except agefile.AgeError as exc:
-            raise (reader.error or exc) from None  # the cause, not age's wrapper of it
+        with agefile.encrypting_writer(HashingWriter(pending.file, digest),
+                                       [r.public_key for r in recipients]) as encrypted:
+            _write_bag(encrypted, conn, vault, user, export, key, bundle_id, summary, progress)
+            encrypted.finish()
         pending.sync()
         summary.file_sha256 = digest.hexdigest()
         with transaction(conn):
@@ -127,11 +123,11 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
     return summary
 
 
-def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, key: SigningKey,
-                bundle_id: str, summary: ExportSummary,
-                progress: Callable[[int, int], None] | None) -> Iterator[bytes]:
+def _write_bag(out: agefile.encrypting_writer, conn: Connection, vault: Vault, user: User,
+               export: ExportPlan, key: SigningKey, bundle_id: str, summary: ExportSummary,
+               progress: Callable[[int, int], None] | None) -> None:
     exported_at = now_utc()
-    bag = BagStream(f"intake-bundle-{bundle_id}", time.time())
+    bag = BagStream(out, f"intake-bundle-{bundle_id}", time.time())
     labels = {row[0]: row[1][:16] for row in conn.execute("SELECT id, label FROM users")}
     listing, reports, custody = bytearray(), bytearray(), bytearray()
     withdrawn = dict(conn.execute("SELECT record_id, withdrawn_at FROM withdrawals WHERE "
@@ -145,10 +141,10 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
         document, report = envelope(record, export.purpose, key.fingerprint, files)
         data = json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
         path = f"records/{record_id}.json"
-        yield bag.add_payload(path, data)
+        bag.add_payload(path, data)
         for attached in files:  # each follows its record, streamed from its own age file
-            yield from bag.add_payload_stream(attachment_path(attached)[5:], attached.size,
-                                              attachments.chunks(conn, attached))
+            bag.add_payload_stream(attachment_path(attached)[5:], attached.size,
+                                   attachments.chunks(conn, attached))
         summary.redactions.update(report["text_redactions"])
         _append(listing, {"id": record_id, "witness_code": record.witness_code,
                           "version": record.version, "file": f"data/{path}"})
@@ -157,8 +153,8 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
                                   hashlib.sha256(data).hexdigest()))
         if progress:
             progress(done, len(export.included))
-    yield bag.add_payload("redaction-report.json", _array(reports))
-    yield bag.add_payload("custody.json", _array(custody))
+    bag.add_payload("redaction-report.json", _array(reports))
+    bag.add_payload("custody.json", _array(custody))
     rules = profile(export.purpose)
     head = json.dumps({
         "format": "testimony-intake-bundle", "format_version": FORMAT_VERSION,
@@ -172,8 +168,8 @@ def _bag_chunks(conn: Connection, vault: Vault, user: User, export: ExportPlan, 
     }, ensure_ascii=False, indent=2)
     # The record list was kept as encoded JSON text, so it is spliced in rather than re-parsed.
     bundle = (head[:-2] + ',\n  "records": ').encode() + _array(listing) + b"}\n"
-    yield bag.add_payload("bundle.json", bundle)
-    yield bag.finish([
+    bag.add_payload("bundle.json", bundle)
+    bag.finish([
         ("Source-Organization", organisation(conn)),
         ("Bagging-Date", exported_at[:10]),
         ("Bag-Software-Agent", "Testimony Intake"),

@@ -72,7 +72,12 @@ __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_BUNDLE_JSON_VALUES", "MAX_RECORD_BYTES",
 
 
 class BundleError(Exception):
-    """The bundle fails a check; the message is one line naming the check."""
+    """The bundle fails a check; the message is one line naming the check. ``bundle`` is the
+    report so far, where the check that failed knew it."""
+
+    def __init__(self, message: str, *, bundle: Bundle | None = None):
+        super().__init__(message)
+        self.bundle = bundle
 
 
 @dataclass
@@ -108,17 +113,13 @@ def verify(path: Path, identities: list[str]) -> Bundle:
     """Check a bundle completely; the report lists each check. Raises :class:`BundleError` with
     the first failure (the report so far is on the exception's ``bundle`` attribute)."""
     bundle = Bundle()
-    try:
-        _verify(path, identities, bundle)
-    except BundleError as exc:
-        exc.bundle = bundle  # type: ignore[attr-defined]
-        raise
+    _verify(path, identities, bundle)
     return bundle
 
 
 def _fail(bundle: Bundle, name: str, detail: str) -> BundleError:
     bundle.checks.append(Check(name, False, detail))
-    return BundleError(f"{name}: {detail}")
+    return BundleError(f"{name}: {detail}", bundle=bundle)
 
 
 def _verify(path: Path, identities: list[str], bundle: Bundle) -> None:
@@ -483,11 +484,11 @@ def records(path: Path, identities: list[str], bundle: Bundle,
     for name, content, digests in _members(path, identities, open_sink=open_sink):
         if name in _TAGS or name in _PAYLOAD:
             if name in bundle.payload_sha256 and digests["sha256"] != bundle.payload_sha256[name]:
-                raise BundleError(f"manifests: {name} changed since it was verified")
+                raise BundleError(f"manifests: {name} changed since it was verified", bundle=bundle)
             continue
         if bundle.payload_sha256.get(name) != digests["sha256"] or \
                 (_ATTACHMENT.match(name) and name not in listed):
-            raise BundleError(f"manifests: {name} changed since it was verified")
+            raise BundleError(f"manifests: {name} changed since it was verified", bundle=bundle)
         if _ATTACHMENT.match(name):
             yield "attachment", listed.pop(name), content
             continue
@@ -496,7 +497,7 @@ def records(path: Path, identities: list[str], bundle: Bundle,
         listed.update({entry["file"]: entry for entry in envelope.get("attachments", [])})
         yield "record", envelope, None
     if count != len(bundle.records):
-        raise BundleError("manifests: the file changed since it was verified")
+        raise BundleError("manifests: the file changed since it was verified", bundle=bundle)
 
 
 class _DigestReader:

@@ -1,6 +1,7 @@
-"""A tar archive (POSIX.1-2001 pax format, through Python's tarfile) made as a stream of bytes,
-one member at a time: small members whole, large ones in pieces, so nothing accumulates. Used by
-evidence bundles (bundles/bag.py) and backups (home/backup.py).
+"""A tar archive (POSIX.1-2001 pax format, through Python's tarfile) written as a stream into a
+file such as an age file being encrypted, one member at a time: small members whole, large ones
+read from their pieces as they are written, so nothing accumulates. Used by evidence bundles
+(bundles/bag.py) and backups (home/backup.py).
 
 :func:`read_members` reads one back as a stream with bounded work per header: tarfile holds a
 pax extended header (POSIX.1-2001 ``x`` and ``g``) or a GNU long name or link (``L``, ``K``)
@@ -80,70 +81,67 @@ def read_members(fileobj: IO[bytes] | Any, *, max_header_bytes: int,
         yield archive, member
 
 
-class _Sink(io.RawIOBase):
-    """Where tarfile writes; the stream takes what has accumulated after each step."""
+class _Exactly:
+    """A file that reads ``size`` bytes from ``pieces`` for TarFile.addfile, holding one piece
+    at a time; it raises ValueError when they hold more or fewer bytes than that."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._parts: list[bytes] = []
+    def __init__(self, name: str, size: int, pieces: Iterable[bytes]):
+        self.name, self.size = name, size
+        self._pieces = iter(pieces)
+        self._pending = memoryview(b"")
+        self._received = 0
 
-    def writable(self) -> bool:
+    def _next(self) -> bool:
+        piece = next(self._pieces, None)
+        if piece is None:
+            return False
+        self._received += len(piece)
+        if self._received > self.size:
+            raise ValueError(f"{self.name} is longer than its declared {self.size} bytes")
+        self._pending = memoryview(piece)
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._parts.append(bytes(data))
-        return len(data)
+    def read(self, n: int) -> bytes:
+        parts = []
+        while n > 0:
+            if not self._pending and not self._next():
+                raise ValueError(f"{self.name} is shorter than its declared {self.size} bytes")
+            parts.append(self._pending[:n])
+            n -= len(parts[-1])
+            self._pending = self._pending[len(parts[-1]):]
+        return b"".join(parts)
 
-    def take(self) -> bytes:
-        data = b"".join(self._parts)
-        self._parts.clear()
-        return data
+    def finish(self) -> None:
+        """Once all ``size`` bytes were read: run the producer to its end (where it may check
+        what it gave), refusing more bytes."""
+        while self._next():
+            pass
 
 
 class TarStream:
-    """Add members with :meth:`add` and :meth:`add_stream`, then :meth:`close`; each returns or
-    yields the tar bytes made so far."""
+    """A tar written to ``out`` as members are added with :meth:`add` and :meth:`add_stream`,
+    ended by :meth:`close`; only TarFile.addfile writes into it."""
 
-    def __init__(self, mtime: float, mode: int = 0o644):
+    def __init__(self, out: IO[bytes] | Any, mtime: float, mode: int = 0o644):
         self.mtime, self.mode = mtime, mode
-        self._sink = _Sink()
-        self._tar = tarfile.open(fileobj=self._sink, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115
+        self._tar = tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115
 
     def _member(self, name: str, size: int) -> tarfile.TarInfo:
         member = tarfile.TarInfo(name)
         member.size, member.mtime, member.mode = size, self.mtime, self.mode
         return member
 
-    def add(self, name: str, data: bytes) -> bytes:
-        """Add a member holding ``data``; returns the tar bytes written so far."""
+    def add(self, name: str, data: bytes) -> None:
+        """Add a member holding ``data``."""
         self._tar.addfile(self._member(name, len(data)), io.BytesIO(data))
-        return self._sink.take()
 
-    def add_stream(self, name: str, size: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
-        """Add a member of ``size`` bytes from ``pieces``, yielding the tar bytes as they are
-        made (the header, each piece, then the padding to the next 512-byte block)."""
-        member = self._member(name, size)
-        tar = self._tar
-        header = member.tobuf(tar.format, tar.encoding, tar.errors)  # as TarFile.addfile does
-        tar.fileobj.write(header)
-        written = 0
-        for piece in pieces:
-            written += len(piece)
-            if written > size:
-                raise ValueError(f"{name} is longer than its declared {size} bytes")
-            tar.fileobj.write(piece)
-            yield self._sink.take()
-        if written != size:
-            raise ValueError(f"{name} is shorter than its declared {size} bytes")
-        blocks, remainder = divmod(size, tarfile.BLOCKSIZE)
-        if remainder:
-            tar.fileobj.write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
-            blocks += 1
-        tar.offset += len(header) + blocks * tarfile.BLOCKSIZE
-        tar.members.append(member)  # type: ignore[attr-defined]
-        yield self._sink.take()
+    def add_stream(self, name: str, size: int, pieces: Iterable[bytes]) -> None:
+        """Add a member of ``size`` bytes read from ``pieces`` as it is written; ValueError if
+        they hold more or fewer."""
+        content = _Exactly(name, size, pieces)
+        self._tar.addfile(self._member(name, size), content)
+        content.finish()
 
-    def close(self) -> bytes:
-        """End the archive; returns its last bytes."""
+    def close(self) -> None:
+        """End the archive (``out`` stays open)."""
         self._tar.close()
-        return self._sink.take()

@@ -224,7 +224,8 @@ def verify(file: Path, identity_file: Path | None, user_name: str | None,
     try:
         bundle = bundle_reader.verify(file, identities)
     except bundle_reader.BundleError as exc:
-        _report(exc.bundle)  # type: ignore[attr-defined]
+        if exc.bundle is not None:
+            _report(exc.bundle)
         raise
     _report(bundle)
     click.echo(f"Bundle {bundle.bundle_id} from {bundle.organisation}, {bundle.purpose}, "

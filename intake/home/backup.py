@@ -46,7 +46,6 @@ from intake.home.users import User
 from intake.store.connection import Connection, connect
 from intake.store.settings import set_setting
 from intake.store.transactions import transaction
-from intake.streams import ChunkReader
 from intake.vault import agefile
 from intake.vault.keys import Vault
 
@@ -95,9 +94,10 @@ def write(config: Config, conn: Connection, vault: Vault, user: User, passphrase
         archive.writestr(README, _README)
         archive.writestr(KEY, agefile.encrypt_with_passphrase(
             agefile.identity_file(identity, now_utc()).encode(), passphrase))
-        with archive.open(HOME, "w", force_zip64=True) as member:
-            agefile.encrypt_stream(ChunkReader(_home_tar(config, store_copy, digests)), member,
-                                   [agefile.public_key(identity)])
+        with archive.open(HOME, "w", force_zip64=True) as member, \
+                agefile.encrypting_writer(member, [agefile.public_key(identity)]) as encrypted:
+            _write_home_tar(encrypted, config, store_copy, digests)
+            encrypted.finish()
     with transaction(conn):
         set_setting(conn, "last_backup", now_utc())
         audit.record(conn, vault, user, "backup", store_sha256=digests["intake.db"],
@@ -119,9 +119,10 @@ def snapshot(config: Config, conn: Connection, vault: Vault) -> Iterator[Path]:
         yield target_path
 
 
-def _home_tar(config: Config, store_copy: Path, digests: dict[str, str]) -> Iterator[bytes]:
-    """The tar of the home, piece by piece; ``digests`` fills in as each file passes."""
-    tar = TarStream(time.time(), mode=0o600)
+def _write_home_tar(out: agefile.encrypting_writer, config: Config, store_copy: Path,
+                    digests: dict[str, str]) -> None:
+    """Write the tar of the home to ``out``; ``digests`` fills in as each file passes."""
+    tar = TarStream(out, time.time(), mode=0o600)
     files = [("intake.db", store_copy), ("keys/keyslots.json", config.keyslot_path),
              *((f"attachments/{p.name}", p) for p in sorted(config.attachments_path.glob("*.age")))]
     for name, path in files:
@@ -131,12 +132,12 @@ def _home_tar(config: Config, store_copy: Path, digests: dict[str, str]) -> Iter
             continue  # an attachment removed since the snapshot was taken
         with source:
             digest = hashlib.sha256()
-            yield from tar.add_stream(f"intake-home/{name}", os.fstat(source.fileno()).st_size,
-                                      hashed(pieces(source, _PIECE), digest))
+            tar.add_stream(f"intake-home/{name}", os.fstat(source.fileno()).st_size,
+                           hashed(pieces(source, _PIECE), digest))
             digests[name] = digest.hexdigest()
     lines = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
-    yield tar.add(f"intake-home/{MANIFEST}", lines.encode())
-    yield tar.close()
+    tar.add(f"intake-home/{MANIFEST}", lines.encode())
+    tar.close()
 
 
 def restore(source: Path, passphrase: str, home: Path, *, replace: bool = False) -> None:

@@ -3,9 +3,9 @@
 Bundles are age files encrypted to X25519 recipients (``age1…``); an archive's identity
 (``AGE-SECRET-KEY-1…``) decrypts them, and is backed up as an age file under a passphrase
 (scrypt recipient). age encrypts in 64 KiB chunks (STREAM), so both directions run in constant
-memory: :func:`encrypt_stream` pulls plaintext from a reader, :class:`encrypting_writer` takes
-plaintext as a file the caller writes to, and :class:`decrypting_reader` hands plaintext to the
-caller as a file it can read; the last two run age in a helper thread.
+memory: :class:`encrypting_writer` takes plaintext as a file the caller writes to, and
+:class:`decrypting_reader` hands plaintext to the caller as a file it can read; both run age in a
+helper thread.
 """
 
 from __future__ import annotations
@@ -77,15 +77,6 @@ def _recipients(recipients: Iterable[str]) -> list[pyrage.x25519.Recipient]:
     if not parsed:
         raise AgeError("no recipient to encrypt to")
     return parsed
-
-
-def encrypt_stream(reader: Readable, writer: Writable, recipients: Iterable[str]) -> None:
-    """Encrypt everything ``reader`` yields to every recipient, written to ``writer``."""
-    parsed = _recipients(recipients)
-    try:
-        pyrage.encrypt_io(reader, writer, parsed)  # type: ignore[arg-type]  # any file-like will do
-    except pyrage.EncryptError as exc:
-        raise AgeError(f"encryption failed: {exc}") from None
 
 
 def encrypt_with_passphrase(plaintext: bytes, passphrase: str) -> bytes:

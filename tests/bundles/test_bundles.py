@@ -430,6 +430,21 @@ def test_verify_reports_every_check(field, law, bundle):
     assert json.loads(json.dumps(checked.revocations)) == []
 
 
+def test_a_refusal_carries_the_report_so_far(field, law, bundle, tmp_path):
+    assert bundle_reader.BundleError("structure: x").bundle is None
+    cut = tmp_path / "cut.intake.age"
+    cut.write_bytes(bundle.read_bytes()[:-100])
+    with pytest.raises(bundle_reader.BundleError, match="decryption") as caught:
+        bundle_reader.verify(cut, [identity(law)])
+    report = caught.value.bundle
+    assert isinstance(report, bundle_reader.Bundle) and not report.passed
+    assert [(c.name, c.passed) for c in report.checks] == [("decryption", False)]
+    with pytest.raises(importer.TrustError) as untrusted:
+        import_(law, bundle)
+    assert untrusted.value.bundle.passed and untrusted.value.bundle.fingerprint == fingerprint(field)
+    assert untrusted.value.can_trust
+
+
 def test_changing_the_answer_or_destroying_the_record_also_sends_a_notice(field, law, lawyers,
                                                                            tmp_path):
     changed, destroyed, kept = add(field, 3)

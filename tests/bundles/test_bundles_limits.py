@@ -8,6 +8,7 @@ whose peak resident memory is measured."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from intake.bundles import bag, own_keys
+from intake.bundles import bag, own_keys, tarstream
 from intake.bundles import reader as bundle_reader
 from tests.bundle_tools import (
     END,
@@ -309,10 +310,45 @@ def test_a_negative_size_is_refused(law, tmp_path):  # noqa: F811
 
 
 def test_the_writer_refuses_to_make_a_file_over_its_cap():
-    stream = bag.BagStream(ROOT, 0)
+    stream = bag.BagStream(io.BytesIO(), ROOT, 0)
     stream.add_payload(f"records/{'b' * 32}.json", b"x" * bag.MAX_RECORD_BYTES)
     with pytest.raises(ValueError, match="more than a bundle holds"):
         stream.add_payload(f"records/{'c' * 32}.json", b"x" * (bag.MAX_RECORD_BYTES + 1))
+
+
+@pytest.mark.parametrize(("pieces", "message"), [
+    ([], "shorter"), ([b"12345"], "shorter"), ([b"123", b"", b"45"], "shorter"),
+    ([b"1234567"], "longer"), ([b"123456", b"7"], "longer"), ([b"1234", b"5678"], "longer"),
+])
+def test_a_streamed_member_must_hold_exactly_the_bytes_it_announces(pieces, message):
+    stream = tarstream.TarStream(io.BytesIO(), 0)
+    with pytest.raises(ValueError, match=f"^{ROOT}/data/x is {message} than its declared 6 bytes$"):
+        stream.add_stream(f"{ROOT}/data/x", 6, iter(pieces))
+
+
+def test_the_tar_stream_is_the_pax_tar_tarfile_writes_and_each_producer_runs_to_its_end():
+    ended = []
+
+    def produce() -> Iterator[bytes]:
+        yield from (bytes([n]) * 70_000 for n in range(3))
+        ended.append(True)  # an attachment is authenticated here, after its last piece
+
+    out = io.BytesIO()
+    stream = tarstream.TarStream(out, 1_700_000_000, mode=0o600)
+    stream.add(f"{ROOT}/bagit.txt", bag.BAGIT_TXT)
+    stream.add_stream(f"{ROOT}/data/attachments/a.ogg", 210_000, produce())
+    stream.add_stream(f"{ROOT}/data/empty", 0, iter([b""]))
+    stream.close()
+    assert ended == [True]
+    expected = io.BytesIO()
+    with tarfile.open(fileobj=expected, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in [("bagit.txt", bag.BAGIT_TXT),
+                           ("data/attachments/a.ogg", b"".join(bytes([n]) * 70_000 for n in range(3))),
+                           ("data/empty", b"")]:
+            member = tarfile.TarInfo(f"{ROOT}/{name}")
+            member.size, member.mtime, member.mode = len(data), 1_700_000_000, 0o600
+            tar.addfile(member, io.BytesIO(data))
+    assert out.getvalue() == expected.getvalue()
 
 
 def test_a_record_of_many_tiny_json_values_is_refused_before_it_is_parsed(law, tmp_path):  # noqa: F811

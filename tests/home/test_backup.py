@@ -4,10 +4,13 @@ occupied home is refused with one line and nothing written."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
+import pty
 import shutil
+import subprocess
 import tarfile
 import tracemalloc
 import zipfile
@@ -114,6 +117,48 @@ def test_round_trip_restores_every_record_key_slot_and_attached_file(config, con
     finally:
         check.close()
         check_vault.close()
+
+
+def _age_with_passphrase(args: list[str], passphrase: str, cwd) -> None:
+    """Run the age command, typing ``passphrase`` at its prompt on a terminal of its own."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: age reads the passphrase from its terminal, never from a pipe
+        try:
+            os.chdir(cwd)
+            os.execvp("age", ["age", *args])  # noqa: S606
+        finally:
+            os._exit(127)
+    said = b""
+    with contextlib.suppress(OSError):  # the terminal closes when age ends
+        while b"passphrase" not in said.lower() and (piece := os.read(terminal, 1024)):
+            said += piece
+        os.write(terminal, passphrase.encode() + b"\n")
+        while os.read(terminal, 1024):
+            pass
+    os.close(terminal)
+    assert os.waitpid(pid, 0)[1] == 0, said
+
+
+def test_a_backup_opens_with_unzip_age_and_tar_as_its_readme_says(config, conn, vault, admin,
+                                                                  tmp_path):
+    assert shutil.which("age") and shutil.which("unzip"), "install age and unzip"
+    record_id = testimonies.create(conn, vault, admin, full_record()).id
+    attached = _attach(conn, vault, admin, record_id, os.urandom(300_000))
+    path = _backup(config, conn, vault, admin, tmp_path / "backup.zip")
+    subprocess.run(["unzip", "-q", path], check=True, cwd=tmp_path)
+    _age_with_passphrase(["-d", "-o", "backup-key.txt", "intake-backup/backup-key.age"],
+                         BACKUP_PASSPHRASE, tmp_path)
+    subprocess.run("age -d -i backup-key.txt intake-backup/home.tar.age | tar x", shell=True,  # noqa: S602
+                   check=True, cwd=tmp_path)
+    home = tmp_path / "intake-home"
+    listed = subprocess.run(["sha256sum", "-c", backup.MANIFEST], check=True, cwd=home,
+                            capture_output=True, text=True).stdout
+    assert sorted(listed.splitlines()) == sorted(
+        f"{name}: OK" for name in ("intake.db", "keys/keyslots.json",
+                                   f"attachments/{attached.id}.age"))
+    assert (home / "keys/keyslots.json").read_bytes() == config.keyslot_path.read_bytes()
+    assert (home / f"attachments/{attached.id}.age").read_bytes() == (
+        config.attachments_path / f"{attached.id}.age").read_bytes()
 
 
 def test_a_backup_during_a_write_is_a_consistent_snapshot(config, conn, vault, admin, tmp_path):
