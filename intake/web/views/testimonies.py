@@ -25,7 +25,6 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from intake.clock import now_utc
 from intake.home import audit
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
@@ -121,11 +120,8 @@ def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  
 def new():  # type: ignore[no-untyped-def]
     form = make_form(STEPS[0], {} if request.method == "GET" else None)
     if form.validate_on_submit():
-        user = signed_in_user()
-        document = form.to_document({})
-        document["consent"] = consent.with_history({}, document["consent"], at=now_utc(),
-                                                   by=user.name)
-        testimony = testimonies.create(db(), current_vault(), user, document)
+        testimony = testimonies.create(db(), current_vault(), signed_in_user(),
+                                       form.to_document({}))
         if testimony.status == "refused":
             flash(_("Consent to record was refused: only that fact is stored."), "info")
             return redirect(url_for("testimonies.view", record_id=testimony.id))
@@ -152,10 +148,6 @@ def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
     if number == 1 and form.record.errors:
         return _render_step(current, form, testimony), 422
     document, refused = savable_document(current, form, testimony.document)
-    if number == 1:
-        document["consent"] = consent.with_history(testimony.document.get("consent", {}),
-                                                   document["consent"], at=now_utc(),
-                                                   by=signed_in_user().name)
     saved = testimonies.save(db(), current_vault(), signed_in_user(), record_id, document,
                              step=number, draft=True)
     if request.headers.get("X-Autosave"):
