@@ -8,7 +8,7 @@ works without JavaScript and loses nothing with it.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -25,11 +25,10 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from intake.home import audit
+from intake.home import audit, backup_reminder
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import ACT_NAMES, acts
-from intake.store.settings import get_setting
 from intake.web.bundle_forms import WithdrawForm
 from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
 from intake.web.i18n import LANGUAGES, select_locale, text_direction
@@ -72,17 +71,11 @@ def index():  # type: ignore[no-untyped-def]
     rows, total = testimonies.summaries(db(), signed_in_user(), query=query, page=page,
                                         per_page=config().page_size)
     search = SearchForm(data={"query": query})
+    backup = backup_reminder.reminder(db(), config().backup_reminder_days)
     return render_template("index.html", rows=rows, total=total, page=page, search=search,
                            pages=max(1, math.ceil(total / config().page_size)),
-                           purposes=consent.PURPOSES, **_backup_status())
-
-
-def _backup_status() -> dict:
-    """When this laptop was last backed up, and whether a reminder is due."""
-    last = get_setting(db(), "last_backup") or ""
-    due = not last or datetime.now(UTC) - datetime.fromisoformat(last) > timedelta(
-        days=config().backup_reminder_days)
-    return {"last_backup": last, "backup_due": due}
+                           purposes=consent.PURPOSES, last_backup=backup.last_backup,
+                           backup_due=backup.due)
 
 
 @bp.route("/search", methods=["POST"])
