@@ -7,6 +7,7 @@ contentless (no copy of the text) and fed folded words (records/folding.py) so s
 An edit or a delete removes the earlier words from the index itself (FTS5 secure-delete, given the
 words of the version being replaced, opened from its sealed document), then the WAL is
 truncated, so a destroyed record or a corrected word leaves nothing behind (docs/security.md).
+Creating or saving a record stamps every changed consent answer in its history, whoever calls.
 """
 
 from __future__ import annotations
