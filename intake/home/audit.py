@@ -71,6 +71,20 @@ def entries(conn: Connection, since: str = "") -> list[Entry]:
     """Every entry at or after ``since`` (an ISO date or time; all when empty), oldest first."""
     rows = conn.execute("SELECT seq, at, actor, event, detail, prev, mac FROM audit_log "
                         "WHERE at >= ? ORDER BY seq", (since,)).fetchall()
+    return _entries(rows)
+
+
+def page(conn: Connection, number: int, per_page: int) -> tuple[list[Entry], int]:
+    """Page ``number`` (from 1) of the entries, newest first, and how many entries there are.
+    Only that page's rows are read and parsed: SQLite walks the sequence numbers backwards."""
+    (total,) = conn.execute("SELECT count(*) FROM audit_log").fetchone()
+    rows = conn.execute("SELECT seq, at, actor, event, detail, prev, mac FROM audit_log "
+                        "ORDER BY seq DESC LIMIT ? OFFSET ?",
+                        (per_page, (max(number, 1) - 1) * per_page)).fetchall()
+    return _entries(rows), total
+
+
+def _entries(rows: list[tuple]) -> list[Entry]:
     return [Entry(seq, at, actor, event, json.loads(detail), prev, mac)
             for seq, at, actor, event, detail, prev, mac in rows]
 

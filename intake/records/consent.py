@@ -36,10 +36,17 @@ def summary(document: dict) -> str:
 
 
 def with_history(old: dict, new: dict, *, at: str, by: str) -> dict:
-    """``new`` consent with an entry in its history for every answer that changed since ``old``."""
-    history = list(old.get("history", []))
+    """``new`` consent with its history: ``old``'s, never shortened, then the entries ``new``
+    adds after it (a withdrawal's own, an imported record's), then one for every answer that
+    changed since ``old`` and has no such entry. An unchanged answer adds nothing, so the same
+    change is never stamped twice."""
+    kept, given = list(old.get("history", [])), list(new.get("history", []))
+    added = given[len(kept):] if given[:len(kept)] == kept else []
+    history = kept + added
     for purpose in PURPOSES:
-        if purpose in new and new.get(purpose) != old.get(purpose):
+        recorded = any(e.get("purpose") == purpose and e.get("value") == new.get(purpose)
+                       for e in added)
+        if purpose in new and new.get(purpose) != old.get(purpose) and not recorded:
             history.append({"purpose": purpose, "value": new[purpose], "at": at, "by": by,
                             "method": new.get("method", ""), "witness": new.get("witness", "")})
     return {**new, "history": history}

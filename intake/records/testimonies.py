@@ -7,6 +7,7 @@ contentless (no copy of the text) and fed folded words (records/folding.py) so s
 An edit or a delete removes the earlier words from the index itself (FTS5 secure-delete, given the
 words of the version being replaced, opened from its sealed document), then the WAL is
 truncated, so a destroyed record or a corrected word leaves nothing behind (docs/security.md).
+Creating or saving a record stamps every changed consent answer in its history, whoever calls.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def _search_body(document: dict) -> str:
 def create(conn: Connection, vault: Vault, owner: User, document: dict,
            *, completed: bool = False) -> Testimony:
     """A new sealed testimony with the next witness code."""
-    document = consent.enforce_refusal(validate(_without_identity(document)))
+    document = _with_consent_history({}, consent.enforce_refusal(
+        validate(_without_identity(document))), owner)
     record_id = uuid.uuid4().hex
     data_key = vault.new_data_key(record_id)
     with transaction(conn):
@@ -119,7 +121,10 @@ def save(conn: Connection, vault: Vault, viewer: User, record_id: str, document:
                                                 check_dates=not draft))
     with transaction(conn):
         current = _row(conn, record_id, viewer)
-        _write(conn, vault, record_id, current[5] + 1, document, _indexed(conn, vault, current),
+        previous = _previous(vault, current)
+        document = _with_consent_history(previous or {}, document, viewer)
+        _write(conn, vault, record_id, current[5] + 1, document,
+               _indexed(conn, current, previous),
                complete=current[3] == "complete" and not draft, step=step)
         audit.record(conn, vault, viewer, "edit", record_id=record_id, witness_code=current[1],
                      version=current[5] + 1)
@@ -165,15 +170,33 @@ def _write(conn: Connection, vault: Vault, record_id: str, version: int, documen
     reindex(conn, "testimony_search", seq, indexed, _search_body(document))
 
 
-def _indexed(conn: Connection, vault: Vault, row: tuple) -> str:
-    """The words the index holds for a testimony's current version (``_row``'s row): folded
-    again from its sealed document or, if that no longer opens (a damaged record), read from the
-    index itself, slowly, so that a damaged record can still be saved over or destroyed."""
+def _with_consent_history(previous: dict, document: dict, by: User) -> dict:
+    """``document`` with every consent answer changed since ``previous`` (the version it
+    replaces, empty for a new record) stamped in its history with the time and ``by``, so that
+    the web, the command line and any other caller keep the same history."""
+    if "consent" not in document:
+        return document
+    return {**document, "consent": consent.with_history(
+        previous.get("consent", {}), document["consent"], at=now_utc(), by=by.name)}
+
+
+def _previous(vault: Vault, row: tuple) -> dict | None:
+    """The document of a testimony's current version (``_row``'s row), ``None`` if it no
+    longer opens (a damaged record)."""
     try:
-        return _search_body(vault.open_record(row[0], row[5], row[8], row[9]))
+        return vault.open_record(row[0], row[5], row[8], row[9])
     except CryptoError:
-        (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (row[0],)).fetchone()
-        return indexed_words(conn, "testimony_search", seq)
+        return None
+
+
+def _indexed(conn: Connection, row: tuple, previous: dict | None) -> str:
+    """The words the index holds for a testimony's current version (``_row``'s row): folded
+    again from its document ``previous`` or, for a damaged record, read from the index itself,
+    slowly, so that a damaged record can still be saved over or destroyed."""
+    if previous is not None:
+        return _search_body(previous)
+    (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (row[0],)).fetchone()
+    return indexed_words(conn, "testimony_search", seq)
 
 
 def _without_identity(document: dict) -> dict:
@@ -204,7 +227,7 @@ def delete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> None
         row = _row(conn, record_id, viewer)
         audit.record(conn, vault, viewer, "delete", record_id=record_id, witness_code=row[1])
         (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
-        reindex(conn, "testimony_search", seq, _indexed(conn, vault, row), None)
+        reindex(conn, "testimony_search", seq, _indexed(conn, row, _previous(vault, row)), None)
         files = attachments.remove_all(conn, _owner_ref(record_id))
         conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
     scrub_wal(conn)

@@ -56,6 +56,17 @@ def test_import_list_show_delete(runner, home, tmp_path):
     assert gone.exit_code == 1 and "no testimony" in gone.output
 
 
+def test_import_stamps_the_consent_history(runner, home, tmp_path):
+    source = tmp_path / "record.json"
+    source.write_text(json.dumps(full_record()), "utf-8")
+    (record_id,) = runner.invoke(main, ["testimony", "import", str(source)]).output.split()
+    shown = json.loads(runner.invoke(main, ["testimony", "show", record_id, "--json"]).output)
+    history = shown["consent"]["history"]
+    assert [(e["purpose"], e["value"]) for e in history] == [
+        ("record", True), ("trial", True), ("reparations", True), ("research", False)]
+    assert all(e["at"] and e["by"] == "Layla" for e in history)
+
+
 def test_a_bad_import_writes_nothing(runner, home, tmp_path):
     source = tmp_path / "bad.json"
     source.write_text(json.dumps([full_record(), {"consent": {"record": "yes"}}]), "utf-8")

@@ -92,3 +92,44 @@ def test_cli_verify_and_show(runner, monkeypatch):
     shown = runner.invoke(main, ["audit", "show", "--since", "2000-01-01"]).output.splitlines()
     assert [line.split("  ")[3] for line in shown] == ["sign_in", "sign_in"]
     assert runner.invoke(main, ["audit", "show", "--since", "2999-01-01"]).output == ""
+
+
+def _many(conn, vault, admin, count: int) -> None:
+    from intake.store.transactions import transaction
+
+    with transaction(conn):
+        for number in range(count):
+            audit.record(conn, vault, admin, "view", record_id=f"r{number}")
+
+
+def test_a_page_is_read_newest_first_in_sql(conn, vault, admin, monkeypatch):
+    _many(conn, vault, admin, 2000)
+    every = audit.entries(conn)
+    parsed = []
+    loads = audit.json.loads
+    monkeypatch.setattr(audit.json, "loads", lambda text: parsed.append(text) or loads(text))
+    first, total = audit.page(conn, 1, 25)
+    assert total == len(every) >= 2000
+    assert first == every[::-1][:25] and len(parsed) == 25
+    second, _ = audit.page(conn, 2, 25)
+    assert second == every[::-1][25:50]
+    last, _ = audit.page(conn, -(-total // 25), 25)
+    assert last == every[::-1][(-(-total // 25) - 1) * 25:] and last[-1].seq == 1
+    assert audit.page(conn, 0, 25) == (first, total)
+
+
+def test_the_admin_page_pages_the_trail(signed_in, conn, vault, admin):
+    import re
+
+    _many(conn, vault, admin, 60)
+    total = len(audit.entries(conn))
+    pages = -(-total // 25)
+    first = signed_in.get("/admin/audit").get_data(as_text=True)
+    seqs = [int(s) for s in re.findall(r"<tr><td>(\d+)</td>", first)]
+    assert seqs == list(range(total, total - 25, -1))
+    assert f"Page 1 of {pages}" in first and "/admin/audit?page=2" in first
+    second = signed_in.get("/admin/audit?page=2").get_data(as_text=True)
+    older = [int(s) for s in re.findall(r"<tr><td>(\d+)</td>", second)]
+    assert older == list(range(total - 25, total - 50, -1))
+    assert f"Page 2 of {pages}" in second and "/admin/audit?page=1" in second
+    assert "The audit trail is intact" in second

@@ -1,5 +1,7 @@
 """Sealed testimonies: swap and rollback refused, crypto-shredding, search, access, consent."""
 
+import json
+
 import pytest
 
 from intake.records import testimonies
@@ -149,3 +151,50 @@ def test_exported_record_imports_again(conn, vault, admin):
     (new_id,) = testimonies.import_documents(conn, vault, admin, [exported])
     again = testimonies.load(conn, vault, new_id, admin)
     assert again.document == record.document and again.witness_code == "W-0002"
+
+
+# ---- consent history, stamped by the domain on every path ----
+
+def _history(record) -> list[dict]:
+    return record.document["consent"]["history"]
+
+
+def test_create_stamps_one_history_entry_per_answered_purpose(conn, vault, admin):
+    record = testimonies.create(conn, vault, admin, full_record())
+    assert [(e["purpose"], e["value"]) for e in _history(record)] == [
+        ("record", True), ("trial", True), ("reparations", True), ("research", False)]
+    assert all(e["at"] and e["by"] == admin.name and e["method"] == "verbal"
+               and e["witness"] == "Sara Ali" for e in _history(record))
+
+
+def test_save_stamps_a_changed_answer_once_and_an_unchanged_one_never(conn, vault, admin):
+    record = testimonies.create(conn, vault, admin, full_record())
+    before = _history(record)
+    same = testimonies.save(conn, vault, admin, record.id, record.document)
+    assert _history(same) == before
+    changed = json.loads(json.dumps(record.document))
+    changed["consent"]["research"] = True
+    saved = testimonies.save(conn, vault, admin, record.id, changed)
+    assert _history(saved)[:-1] == before
+    assert {k: _history(saved)[-1][k] for k in ("purpose", "value", "by")} == {
+        "purpose": "research", "value": True, "by": admin.name}
+    assert _history(testimonies.save(conn, vault, admin, record.id, saved.document)) == \
+        _history(saved)
+
+
+def test_save_keeps_the_history_a_caller_cannot_rewrite(conn, vault, admin):
+    record = testimonies.create(conn, vault, admin, full_record())
+    rewritten = json.loads(json.dumps(record.document))
+    rewritten["consent"]["history"] = []
+    assert _history(testimonies.save(conn, vault, admin, record.id, rewritten)) == \
+        _history(record)
+
+
+def test_a_withdrawal_is_kept_once_in_the_history(conn, vault, admin):
+    from intake.records import withdrawal
+
+    record = testimonies.create(conn, vault, admin, full_record())
+    withdrawn = withdrawal.withdraw(conn, vault, admin, record.id, "trial", "changed her mind")
+    assert _history(withdrawn)[:-1] == _history(record)
+    assert {k: _history(withdrawn)[-1][k] for k in ("purpose", "value", "method", "note")} == {
+        "purpose": "trial", "value": False, "method": "withdrawal", "note": "changed her mind"}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from intake.home import audit, backup
@@ -46,8 +47,10 @@ def users():  # type: ignore[no-untyped-def]
 @login_required("admin")
 def audit_trail():  # type: ignore[no-untyped-def]
     problem = audit.verify(db(), current_vault())
-    entries = audit.entries(db())[::-1][:500]
-    return render_template("audit.html", problem=problem, entries=entries)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries, total = audit.page(db(), page, config().page_size)
+    return render_template("audit.html", problem=problem, entries=entries, page=page,
+                           pages=max(1, math.ceil(total / config().page_size)))
 
 
 @bp.route("/backup", methods=["GET", "POST"])

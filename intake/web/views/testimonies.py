@@ -8,7 +8,7 @@ works without JavaScript and loses nothing with it.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -25,12 +25,10 @@ from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from intake.clock import now_utc
-from intake.home import audit
+from intake.home import audit, backup_reminder
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import acts
-from intake.store.settings import get_setting
 from intake.web.bundle_forms import WithdrawForm
 from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
 from intake.web.i18n import LANGUAGES, select_locale, text_direction
@@ -74,17 +72,11 @@ def index():  # type: ignore[no-untyped-def]
     rows, total = testimonies.summaries(db(), signed_in_user(), query=query, page=page,
                                         per_page=config().page_size)
     search = SearchForm(data={"query": query})
+    backup = backup_reminder.reminder(db(), config().backup_reminder_days)
     return render_template("index.html", rows=rows, total=total, page=page, search=search,
                            pages=max(1, math.ceil(total / config().page_size)),
-                           purposes=PURPOSES, **_backup_status())
-
-
-def _backup_status() -> dict:
-    """When this laptop was last backed up, and whether a reminder is due."""
-    last = get_setting(db(), "last_backup") or ""
-    due = not last or datetime.now(UTC) - datetime.fromisoformat(last) > timedelta(
-        days=config().backup_reminder_days)
-    return {"last_backup": last, "backup_due": due}
+                           purposes=PURPOSES, last_backup=backup.last_backup,
+                           backup_due=backup.due)
 
 
 @bp.route("/search", methods=["POST"])
@@ -122,11 +114,8 @@ def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  
 def new():  # type: ignore[no-untyped-def]
     form = make_form(STEPS[0], {} if request.method == "GET" else None)
     if form.validate_on_submit():
-        user = signed_in_user()
-        document = form.to_document({})
-        document["consent"] = consent.with_history({}, document["consent"], at=now_utc(),
-                                                   by=user.name)
-        testimony = testimonies.create(db(), current_vault(), user, document)
+        testimony = testimonies.create(db(), current_vault(), signed_in_user(),
+                                       form.to_document({}))
         if testimony.status == "refused":
             flash(_("Consent to record was refused: only that fact is stored."), "info")
             return redirect(url_for("testimonies.view", record_id=testimony.id))
@@ -153,10 +142,6 @@ def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
     if number == 1 and form.record.errors:
         return _render_step(current, form, testimony), 422
     document, refused = savable_document(current, form, testimony.document)
-    if number == 1:
-        document["consent"] = consent.with_history(testimony.document.get("consent", {}),
-                                                   document["consent"], at=now_utc(),
-                                                   by=signed_in_user().name)
     saved = testimonies.save(db(), current_vault(), signed_in_user(), record_id, document,
                              step=number, draft=True)
     if request.headers.get("X-Autosave"):
