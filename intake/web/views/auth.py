@@ -225,7 +225,10 @@ def _local_path(target: str) -> str:
     removed first: browsers drop tabs and newlines inside a URL (WHATWG URL Standard), so
     '/\t/evil.example' would be read as '//evil.example', another site."""
     target = "".join(c for c in target if unicodedata.category(c) != "Cc")
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # a host that NFKC turns into another URL, e.g. '//／'
+        return url_for("testimonies.index")
     if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] == "/" \
             or "\\" in target:
         return url_for("testimonies.index")
