@@ -4,7 +4,7 @@
 // 4. With the survivor's consent to audio, the interviewer can record in the page; the recording
 // is posted (and encrypted by the server) when they stop, or before they leave the page.
 // 5. A chosen file or a recording is sent in pieces, each its own small request, with progress
-// (the server encrypts each piece as it arrives: intake/uploads.py).
+// (the server encrypts each piece as it arrives: intake/web/uploads.py).
 "use strict";
 let uploading = 0;  // uploads in progress: the page does not lock itself for idleness meanwhile
 (function () {

@@ -1,5 +1,5 @@
 """The names people read for the codes the domain knows, translated (Flask-Babel), one table per
-kind of code: each table's keys are exactly the domain's codes (tests/test_labels.py)."""
+kind of code: each table's keys are exactly the domain's codes (tests/web/test_labels.py)."""
 
 from __future__ import annotations
 
