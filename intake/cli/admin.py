@@ -11,15 +11,14 @@ import click
 from intake import atomic
 from intake.cli.common import (
     CliError,
+    Session,
     cli_config,
     one_line_errors,
-    option_acting_user,
     option_new_passphrase_file,
-    option_passphrase_file,
     read_new_passphrase,
     read_secret,
-    require_role,
-    unlocked,
+    refuse_existing_out,
+    signed_in,
 )
 from intake.home import audit, backup
 from intake.home.passphrases import set_panic_passphrase
@@ -31,50 +30,35 @@ def panic() -> None:
 
 
 @panic.command("set")
-@option_acting_user
-@option_passphrase_file
+@signed_in(roles=("admin",), to="set a panic passphrase")
 @option_new_passphrase_file
-@one_line_errors
-def panic_set(user_name: str, passphrase_file: Path | None,
-              new_passphrase_file: Path | None) -> None:
+def panic_set(session: Session, new_passphrase_file: Path | None) -> None:
     """Set a panic passphrase: at sign-in it destroys every passphrase slot on this laptop."""
-    with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
-        require_role(acting, "admin", to="set a panic passphrase")
-        chosen = read_new_passphrase(new_passphrase_file)
-        set_panic_passphrase(cli_config(), vault, acting, chosen)
+    chosen = read_new_passphrase(new_passphrase_file)
+    set_panic_passphrase(cli_config(), session.vault, session.user, chosen)
     click.echo("Panic passphrase set. Given at sign-in, it leaves only the recovery key able to "
                "open this laptop's data.")
 
 
 @panic.command("remove")
-@option_acting_user
-@option_passphrase_file
-@one_line_errors
-def panic_remove(user_name: str, passphrase_file: Path | None) -> None:
+@signed_in(roles=("admin",), to="remove the panic passphrase")
+def panic_remove(session: Session) -> None:
     """Remove the panic passphrase."""
-    with unlocked(user_name, passphrase_file) as (vault, acting, _conn):
-        require_role(acting, "admin", to="remove the panic passphrase")
-        set_panic_passphrase(cli_config(), vault, acting, None)
+    set_panic_passphrase(cli_config(), session.vault, session.user, None)
     click.echo("Panic passphrase removed.")
 
 
 @click.command("backup")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The backup file to write (for example on a USB stick).")
-@option_acting_user
-@option_passphrase_file
+@signed_in(roles=("supervisor", "admin"), to="back up", before=refuse_existing_out)
 @option_new_passphrase_file
-@one_line_errors
-def backup_command(out: Path, user_name: str, passphrase_file: Path | None,
-                   new_passphrase_file: Path | None) -> None:
+def backup_command(session: Session, out: Path, new_passphrase_file: Path | None) -> None:
     """Write an encrypted backup of the whole home, under a passphrase of its own."""
-    if out.exists():
-        raise CliError(f"{out} exists; choose another name")
-    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        require_role(acting, "supervisor", "admin", to="back up")
-        protect = read_new_passphrase(new_passphrase_file)
-        with atomic.streaming(out) as pending:
-            backup.write(cli_config(), conn, vault, acting, protect, pending.file)
+    protect = read_new_passphrase(new_passphrase_file)
+    with atomic.streaming(out) as pending:
+        backup.write(cli_config(), session.conn, session.vault, session.user, protect,
+                     pending.file)
     click.echo(f"Wrote {out} ({out.stat().st_size // 1024} KiB). "
                "Keep its passphrase apart from it.")
 
@@ -103,15 +87,11 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-@option_acting_user
-@option_passphrase_file
-@one_line_errors
-def audit_verify(user_name: str, passphrase_file: Path | None) -> None:
+@signed_in(roles=("admin",), to="read the audit trail")
+def audit_verify(session: Session) -> None:
     """Check the whole chain; exit 1 naming the first broken entry."""
-    with unlocked(user_name, passphrase_file) as (vault, acting, conn):
-        require_role(acting, "admin", to="read the audit trail")
-        problem = audit.verify(conn, vault)
-        count = len(audit.entries(conn))
+    problem = audit.verify(session.conn, session.vault)
+    count = len(audit.entries(session.conn))
     if problem:
         raise CliError(f"the audit trail is broken: {problem}")
     click.echo(f"The audit trail is intact: {count} entries.")
@@ -119,16 +99,12 @@ def audit_verify(user_name: str, passphrase_file: Path | None) -> None:
 
 @audit_group.command("show")
 @click.option("--since", default="", help="Only entries at or after this date (YYYY-MM-DD).")
-@option_acting_user
-@option_passphrase_file
-@one_line_errors
-def audit_show(since: str, user_name: str, passphrase_file: Path | None) -> None:
+@signed_in(roles=("admin",), to="read the audit trail")
+def audit_show(session: Session, since: str) -> None:
     """Print the audit trail, oldest first, one entry per line."""
-    with unlocked(user_name, passphrase_file) as (_vault, acting, conn):
-        require_role(acting, "admin", to="read the audit trail")
-        for entry in audit.entries(conn, since):
-            detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
-            click.echo(f"{entry.seq}  {entry.at}  {entry.actor}  {entry.event}  {detail}")
+    for entry in audit.entries(session.conn, since):
+        detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+        click.echo(f"{entry.seq}  {entry.at}  {entry.actor}  {entry.event}  {detail}")
 
 
 COMMANDS = (panic, backup_command, restore_command, audit_group)

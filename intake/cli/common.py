@@ -1,4 +1,4 @@
-"""Helpers every ``intake`` command shares: one-line errors, reading secrets, and unlocking.
+"""Helpers every ``intake`` command shares: one-line errors, reading secrets, and signing in.
 
 Secrets never come from arguments (they would show in the process list and shell history):
 a passphrase is read from a prompt, from ``--passphrase-file``, or from ``INTAKE_PASSPHRASE``;
@@ -6,6 +6,10 @@ a second, new passphrase likewise from a prompt, ``--new-passphrase-file`` or
 ``INTAKE_NEW_PASSPHRASE``; a recovery key from a prompt, ``--recovery-key-file`` or
 ``INTAKE_RECOVERY_KEY``; a backup's passphrase from a prompt, ``--backup-passphrase-file`` or
 ``INTAKE_BACKUP_PASSPHRASE``. Every error is one line on stderr and a non-zero exit.
+
+A command that acts as a user is decorated with :func:`signed_in`: it adds ``--user`` and
+``--passphrase-file``, unlocks, records the sign-in, checks the role and hands the command a
+:class:`Session`.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
+from intake.bundles.fingerprints import KeyringError
+from intake.bundles.reader import BundleError
+from intake.bundles.selection import ExportError
 from intake.config import Config
 from intake.home import audit
 from intake.home.backup import BackupError
@@ -42,7 +50,9 @@ class CliError(click.ClickException):
     """One line on stderr, exit status 1."""
 
 
-def one_line_errors(command: Callable) -> Callable:
+def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The one error wrapper: our errors become one line (:class:`CliError`). :func:`signed_in`
+    applies it; a command that does not sign in applies it itself."""
     @functools.wraps(command)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -52,7 +62,7 @@ def one_line_errors(command: Callable) -> Callable:
         except WeakPassphrase as exc:
             raise CliError(str(exc)) from None
         except (InstanceError, DocumentError, StoreError, OSError, ValueError, BackupError,
-                AgeError) as exc:
+                AgeError, KeyringError, ExportError, BundleError) as exc:
             raise CliError(_one_line(exc)) from None
         except testimonies.NotFound as exc:
             raise CliError(f"no testimony with id {exc}") from None
@@ -96,15 +106,25 @@ def cli_config() -> Config:
     return click.get_current_context().obj
 
 
+@dataclass(frozen=True)
+class Session:
+    """A signed-in user's unlocked vault, their record and the open store."""
+
+    vault: Vault
+    user: User
+    conn: Connection
+
+
 @contextmanager
-def unlocked(user_name: str, passphrase_file: Path | None) -> Iterator[tuple[Vault, User,
-                                                                              Connection]]:
+def unlocked(user_name: str, passphrase_file: Path | None) -> Iterator[Session]:
+    """Sign ``user_name`` in (the passphrase read as :func:`read_secret` does), record the
+    sign-in, and close the store and the vault afterwards, whatever happens."""
     passphrase = read_secret(passphrase_file, "INTAKE_PASSPHRASE", "Passphrase")
     vault, user = unlock(cli_config(), user_name, passphrase)
     conn = connect(cli_config().database_path, vault.db_key)
     try:
         audit.record(conn, vault, user, "sign_in", via="cli")
-        yield vault, user, conn
+        yield Session(vault, user, conn)
     finally:
         conn.close()
         vault.close()
@@ -115,3 +135,31 @@ def require_role(acting: User, *roles: str, to: str) -> None:
     if acting.role not in roles:
         who = "an administrator" if roles == ("admin",) else "a supervisor or an administrator"
         raise CliError(f"only {who} can {to}")
+
+
+def signed_in(*, roles: tuple[str, ...] = (), to: str = "",
+              before: Callable[..., dict[str, Any] | None] | None = None,
+              ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Make a command act as a signed-in user: it gains ``--user`` and ``--passphrase-file``
+    and is called with a :class:`Session` first, then its own parameters. With ``roles``, a
+    user without one of them is refused (after the sign-in is recorded) with "only ... can
+    ``to``". ``before`` runs first, with the command's own parameters, before any passphrase is
+    read: it may refuse, or return more arguments for the command. Errors are one line
+    (:func:`one_line_errors`)."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def signing_in(user_name: str, passphrase_file: Path | None, **params: Any) -> None:
+            if before is not None:
+                params.update(before(**params) or {})
+            with unlocked(user_name, passphrase_file) as session:
+                if roles:
+                    require_role(session.user, *roles, to=to)
+                command(session, **params)
+        return option_acting_user(option_passphrase_file(one_line_errors(signing_in)))
+    return decorate
+
+
+def refuse_existing_out(out: Path, **_params: Any) -> None:
+    """A ``before`` check for :func:`signed_in`: ``--out`` must name a new file."""
+    if out.exists():
+        raise CliError(f"{out} exists; choose another name")
