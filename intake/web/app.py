@@ -8,6 +8,7 @@ import secrets
 from flask import Flask, request, session
 from flask import redirect as _redirect
 from flask import url_for as _url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -55,7 +56,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     @app.before_request
-    def require_setup():  # type: ignore[no-untyped-def]
+    def require_setup() -> ResponseReturnValue | None:
         if not config.is_initialised and request.endpoint not in _OPEN_BEFORE_SETUP:
             return _redirect(_url_for("setup.start"))
         return None

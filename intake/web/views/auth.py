@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.home import audit
@@ -100,7 +101,7 @@ def _slot_labels() -> frozenset[str]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user():
         return redirect(url_for("testimonies.index"))
     form = LoginForm()
@@ -110,7 +111,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/unlock", methods=["GET", "POST"], endpoint="unlock")
-def unlock_page():  # type: ignore[no-untyped-def]
+def unlock_page() -> ResponseReturnValue:
     name = session.get("locked_user")
     if current_user() or not name:
         return redirect(url_for("testimonies.index"))
@@ -121,14 +122,14 @@ def unlock_page():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/lock", methods=["POST"])
-def lock():  # type: ignore[no-untyped-def]
+def lock() -> ResponseReturnValue:
     lock_session(session)
     session.modified = True
     return redirect(url_for("auth.unlock"))
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     lock_session(session)
     session.clear()
     response = redirect(url_for("auth.login"))
@@ -137,7 +138,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/recover", methods=["GET", "POST"])
-def recover():  # type: ignore[no-untyped-def]
+def recover() -> ResponseReturnValue:
     form = RecoverForm()
     if form.validate_on_submit():
         problem = _weakness(form.name.data, form.passphrase.data)
@@ -191,7 +192,7 @@ def _well_formed(recovery_key: str) -> bool:
 
 @bp.route("/passphrase", methods=["GET", "POST"])
 @login_required()
-def change_passphrase():  # type: ignore[no-untyped-def]
+def change_passphrase() -> ResponseReturnValue:
     user = signed_in_user()
     form = PassphraseChangeForm()
     if form.validate_on_submit() and _may_try(user.name):
@@ -213,7 +214,7 @@ def change_passphrase():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/language", methods=["POST"])
-def language():  # type: ignore[no-untyped-def]
+def language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit() and form.lang.data in LANGUAGES:
         session["lang"] = form.lang.data
