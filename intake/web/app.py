@@ -21,6 +21,7 @@ from intake.web.i18n import LANGUAGES, language_name, select_locale, text_direct
 from intake.web.request import IntakeRequest, close_db, current_user
 from intake.web.security_headers import set_security_headers
 from intake.web.sessions import MemorySessionInterface
+from intake.web.state import install as install_state
 
 _OPEN_BEFORE_SETUP = {"setup.start", "setup.recovery_key", "static", "auth.language"}
 
@@ -41,6 +42,7 @@ def create_app(config: Config | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
     )
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
+    install_state(app, config)  # jobs, connection pools, uploads, throttle: this app's own
     install_host_check(app)  # first of the request hooks: DNS rebinding (web/host_check.py)
 
     CSRFProtect(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -24,6 +24,7 @@ from intake.web.i18n import LANGUAGES
 from intake.web.request import config, current_user, login_required, sign_in, signed_in_user
 from intake.web.security_headers import CLEAR_SITE_DATA
 from intake.web.sessions import lock as lock_session
+from intake.web.state import state
 from intake.web.throttle import LoginThrottle
 
 bp = Blueprint("auth", __name__)
@@ -31,11 +32,7 @@ _RECOVERY = "\x00recovery"  # throttle key for recovery attempts; no user name c
 
 
 def _throttle() -> LoginThrottle:
-    app = current_app
-    if "intake_throttle" not in app.extensions:
-        app.extensions["intake_throttle"] = LoginThrottle(config().login_backoff_seconds,
-                                                          config().login_free_attempts)
-    return app.extensions["intake_throttle"]
+    return state().throttle
 
 
 def _may_try(key: str) -> bool:
@@ -91,10 +88,9 @@ def _slot_labels() -> frozenset[str]:
     try:
         info = path.stat()
         seen = (info.st_ino, info.st_mtime_ns, info.st_size)
-        cached = current_app.extensions.get("intake_slot_labels")
+        cached = state().slot_labels
         if cached is None or cached[0] != seen:
-            cached = (seen, frozenset(load_slots(config()).slots))
-            current_app.extensions["intake_slot_labels"] = cached
+            cached = state().slot_labels = (seen, frozenset(load_slots(config()).slots))
     except (OSError, UnlockError, InstanceError):
         return frozenset()
     return cached[1]
