@@ -13,7 +13,6 @@ from intake.home.instance import initialise, unlock
 from intake.home.passphrase_policy import WeakPassphrase, require_strong
 from intake.home.passphrases import add_user, set_panic_passphrase, set_passphrase
 from intake.home.users import list_users
-
 from tests.conftest import ADMIN, PASSPHRASE
 
 SHORT = "short"
