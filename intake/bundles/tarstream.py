@@ -41,7 +41,7 @@ class _BoundedTarInfo(tarfile.TarInfo):
         if self.type == tarfile.GNUTYPE_SPARSE:
             raise TarLimitError(f"{self.name!r} is a sparse file, not a plain one")
         if self.type not in _EXTENDED:
-            return super()._proc_member(tarfile_)
+            return super()._proc_member(tarfile_)  # type: ignore[misc]
         if self.size > self.max_header_bytes:
             raise TarLimitError(f"a tar header of {self.size} bytes, more than a bundle holds "
                                 f"({self.max_header_bytes})")
@@ -56,7 +56,7 @@ class _BoundedTarInfo(tarfile.TarInfo):
                                 "a file")
         state["_headers_in_a_row"] = depth
         try:
-            return super()._proc_member(tarfile_)
+            return super()._proc_member(tarfile_)  # type: ignore[misc]
         finally:
             state["_headers_in_a_row"] = depth - 1
 
@@ -77,7 +77,9 @@ def read_members(fileobj: IO[bytes] | Any, *, max_header_bytes: int,
         "max_header_bytes": max_header_bytes, "max_global_headers": max_global_headers})
     archive = tarfile.open(fileobj=fileobj, mode="r|", tarinfo=bounded)  # noqa: SIM115
     while (member := archive.next()) is not None:
-        archive.members.clear()  # a stream is read once; keeping them grows with their number
+        # A stream is read once; keeping every member grows with their number (typeshed omits
+        # TarFile.members).
+        archive.members.clear()  # type: ignore[attr-defined]
         yield archive, member
 
 
@@ -101,7 +103,9 @@ class _Exactly:
         self._pending = memoryview(piece)
         return True
 
-    def read(self, n: int) -> bytes:
+    def read(self, n: int = -1) -> bytes:
+        if n < 0:  # the rest
+            n = self.size - (self._received - len(self._pending))
         parts = []
         while n > 0:
             if not self._pending and not self._next():

@@ -31,6 +31,7 @@ from intake.vault.keys import Vault
 STEPS = 8
 _COLUMNS = ("id, witness_code, owner_id, status, step, version, created_at, updated_at, "
             "data_key, sealed")
+_Row = tuple[str, str, int, str, int, int, str, str, bytes, bytes]  # _COLUMNS, in order
 
 
 class NotFound(LookupError):
@@ -204,7 +205,7 @@ def _without_identity(document: dict) -> dict:
     return {k: v for k, v in document.items() if k not in ("id", "witness_code", "status")}
 
 
-def _row(conn: Connection, record_id: str, viewer: User) -> tuple:
+def _row(conn: Connection, record_id: str, viewer: User) -> _Row:
     row = conn.execute(f"SELECT {_COLUMNS} FROM testimonies WHERE id = ?",  # noqa: S608
                        (record_id,)).fetchone()
     if row is None or not (viewer.sees_all or row[2] == viewer.id):
@@ -297,7 +298,7 @@ def detach(conn: Connection, vault: Vault, viewer: User, record_id: str,
 def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,
               per_page: int = 25) -> tuple[list[Summary], int]:
     """One page of the testimonies ``viewer`` may see, newest first, and how many there are."""
-    where, params = ["1 = 1"], []
+    where, params = ["1 = 1"], list[object]()
     if not viewer.sees_all:
         where.append("t.owner_id = ?")
         params.append(viewer.id)

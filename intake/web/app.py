@@ -8,6 +8,7 @@ import secrets
 from flask import Flask, request, session
 from flask import redirect as _redirect
 from flask import url_for as _url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -20,6 +21,7 @@ from intake.web.i18n import LANGUAGES, language_name, select_locale, text_direct
 from intake.web.request import IntakeRequest, close_db, current_user
 from intake.web.security_headers import set_security_headers
 from intake.web.sessions import MemorySessionInterface
+from intake.web.state import install as install_state
 
 _OPEN_BEFORE_SETUP = {"setup.start", "setup.recovery_key", "static", "auth.language"}
 
@@ -40,6 +42,7 @@ def create_app(config: Config | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
     )
     app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
+    install_state(app, config)  # jobs, connection pools, uploads, throttle: this app's own
     install_host_check(app)  # first of the request hooks: DNS rebinding (web/host_check.py)
 
     CSRFProtect(app)
@@ -55,7 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     @app.before_request
-    def require_setup():  # type: ignore[no-untyped-def]
+    def require_setup() -> ResponseReturnValue | None:
         if not config.is_initialised and request.endpoint not in _OPEN_BEFORE_SETUP:
             return _redirect(_url_for("setup.start"))
         return None

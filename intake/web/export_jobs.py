@@ -4,7 +4,7 @@ progress for a large export and the request does not time out.
 A job opens its own store connection with the vault of the session that started it; if that
 session locks, the vault's keys are wiped and the job stops with an error, leaving no file (the
 bundle is written to a ``.partial`` name and renamed only when whole, bundles/export.py). Jobs live in
-memory only and belong to the user who started them.
+the memory of the application (web/state.py) only and belong to the user who started them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from intake.config import Config
 from intake.home.users import User
 from intake.store.connection import connect
 from intake.vault.keys import Vault
+from intake.web.state import state
 
 
 @dataclass
@@ -34,10 +35,6 @@ class Job:
     error: str = ""
     summary: exports.ExportSummary | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
-
-
-_jobs: dict[str, Job] = {}
-_lock = threading.Lock()
 
 
 def start(config: Config, vault: Vault, user: User, plan: selection.ExportPlan,
@@ -58,8 +55,9 @@ def start(config: Config, vault: Vault, user: User, plan: selection.ExportPlan,
         finally:
             job.finished = True
 
-    with _lock:
-        _jobs[job.id] = job
+    jobs = state()
+    with jobs.jobs_lock:
+        jobs.jobs[job.id] = job
     job.thread = threading.Thread(target=run, name="export", daemon=True)
     job.thread.start()
     return job
@@ -67,6 +65,7 @@ def start(config: Config, vault: Vault, user: User, plan: selection.ExportPlan,
 
 def get(job_id: str, user: User) -> Job | None:
     """The job, if it exists and ``user`` started it."""
-    with _lock:
-        job = _jobs.get(job_id)
+    jobs = state()
+    with jobs.jobs_lock:
+        job = jobs.jobs.get(job_id)
     return job if job is not None and job.owner_id == user.id else None

@@ -3,6 +3,8 @@ form)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -26,10 +28,10 @@ _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "f
 _NEW_SECRET = {"autocomplete": "new-password"}
 
 
-def options(pairs: object) -> list[SelectChoice]:
+def options(pairs: dict[str, object] | Iterable[tuple[str, object]]) -> list[SelectChoice]:
     """Choices for a select or radio field from (value, label) pairs or a dict."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
-    return [SelectChoice(value, label) for value, label in items]  # type: ignore[union-attr]
+    return [SelectChoice(value, label) for value, label in items]
 
 
 def _passphrase(label: str) -> PasswordField:

@@ -14,7 +14,7 @@ typing there and the server refuses more with a plain message. An answer the sch
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask_babel import get_locale
@@ -246,8 +246,8 @@ class ConsentForm(FlaskForm):
                 "child_assent": from_bool(guardian.get("child_assent"))}
 
     def to_document(self, doc: dict) -> dict:
-        consent = {p: value for p in PURPOSES
-                   if (value := yes_no(getattr(self, p).data)) is not None}
+        consent: dict[str, object] = {p: value for p in PURPOSES
+                                      if (value := yes_no(getattr(self, p).data)) is not None}
         consent.update(method=self.method.data or "", witness=_t(self.witness),
                        language=self.language.data or "")
         if self.minor.data:
@@ -336,7 +336,7 @@ class SurvivorForm(FlaskForm):
         return {**survivor, "other_names": "\n".join(survivor.get("other_names", []))}
 
     def to_document(self, doc: dict) -> dict:
-        survivor = {name: _t(getattr(self, name)) for name in self._TEXT_FIELDS}
+        survivor: dict[str, object] = {name: _t(getattr(self, name)) for name in self._TEXT_FIELDS}
         survivor.update(other_names=split_list(self.other_names.data), sex=self.sex.data or "",
                         date_of_birth=_t(self.date_of_birth), age=self.age.data,
                         community=self.community.data or "",
@@ -517,7 +517,7 @@ class NotesForm(FlaskForm):
 class Step:
     number: int
     title: str
-    form: Callable[..., FlaskForm]
+    form: type[FlaskForm]
     template: str
 
 
@@ -571,7 +571,7 @@ def _name_languages(form: Form) -> None:
             field.choices = language_choices()
 
 
-def _all_fields(form: Form):  # type: ignore[no-untyped-def]
+def _all_fields(form: Form) -> Iterator[Field]:
     for field in form:
         if isinstance(field, FieldList):
             for entry in field:

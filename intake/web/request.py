@@ -2,14 +2,14 @@
 
 Each unlocked vault keeps a few store connections open between requests (opening one costs about
 a millisecond: docs/benchmarks.md); they are closed the moment the vault closes (lock, sign-out,
-idle timeout), so no connection holds the key of a locked session.
+idle timeout), so no connection holds the key of a locked session. The pools belong to the
+application (web/state.py).
 """
 
 from __future__ import annotations
 
 import io
 import threading
-import weakref
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -22,6 +22,7 @@ from intake.home.users import User
 from intake.records import attachments
 from intake.store.connection import Connection, connect
 from intake.vault.keys import Vault
+from intake.web.state import state
 
 _IDLE_CONNECTIONS = 4
 
@@ -72,15 +73,13 @@ class ConnectionPool:
             conn.close()
 
 
-_pools: weakref.WeakKeyDictionary[Vault, ConnectionPool] = weakref.WeakKeyDictionary()
-_pools_lock = threading.Lock()
-
-
 def _pool(vault: Vault) -> ConnectionPool:
-    with _pools_lock:
-        pool = _pools.get(vault)
+    """The pool of ``vault`` in this application (web/state.py)."""
+    app = state()
+    with app.pools_lock:
+        pool = app.pools.get(vault)
         if pool is None:
-            pool = _pools[vault] = ConnectionPool(config().database_path, vault)
+            pool = app.pools[vault] = ConnectionPool(config().database_path, vault)
         return pool
 
 

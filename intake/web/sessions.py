@@ -12,6 +12,8 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import MutableMapping
+from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
@@ -97,7 +99,7 @@ class MemorySessionInterface(SessionInterface):
 
 
 
-def lock(data: dict) -> None:
+def lock(data: MutableMapping[str, Any]) -> None:
     """Wipe and forget a session's keys and pending secrets; remember only who was signed in."""
     vault = data.pop("vault", None)
     if vault is not None:

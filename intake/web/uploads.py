@@ -19,7 +19,6 @@ import os
 import secrets
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake.vault.keys import Vault
 from intake.web.request import config, current_vault
+from intake.web.state import state
 
 _READ = 1 << 16
 _IN_PROGRESS_PER_SESSION = 4  # a fifth upload undoes the oldest (a tab closed mid-way)
@@ -183,17 +183,14 @@ class Uploads:
                 upload.discard()
 
 
-_by_vault: weakref.WeakKeyDictionary[Vault, Uploads] = weakref.WeakKeyDictionary()
-_by_vault_lock = threading.Lock()
-
-
 def of(vault: Vault, idle_seconds: int) -> Uploads:
-    """The uploads in progress of the session whose vault this is; they are undone when it
-    closes."""
-    with _by_vault_lock:
-        uploads = _by_vault.get(vault)
+    """The uploads in progress of the session whose vault this is, in this application
+    (web/state.py); they are undone when it closes."""
+    app = state()
+    with app.uploads_lock:
+        uploads = app.uploads.get(vault)
         if uploads is None:
-            uploads = _by_vault[vault] = Uploads(idle_seconds)
+            uploads = app.uploads[vault] = Uploads(idle_seconds)
             vault.on_close(uploads.discard_all)
         return uploads
 

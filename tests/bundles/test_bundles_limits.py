@@ -359,3 +359,10 @@ def test_a_record_of_many_tiny_json_values_is_refused_before_it_is_parsed(law, t
     assert _verify(law, _encrypted(law, plain, tmp_path / "bomb.intake.age")) == (
         f"records: data/records/{record_id}.json is not a valid record (more than "
         f"{bundle_reader.MAX_RECORD_VALUES} values)")
+
+
+def test_a_streamed_member_reads_whole_when_asked_for_all_of_it():
+    content = tarstream._Exactly("data/x", 5, iter([b"ab", b"cde"]))
+    assert content.read(1) == b"a" and content.read() == b"bcde"
+    with pytest.raises(ValueError, match="longer than its declared 5 bytes"):
+        tarstream._Exactly("data/x", 5, iter([b"abc", b"def"])).read()

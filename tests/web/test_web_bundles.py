@@ -16,7 +16,6 @@ from intake.home.instance import initialise, unlock
 from intake.records import testimonies
 from intake.store.connection import connect
 from intake.vault.agefile import public_key
-from intake.web import export_jobs
 from intake.web.app import create_app
 from tests.conftest import ADMIN, CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, csrf_token, full_record, sign_in
 
@@ -199,7 +198,7 @@ class _JobFinishingWhileItsPageIsMade:
 def test_a_job_finishing_while_its_page_is_made_shows_progress_not_an_error(signed_in, admin,
                                                                              monkeypatch):
     job = _JobFinishingWhileItsPageIsMade(admin.id)
-    monkeypatch.setitem(export_jobs._jobs, job.id, job)
+    monkeypatch.setitem(signed_in.application.extensions["intake"].jobs, job.id, job)
     response = signed_in.get(f"/export/jobs/{job.id}")
     assert response.status_code == 200
     assert "Making the bundle" in response.get_data(as_text=True)

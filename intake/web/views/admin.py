@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import BinaryIO
+from io import RawIOBase
+from typing import BinaryIO, cast
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.home import audit, backup
@@ -26,7 +28,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.route("/users", methods=["GET", "POST"])
 @login_required("admin")
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     form = AddUserForm()
     if form.validate_on_submit():
         try:
@@ -45,7 +47,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/audit")
 @login_required("admin")
-def audit_trail():  # type: ignore[no-untyped-def]
+def audit_trail() -> ResponseReturnValue:
     problem = audit.verify(db(), current_vault())
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries, total = audit.page(db(), page, config().page_size)
@@ -55,7 +57,7 @@ def audit_trail():  # type: ignore[no-untyped-def]
 
 @bp.route("/backup", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
-def make_backup():  # type: ignore[no-untyped-def]
+def make_backup() -> ResponseReturnValue:
     """The whole home as one encrypted file, downloaded where the person chooses (a USB stick)."""
     form = BackupForm()
     user = signed_in_user()
@@ -77,10 +79,10 @@ def _streamed_backup(user: User, passphrase: str) -> Iterator[bytes]:
     pool when the view returns, before the download ends)."""
     settings, vault = config(), current_vault()
 
-    def write(out: BinaryIO) -> None:
+    def write(out: RawIOBase) -> None:
         conn = connect(settings.database_path, vault.db_key)
         try:
-            backup.write(settings, conn, vault, user, passphrase, out)
+            backup.write(settings, conn, vault, user, passphrase, cast(BinaryIO, out))  # typeshed: no BinaryIO base
         finally:
             conn.close()
 

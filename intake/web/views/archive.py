@@ -20,7 +20,9 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake.archive import catalogue, importer
 from intake.bundles import fingerprints, own_keys
@@ -40,7 +42,7 @@ bp = Blueprint("archive", __name__, url_prefix="/archive")
 
 @bp.route("/")
 @login_required("supervisor", "admin")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     purpose = request.args.get("purpose", "")
     purpose = purpose if purpose in EXPORT_PURPOSES else ""
@@ -55,7 +57,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/search", methods=["POST"])
 @login_required("supervisor", "admin")
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     form = SearchForm()
     if form.validate_on_submit():
         session["archive_query"] = (form.query.data or "").strip()
@@ -64,7 +66,7 @@ def search():  # type: ignore[no-untyped-def]
 
 @bp.route("/records/<int:seq>")
 @login_required("supervisor", "admin")
-def record(seq: int):  # type: ignore[no-untyped-def]
+def record(seq: int) -> ResponseReturnValue:
     try:
         found, envelope, history = catalogue.load(db(), current_vault(), seq)
     except LookupError:
@@ -79,7 +81,7 @@ def record(seq: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/records/<int:seq>/attachments/<attachment_id>")
 @login_required("supervisor", "admin")
-def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
+def attachment(seq: int, attachment_id: str) -> ResponseReturnValue:
     try:
         found = attachments.get(db(), current_vault(), catalogue.owner(db(), seq), attachment_id)
     except (LookupError, AttachmentError):
@@ -91,14 +93,14 @@ def attachment(seq: int, attachment_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/bundles")
 @login_required("supervisor", "admin")
-def bundles():  # type: ignore[no-untyped-def]
+def bundles() -> ResponseReturnValue:
     return render_template("archive/bundles.html", bundles=catalogue.bundles(db()),
                            purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable)
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     form = ImportForm()
     if form.validate_on_submit():
         config().incoming_path.mkdir(mode=0o700, exist_ok=True)
@@ -112,7 +114,7 @@ def upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/import/uploads", methods=["POST"])
 @login_required("supervisor", "admin")
-def start_upload():  # type: ignore[no-untyped-def]
+def start_upload() -> ResponseReturnValue:
     """Begin a bundle upload in pieces, after checking its size."""
     size = request.form.get("size", "")
     if not size.isdigit() or int(size) == 0:
@@ -127,7 +129,7 @@ def start_upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/import/uploads/<upload_id>", methods=["PATCH"])
 @login_required("supervisor", "admin")
-def upload_piece(upload_id: str):  # type: ignore[no-untyped-def]
+def upload_piece(upload_id: str) -> ResponseReturnValue:
     """One piece of a bundle; after the last, the bundle is checked and imported as if posted
     whole, and the answer says which page shows the outcome."""
     try:
@@ -142,7 +144,7 @@ def upload_piece(upload_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/import/trust", methods=["POST"])
 @login_required("supervisor", "admin")
-def trust():  # type: ignore[no-untyped-def]
+def trust() -> ResponseReturnValue:
     pending = session.pop("pending_import", None)
     if not pending or not ConfirmForm().validate_on_submit():
         return redirect(url_for("archive.upload"))
@@ -154,7 +156,7 @@ def trust():  # type: ignore[no-untyped-def]
     return _import(path, trust=pending["fingerprint"])
 
 
-def _import(path: Path, trust: str | None):  # type: ignore[no-untyped-def]
+def _import(path: Path, trust: str | None) -> WerkzeugResponse:
     keep = False
     try:
         identities = own_keys.identities(db(), current_vault())

@@ -9,6 +9,7 @@ whole, up to ``max_content_length``, encrypted while the form is parsed (web.Int
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -23,6 +24,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -54,7 +56,7 @@ def duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _back(record_id: str):  # type: ignore[no-untyped-def]
+def _back(record_id: str) -> ResponseReturnValue:
     """Back to the interview step the request came from, or to the review page."""
     step = request.form.get("back", "")
     if step.isdigit() and 2 <= int(step) <= testimonies.STEPS:
@@ -64,7 +66,7 @@ def _back(record_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("", methods=["POST"])
 @login_required()
-def add(record_id: str):  # type: ignore[no-untyped-def]
+def add(record_id: str) -> ResponseReturnValue:
     try:
         testimonies.owner(db(), signed_in_user(), record_id)
     except testimonies.NotFound:
@@ -106,7 +108,7 @@ def _item(record_id: str, added: attachments.Attachment, back: str) -> str:
 
 @bp.route("/uploads", methods=["POST"])
 @login_required()
-def start(record_id: str):  # type: ignore[no-untyped-def]
+def start(record_id: str) -> ResponseReturnValue:
     """Begin an upload in pieces: what it is and how large, checked before any byte is sent."""
     try:
         testimonies.owner(db(), signed_in_user(), record_id)
@@ -142,7 +144,7 @@ def _seconds(value: str) -> float | None:
 
 @bp.route("/uploads/<upload_id>", methods=["PATCH"])
 @login_required()
-def piece(record_id: str, upload_id: str):  # type: ignore[no-untyped-def]
+def piece(record_id: str, upload_id: str) -> ResponseReturnValue:
     """One piece, appended at its offset; the last one attaches the file as the form would."""
     try:
         upload = uploads.receive_piece("attachment", upload_id,
@@ -165,7 +167,7 @@ def piece(record_id: str, upload_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<attachment_id>")
 @login_required()
-def show(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
+def show(record_id: str, attachment_id: str) -> ResponseReturnValue:
     try:
         found = testimonies.attachment(db(), current_vault(), signed_in_user(), record_id, attachment_id)
     except (testimonies.NotFound, AttachmentError):
@@ -182,7 +184,7 @@ def streamed(found: attachments.Attachment) -> Response:
     except AttachmentError:
         abort(404)
 
-    def body():  # type: ignore[no-untyped-def]
+    def body() -> Iterator[bytes]:
         yield first
         yield from pieces  # a damaged file ends the response early: the download is incomplete
 
@@ -197,7 +199,7 @@ def streamed(found: attachments.Attachment) -> Response:
 
 @bp.route("/<attachment_id>/delete", methods=["POST"])
 @login_required()
-def delete(record_id: str, attachment_id: str):  # type: ignore[no-untyped-def]
+def delete(record_id: str, attachment_id: str) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         try:
             testimonies.detach(db(), current_vault(), signed_in_user(), record_id, attachment_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.home import audit
@@ -23,6 +24,7 @@ from intake.web.i18n import LANGUAGES
 from intake.web.request import config, current_user, login_required, sign_in, signed_in_user
 from intake.web.security_headers import CLEAR_SITE_DATA
 from intake.web.sessions import lock as lock_session
+from intake.web.state import state
 from intake.web.throttle import LoginThrottle
 
 bp = Blueprint("auth", __name__)
@@ -30,11 +32,7 @@ _RECOVERY = "\x00recovery"  # throttle key for recovery attempts; no user name c
 
 
 def _throttle() -> LoginThrottle:
-    app = current_app
-    if "intake_throttle" not in app.extensions:
-        app.extensions["intake_throttle"] = LoginThrottle(config().login_backoff_seconds,
-                                                          config().login_free_attempts)
-    return app.extensions["intake_throttle"]
+    return state().throttle
 
 
 def _may_try(key: str) -> bool:
@@ -90,17 +88,16 @@ def _slot_labels() -> frozenset[str]:
     try:
         info = path.stat()
         seen = (info.st_ino, info.st_mtime_ns, info.st_size)
-        cached = current_app.extensions.get("intake_slot_labels")
+        cached = state().slot_labels
         if cached is None or cached[0] != seen:
-            cached = (seen, frozenset(load_slots(config()).slots))
-            current_app.extensions["intake_slot_labels"] = cached
+            cached = state().slot_labels = (seen, frozenset(load_slots(config()).slots))
     except (OSError, UnlockError, InstanceError):
         return frozenset()
     return cached[1]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user():
         return redirect(url_for("testimonies.index"))
     form = LoginForm()
@@ -110,7 +107,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/unlock", methods=["GET", "POST"], endpoint="unlock")
-def unlock_page():  # type: ignore[no-untyped-def]
+def unlock_page() -> ResponseReturnValue:
     name = session.get("locked_user")
     if current_user() or not name:
         return redirect(url_for("testimonies.index"))
@@ -121,14 +118,14 @@ def unlock_page():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/lock", methods=["POST"])
-def lock():  # type: ignore[no-untyped-def]
+def lock() -> ResponseReturnValue:
     lock_session(session)
     session.modified = True
     return redirect(url_for("auth.unlock"))
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     lock_session(session)
     session.clear()
     response = redirect(url_for("auth.login"))
@@ -137,7 +134,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/recover", methods=["GET", "POST"])
-def recover():  # type: ignore[no-untyped-def]
+def recover() -> ResponseReturnValue:
     form = RecoverForm()
     if form.validate_on_submit():
         problem = _weakness(form.name.data, form.passphrase.data)
@@ -191,7 +188,7 @@ def _well_formed(recovery_key: str) -> bool:
 
 @bp.route("/passphrase", methods=["GET", "POST"])
 @login_required()
-def change_passphrase():  # type: ignore[no-untyped-def]
+def change_passphrase() -> ResponseReturnValue:
     user = signed_in_user()
     form = PassphraseChangeForm()
     if form.validate_on_submit() and _may_try(user.name):
@@ -213,7 +210,7 @@ def change_passphrase():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/language", methods=["POST"])
-def language():  # type: ignore[no-untyped-def]
+def language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit() and form.lang.data in LANGUAGES:
         session["lang"] = form.lang.data

@@ -4,6 +4,7 @@ what was typed: a refused document is named by its field and rule (intake/record
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -15,7 +16,7 @@ bp = Blueprint("errors", __name__)
 
 
 @bp.app_errorhandler(HTTPException)
-def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+def http_error(error: HTTPException) -> tuple[str, int]:
     messages = {
         400: _("This form expired or was incomplete. Go back, reload the page and try again."),
         403: _("Your role does not allow this."),
@@ -29,25 +30,25 @@ def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
 
 
 @bp.app_errorhandler(DiskFull)
-def disk_full(_error: DiskFull):  # type: ignore[no-untyped-def]
+def disk_full(_error: DiskFull) -> tuple[str, int]:
     message = _("The disk is full: this change was not saved. Free some space; everything "
                 "saved before is safe.")
     return render_template("error.html", message=message), 507
 
 
 @bp.app_errorhandler(StoreError)
-def store_error(_error: StoreError):  # type: ignore[no-untyped-def]
+def store_error(_error: StoreError) -> tuple[str, int]:
     return render_template("error.html", message=_("Something went wrong. Everything saved "
                                                    "before is safe.")), 500
 
 
 @bp.app_errorhandler(CSRFError)
-def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+def csrf_error(_error: CSRFError) -> tuple[str, int]:
     return http_error(_error)
 
 
 @bp.app_errorhandler(DocumentError)
-def document_error(error: DocumentError):  # type: ignore[no-untyped-def]
+def document_error(error: DocumentError) -> ResponseReturnValue:
     """Any save the schema refuses (a step, an autosave, consent, a mark for removal) is a 422
     that names the field and the rule; nothing of it was written (validation comes first)."""
     message = _("Not saved: an answer does not fit the testimony format (%(problem)s).",

@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -57,7 +58,7 @@ def _plan(purpose: str, names: list[str]) -> selection.ExportPlan:
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
-def start():  # type: ignore[no-untyped-def]
+def start() -> ResponseReturnValue:
     form = ExportForm()
     form.recipients.choices = options((r.name, r.name) for r in recipient_keys.recipients(db()))
     if form.validate_on_submit():
@@ -72,7 +73,7 @@ def start():  # type: ignore[no-untyped-def]
 
 @bp.route("/preview")
 @login_required("supervisor", "admin")
-def preview():  # type: ignore[no-untyped-def]
+def preview() -> ResponseReturnValue:
     state = session.get("export")
     if not state:
         return redirect(url_for("export.start"))
@@ -91,7 +92,7 @@ def preview():  # type: ignore[no-untyped-def]
 
 @bp.route("/mark/<record_id>", methods=["POST"])
 @login_required("supervisor", "admin")
-def mark(record_id: str):  # type: ignore[no-untyped-def]
+def mark(record_id: str) -> ResponseReturnValue:
     form = MarkForm()
     page = request.args.get("page", 1, type=int)
     if form.validate_on_submit():
@@ -113,7 +114,7 @@ def mark(record_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/run", methods=["POST"])
 @login_required("supervisor", "admin")
-def run():  # type: ignore[no-untyped-def]
+def run() -> ResponseReturnValue:
     state = session.get("export")
     if not state or not ConfirmForm().validate_on_submit():
         return redirect(url_for("export.start"))
@@ -135,7 +136,7 @@ def run():  # type: ignore[no-untyped-def]
 
 @bp.route("/jobs/<job_id>")
 @login_required("supervisor", "admin")
-def job(job_id: str):  # type: ignore[no-untyped-def]
+def job(job_id: str) -> ResponseReturnValue:
     found = export_jobs.get(job_id, signed_in_user())
     if found is None:
         abort(404)
@@ -149,7 +150,7 @@ def job(job_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/jobs/<job_id>/bundle")
 @login_required("supervisor", "admin")
-def download(job_id: str):  # type: ignore[no-untyped-def]
+def download(job_id: str) -> ResponseReturnValue:
     found = export_jobs.get(job_id, signed_in_user())
     if found is None or not found.finished or found.error or not found.path.exists():
         abort(404)

@@ -4,6 +4,7 @@ legal teams it exports to, and, on an archive, the age identity bundles are encr
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.bundles import fingerprints, own_keys, recipient_keys
@@ -17,7 +18,7 @@ bp = Blueprint("keys", __name__, url_prefix="/keys")
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     form = RecipientForm()
     if form.validate_on_submit():
         try:
@@ -38,7 +39,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/recipients/remove", methods=["POST"])
 @login_required("supervisor", "admin")
-def remove_recipient():  # type: ignore[no-untyped-def]
+def remove_recipient() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         try:
             recipient_keys.remove_recipient(db(), request.form.get("name", ""))
@@ -51,7 +52,7 @@ def remove_recipient():  # type: ignore[no-untyped-def]
 
 @bp.route("/identity", methods=["POST"])
 @login_required("supervisor", "admin")
-def create_identity():  # type: ignore[no-untyped-def]
+def create_identity() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         own_keys.create_identity(db(), current_vault())
         flash(_("A new age identity was created. Give its public key to field teams."), "success")

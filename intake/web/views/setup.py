@@ -7,6 +7,7 @@ never written down cannot become the only way back into the archive.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.home.instance import initialise, require_first_passphrase, unlock
@@ -21,7 +22,7 @@ bp = Blueprint("setup", __name__, url_prefix="/setup")
 
 
 @bp.route("", methods=["GET", "POST"])
-def start():  # type: ignore[no-untyped-def]
+def start() -> ResponseReturnValue:
     if config().is_initialised:
         return redirect(url_for("auth.login"))
     form = SetupForm()
@@ -40,7 +41,7 @@ def start():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/recovery-key", methods=["GET", "POST"])
-def recovery_key():  # type: ignore[no-untyped-def]
+def recovery_key() -> ResponseReturnValue:
     pending = session.get("setup")
     if config().is_initialised or not pending:
         return redirect(url_for("setup.start"))

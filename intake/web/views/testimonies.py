@@ -21,8 +21,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from intake.home import audit, backup_reminder
@@ -41,6 +43,7 @@ from intake.web.interview import (
     STEPS,
     YSL_CATEGORIES,
     ConsentForm,
+    Step,
     add_entry,
     make_form,
     savable_document,
@@ -66,7 +69,7 @@ def when(iso: str) -> str:
 
 @bp.route("/")
 @login_required()
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     query = session.get("query", "")
     rows, total = testimonies.summaries(db(), signed_in_user(), query=query, page=page,
@@ -81,7 +84,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/search", methods=["POST"])
 @login_required()
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     # Search words may be names: they stay in the server-side session, never in a URL.
     form = SearchForm()
     if form.validate_on_submit():
@@ -95,7 +98,7 @@ def labels() -> dict:
             "short_names": PURPOSE_SHORT_NAMES}
 
 
-def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  # type: ignore[no-untyped-def]
+def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None) -> str:
     """The consent step, with the script to read aloud in the survivor's language, which may
     differ from the interviewer's."""
     script_lang = request.args.get("script", "")
@@ -111,7 +114,7 @@ def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None):  
 
 @bp.route("/testimonies/new", methods=["GET", "POST"])
 @login_required()
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = make_form(STEPS[0], {} if request.method == "GET" else None)
     if form.validate_on_submit():
         testimony = testimonies.create(db(), current_vault(), signed_in_user(),
@@ -126,7 +129,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/testimonies/<record_id>/step/<int:number>", methods=["GET", "POST"])
 @login_required()
-def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
+def step(record_id: str, number: int) -> ResponseReturnValue:
     if not 1 <= number <= len(STEPS):
         abort(404)
     testimony = _load(record_id)
@@ -174,7 +177,7 @@ def step(record_id: str, number: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("testimonies.view", record_id=record_id))
 
 
-def _render_step(current, form, testimony):  # type: ignore[no-untyped-def]
+def _render_step(current: Step, form: FlaskForm, testimony: testimonies.Testimony) -> str:
     if current.number == 1:
         return _consent_page(form, testimony)
     return render_template(current.template, form=form, step=current, steps=STEPS,
@@ -192,7 +195,7 @@ def _attachments(testimony: testimonies.Testimony) -> dict:
 
 @bp.route("/testimonies/<record_id>")
 @login_required()
-def view(record_id: str):  # type: ignore[no-untyped-def]
+def view(record_id: str) -> ResponseReturnValue:
     testimony = _load(record_id)
     audit.record(db(), current_vault(), signed_in_user(), "view", record_id=record_id,
                  witness_code=testimony.witness_code)
@@ -204,7 +207,7 @@ def view(record_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/testimonies/<record_id>/withdraw", methods=["POST"])
 @login_required()
-def withdraw(record_id: str):  # type: ignore[no-untyped-def]
+def withdraw(record_id: str) -> ResponseReturnValue:
     """Withdraw consent for one purpose: later bundles leave the record out and tell the
     recipients of earlier ones."""
     testimony = _load(record_id)
@@ -220,7 +223,7 @@ def withdraw(record_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/testimonies/<record_id>/complete", methods=["POST"])
 @login_required()
-def complete(record_id: str):  # type: ignore[no-untyped-def]
+def complete(record_id: str) -> ResponseReturnValue:
     _load(record_id)
     try:
         testimonies.complete(db(), current_vault(), signed_in_user(), record_id)
@@ -233,7 +236,7 @@ def complete(record_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/testimonies/<record_id>/delete", methods=["GET", "POST"])
 @login_required()
-def delete(record_id: str):  # type: ignore[no-untyped-def]
+def delete(record_id: str) -> ResponseReturnValue:
     testimony = _load(record_id)
     form = ConfirmForm()
     if form.validate_on_submit():
