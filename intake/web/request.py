@@ -22,7 +22,7 @@ from intake.home.users import User
 from intake.records import attachments
 from intake.store.connection import Connection, connect
 from intake.vault.keys import Vault
-from intake.web.state import state
+from intake.web.state import AppState, state
 
 _IDLE_CONNECTIONS = 4
 
@@ -80,7 +80,13 @@ def _pool(vault: Vault) -> ConnectionPool:
         pool = app.pools.get(vault)
         if pool is None:
             pool = app.pools[vault] = ConnectionPool(config().database_path, vault)
+            vault.on_close(lambda: _forget_pool(app, vault))  # the pool holds the vault
         return pool
+
+
+def _forget_pool(app: AppState, vault: Vault) -> None:
+    with app.pools_lock:
+        app.pools.pop(vault, None)
 
 
 def config() -> Config:

@@ -54,3 +54,13 @@ def test_failed_sign_ins_on_one_app_do_not_slow_another(config, recovery_key):
         assert sign_in(tried, passphrase=WRONG).status_code == 200
     assert "Too many failed attempts" in sign_in(tried).get_data(as_text=True)
     assert sign_in(second.test_client()).status_code == 302
+
+
+def test_a_closed_vault_leaves_no_pool_behind(config, vault):
+    app = create_app(config)
+    with app.test_request_context():
+        session["vault"] = vault
+        db().execute("SELECT 1")
+    assert vault in app.extensions["intake"].pools
+    vault.close()
+    assert vault not in app.extensions["intake"].pools
