@@ -226,3 +226,76 @@ def test_a_domain_package_loads_without_the_web_or_the_command_line(package):
                             capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)})
     assert result.returncode == 0, result.stderr
+
+
+# The domain's layers, lowest first: a module imports only from its own layer and those below.
+# Top-level modules are the lowest layer, except config.py, which names the vault's KDF costs.
+_LAYERS = ("", "vault", "config", "store", "home", "records", "bundles", "archive")
+
+
+def _layer(module: str) -> str | None:
+    """The layer of a module named ``intake.…`` (None for other modules, web and cli)."""
+    parts = module.split(".")
+    if parts[0] != "intake":
+        return None
+    inner = parts[1] if len(parts) > 1 else ""
+    if inner in ("web", "cli"):
+        return None
+    return inner if inner in _LAYERS else ""
+
+
+def _layer_violations(modules: list[tuple[str, str]]) -> list[str]:
+    found = []
+    for path, text in modules:
+        source = _layer("intake." + path.removesuffix(".py").replace("/", "."))
+        if source is None or path in _ENTRY_POINTS:
+            continue
+        for name in sorted(_imported(ast.parse(text))):
+            target = _layer(name)
+            if target is not None and _LAYERS.index(target) > _LAYERS.index(source):
+                found.append(f"{path}: {name}")
+    return found
+
+
+def test_each_layer_of_the_domain_imports_only_the_layers_below_it():
+    assert _layer_violations(_modules()) == []
+
+
+def test_the_layer_fence_finds_what_it_looks_for():
+    vault = "from intake.store.connection import connect\nfrom intake import atomic, config\n"
+    top = "from intake.home import audit\nimport intake.vault.crypto\n"
+    assert _layer_violations([("vault/x.py", vault), ("atomic.py", top),
+                              ("config.py", "from intake.vault.crypto import KdfParams\n"),
+                              ("archive/x.py", "from intake.bundles import reader\n")]) == [
+        "vault/x.py: intake.config", "vault/x.py: intake.store.connection",
+        "vault/x.py: intake.store.connection.connect", "atomic.py: intake.home",
+        "atomic.py: intake.home.audit", "atomic.py: intake.vault.crypto"]
+
+
+def _map_of_the_code() -> dict[str, set[str]]:
+    """The packages and modules the diagram in docs/architecture.md names."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text("utf-8")
+    diagram = text.split("## Layers", 1)[1].split("```")[1]
+    named: dict[str, set[str]] = {}
+    current = None
+    for line in diagram.splitlines():
+        entry = re.match(r"\s+(intake(?:/[a-z_]+)*)\s{2,}(.*)", line)
+        if entry:
+            current, names = entry.group(1), entry.group(2)
+        elif current and re.fullmatch(r"\s{10,}[a-z0-9_ ·]+", line):
+            names = line
+        else:
+            current = None
+            continue
+        named.setdefault(current, set()).update(n.strip() for n in names.split("·"))
+    return named
+
+
+def test_the_architecture_page_names_every_module_and_only_those():
+    """docs/architecture.md is the map of the code: its diagram lists each package's modules."""
+    actual: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.stem not in ("__init__", "__main__"):
+            folder = path.parent.relative_to(PACKAGE.parent).as_posix()
+            actual.setdefault(folder, set()).add(path.stem)
+    assert _map_of_the_code() == actual

@@ -19,8 +19,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from intake.bundles.tarstream import TarStream
 from intake.hashing import hashed
+from intake.tarstream import TarStream
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"

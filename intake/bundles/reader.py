@@ -13,7 +13,7 @@ time for import, checking each file against the verified manifest again, so memo
 Anyone who knows the archive's public age key can send a bundle, so the work done before the
 signature is checked is bounded (docs/bundle-format.md#limits): each file the reader holds is
 refused from its tar header when it is over its limit (intake/bundles/bag.py), so are tar headers
-(intake/bundles/tarstream.py) and the number of records and attached files, and a JSON file is parsed
+(intake/tarstream.py) and the number of records and attached files, and a JSON file is parsed
 only when the number of its values is bounded too. The signature over tagmanifest-sha256.txt
 (4 KiB at most) is checked before the payload manifests and bundle.json are parsed.
 """
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intake.bundles import tarstream
+from intake import tarstream
 from intake.bundles.bag import (
     ALGORITHMS,
     BAGIT_TXT,

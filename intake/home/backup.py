@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from intake import atomic
-from intake.bundles.tarstream import TarStream
 from intake.clock import now_utc
 from intake.config import Config
 from intake.hashing import hashed, pieces
@@ -46,6 +45,7 @@ from intake.home.users import User
 from intake.store.connection import Connection, connect
 from intake.store.settings import set_setting
 from intake.store.transactions import transaction
+from intake.tarstream import TarStream
 from intake.vault import agefile
 from intake.vault.keys import Vault
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from intake.bundles import bag, own_keys, tarstream
+from intake import tarstream
+from intake.bundles import bag, own_keys
 from intake.bundles import reader as bundle_reader
 from tests.bundle_tools import (
     END,
