@@ -8,7 +8,7 @@ INTAKE_HOME ?= instance
 CHROMIUM ?= /usr/bin/chromium
 LANGS := ar ckb ku tr syr
 
-.PHONY: run test install test-install translations extract system-tools bench crash fuzz lint lock clean
+.PHONY: run test test-quick install test-install translations extract system-tools bench crash fuzz lint lock clean
 
 # Dependencies come from the lock files, every file checked against its SHA-256 (make lock).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -33,6 +33,11 @@ run: install translations
 test: lint translations system-tools
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
+# The suite without the tests marked slow (browser runs, killed processes, the wheel), for a
+# quick check while working; `make test` is what counts.
+test-quick: test-install translations system-tools
+	$(PY) -m pytest -m "not slow"
 
 # Coverage-guided fuzzing of the bundle reader (atheris); new inputs go to .fuzz/, seeds are in
 # tools/fuzz_corpus/. Any input that ends in anything but a clean refusal stops it with a crash.
