@@ -128,6 +128,7 @@ def test_a_286_mib_pax_header_is_refused_in_bounded_memory(law, tmp_path):  # no
                               f"bundle holds ({bag.MAX_HEADER_BYTES})")
 
 
+@pytest.mark.slow
 def test_the_largest_bundle_the_format_allows_verifies_in_bounded_memory(field, law, bundle,  # noqa: F811
                                                                          tmp_path):
     """20,000 records, each with an attached file, and 20,000 revocation notices, signed: every

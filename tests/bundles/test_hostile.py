@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from intake.bundles import own_keys
 from intake.cli.main import main
 from intake.records import testimonies
@@ -131,6 +133,7 @@ HOSTILE_VALUES = ["\x00", "\u202e\u200b<b>x</b>", "<script>alert(1)</script>", "
                   "../../etc/passwd", "%s%n{0}", "9" * 400, "\ufeff\ufffe"]
 
 
+@pytest.mark.slow
 def test_every_form_takes_hostile_values_without_a_server_error(clients, conn, vault, admin):  # noqa: F811
     """Every POST route of the URL map, as an administrator, with every field name it could
     expect filled with hostile values: never a 500."""

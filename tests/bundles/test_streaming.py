@@ -41,6 +41,7 @@ def _round_trip(field, law, lawyers, tmp_path, count: int) -> tuple[int, int]:  
     return exported, imported
 
 
+@pytest.mark.slow
 def test_export_and_import_memory_does_not_grow_with_the_records(field, law, lawyers,  # noqa: F811
                                                                  tmp_path):
     gc.set_threshold(200, 5, 5)  # collect cyclic garbage promptly, so peaks show what is kept

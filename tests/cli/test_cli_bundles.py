@@ -62,6 +62,7 @@ def test_recipients_are_validated_listed_and_removed(runner, homes):
     assert gone.exit_code == 1 and "no recipient named" in gone.output
 
 
+@pytest.mark.slow
 def test_identity_export_is_an_age_file_that_opens_with_its_passphrase(runner, homes, tmp_path,
                                                                        monkeypatch):
     _, law = homes

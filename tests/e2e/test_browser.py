@@ -257,6 +257,7 @@ for _typed in (ARABIC, KURMANJI):
         _typed[_field] += f" {RUN_WORD}"
 
 
+@pytest.mark.slow
 def test_whole_interview_in_arabic_and_in_kurmanji(page, server):
     sign_in(page, server, "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")

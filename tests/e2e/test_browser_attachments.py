@@ -56,6 +56,7 @@ def _record(page, seconds: float) -> None:
     expect(page.locator("[data-recorder-clock]")).not_to_have_text("0:00")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ku", "ar"])
 def test_record_play_back_and_delete(page, served, lang):
     server, home, (with_audio, without_audio) = served
@@ -101,6 +102,7 @@ def test_record_play_back_and_delete(page, served, lang):
     assert len(list((home / "attachments").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_a_large_scan_is_sent_in_pieces_and_downloads_byte_for_byte(page, served):
     """30 MB of random bytes chosen as a PDF scan: the page sends it in pieces (each encrypted by
     the server as it arrives), lists it, and it downloads byte for byte (into memory, not into a

@@ -54,6 +54,7 @@ def homes(tmp_path):
     law.stop()
 
 
+@pytest.mark.slow
 def test_export_with_preview_then_import_and_browse(page, homes, tmp_path):  # noqa: F811
     field, law, made, fingerprint = homes
     sign_in(page, field, "ar")

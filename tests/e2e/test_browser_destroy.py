@@ -12,6 +12,7 @@ import base64
 import os
 import secrets
 
+import pytest
 from playwright.sync_api import expect
 
 from intake.config import Config
@@ -25,6 +26,7 @@ from tests.store_pages import decrypted_pages, words_in_store
 RECORDING_SECONDS = 120
 
 
+@pytest.mark.slow
 def test_a_destroyed_testimony_leaves_nothing_of_itself_anywhere(page, tmp_path):  # noqa: F811
     words = {k: f"{k[:2]}q{secrets.token_hex(6)}" for k in ("name", "typed", "kept")}
     config = Config(home=tmp_path / "home", kdf=CHEAP_KDF)

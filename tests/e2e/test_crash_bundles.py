@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from intake.archive import catalogue
 from intake.bundles import own_keys
 from intake.bundles import reader as bundle_reader
@@ -37,6 +39,7 @@ def _kill_at_random(process: subprocess.Popen, longest: float) -> None:
     process.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_killed_exports_leave_a_whole_bundle_or_none(field, law, lawyers, tmp_path):  # noqa: F811
     for _ in range(40):
         testimonies.create(field.conn, field.vault, field.user,
@@ -57,6 +60,7 @@ def test_killed_exports_leave_a_whole_bundle_or_none(field, law, lawyers, tmp_pa
     assert not list(exports_dir.glob("*.partial"))
 
 
+@pytest.mark.slow
 def test_killed_imports_leave_all_or_nothing(field, law, lawyers, tmp_path):  # noqa: F811
     add(field, 30)
     bundle = tmp_path / "b.intake.age"

@@ -85,6 +85,7 @@ def _attach(conn, vault, admin, record_id, data: bytes):
                               filename="consent.pdf", declared_type="application/pdf")
 
 
+@pytest.mark.slow
 def test_round_trip_restores_every_record_key_slot_and_attached_file(config, conn, vault, admin,
                                                                       tmp_path):
     ids = [testimonies.create(conn, vault, admin, full_record(notes=f"note {n}")).id
@@ -139,6 +140,7 @@ def _age_with_passphrase(args: list[str], passphrase: str, cwd) -> None:
     assert os.waitpid(pid, 0)[1] == 0, said
 
 
+@pytest.mark.slow
 def test_a_backup_opens_with_unzip_age_and_tar_as_its_readme_says(config, conn, vault, admin,
                                                                   tmp_path):
     assert shutil.which("age") and shutil.which("unzip"), "install age and unzip"
@@ -214,6 +216,7 @@ FORGERIES = [
 ]
 
 
+@pytest.mark.slow
 def test_a_forged_home_is_refused_and_nothing_written(config, conn, vault, admin, tmp_path):
     made = _backup(config, conn, vault, admin, tmp_path / "backup.zip")
     key, home_tar = _home_tar(made)
@@ -262,6 +265,7 @@ def test_backup_and_restore_stream_a_large_attached_file(config, conn, vault, ad
     assert made < 8 << 20 and restored < 8 << 20, (made, restored)
 
 
+@pytest.mark.slow
 def test_cli_backup_and_restore(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("INTAKE_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("INTAKE_USER", "Layla")

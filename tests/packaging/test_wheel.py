@@ -60,6 +60,7 @@ def installed(tmp_path_factory) -> Path:
     return python
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_templates_static_files_and_compiled_catalogues(installed):
     wheel = next((installed.parent.parent.parent / "wheelhouse").glob("testimony_intake-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

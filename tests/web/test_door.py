@@ -110,6 +110,7 @@ def _trickle(sockets: list[socket.socket], byte: bytes = b"x") -> None:
             sock.send(byte)
 
 
+@pytest.mark.slow
 def test_many_slow_clients_do_not_lock_out_the_interviewer(server):
     slow = []
     try:

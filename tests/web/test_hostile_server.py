@@ -236,6 +236,7 @@ def home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     return home, records
 
 
+@pytest.mark.slow
 def test_hostile_values_on_every_post_route_reach_no_log_and_no_error_page(home, tmp_path):
     home_path, records = home
     output = tmp_path / "server-output.txt"

@@ -136,6 +136,7 @@ def attached(runner, home, tmp_path):
     return record_id, result.output.split()[1], content
 
 
+@pytest.mark.slow
 def test_a_stalled_download_waits_in_memory_and_then_completes(attached, server, tmp_path):
     record_id, attachment_id, content = attached
     session = Session(server.port)

@@ -112,6 +112,7 @@ def _signed_in(server: Server, record_id: str) -> Browser:
     return browser
 
 
+@pytest.mark.slow
 def test_a_large_recording_is_never_readable_while_it_arrives(served):
     server, home, record_id = served
     recording = os.urandom(SIZE)
