@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -89,7 +89,7 @@ class Bar:
 
     provision: Provision
     acts: tuple[str, ...]
-    not_shown: tuple[str, ...] = field(default=())
+    not_shown: tuple[str, ...] = ()
 
     @property
     def shown(self) -> bool:
