@@ -50,6 +50,22 @@ ACTS = {
     "enforced_disappearance": _l("Enforced disappearance"),
     "other": _l("Other"),
 }
+# records/qualifications.py provisions(), the provision ids of data/qualifications.json: short
+# names; what each covers is English reference text for lawyers in the data file.
+PROVISIONS = {
+    "ysl_2_1": _l("Yazidi Survivors Law, art. 2 (First): Yazidi women and girls"),
+    "ysl_2_2": _l("Yazidi Survivors Law, art. 2 (Second): Turkmen, Christian and Shabak women "
+                  "and girls"),
+    "ysl_2_3": _l("Yazidi Survivors Law, art. 2 (Third): Yazidi children kidnapped under 18"),
+    "ysl_2_4": _l("Yazidi Survivors Law, art. 2 (Fourth): survivors of mass killings"),
+    "ysl_9_1": _l("Yazidi Survivors Law, art. 9 (First): no amnesty"),
+    "speicher_5": _l("Speicher Law, art. 5: no amnesty"),
+    "amnesty_2016_terrorism": _l("General Amnesty Law: terrorism causing death or permanent "
+                                 "disability is excluded"),
+    "amnesty_2016_trafficking": _l("General Amnesty Law: human trafficking is excluded"),
+    "amnesty_2016_rape": _l("General Amnesty Law: rape is excluded"),
+    "amnesty_2025_retrial": _l("General Amnesty Law, 2025 amendment: retrial"),
+}
 # records/attachments.py KINDS
 ATTACHMENT_KINDS = {
     "audio": _l("Audio recording"),

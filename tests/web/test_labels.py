@@ -10,7 +10,7 @@ import pytest
 
 from intake.bundles import profiles, selection
 from intake.home import passphrase_policy, users
-from intake.records import attachments, consent, taxonomy
+from intake.records import attachments, consent, qualifications, taxonomy
 from intake.web import labels
 
 
@@ -20,15 +20,22 @@ from intake.web import labels
     (labels.EXPORT_PURPOSES, consent.EXPORT_PURPOSES),
     (labels.CONSENT_METHODS, consent.METHODS),
     (labels.ACTS, tuple(taxonomy.acts())),
+    (labels.PROVISIONS, tuple(qualifications.provisions())),
     (labels.ATTACHMENT_KINDS, attachments.KINDS),
     (labels.EXCLUSION_REASONS, selection.EXCLUSION_REASONS),
     (labels.ROLES, users.ROLES),
     (labels.PASSPHRASE_PROBLEMS, tuple(passphrase_policy.PROBLEMS)),
-], ids=["purposes", "short names", "export purposes", "methods", "acts", "kinds",
+], ids=["purposes", "short names", "export purposes", "methods", "acts", "provisions", "kinds",
         "exclusion reasons", "roles", "passphrase problems"])
 def test_every_code_has_a_label_and_every_label_a_code(table, codes):
     assert len(set(codes)) == len(codes)
     assert list(table) == list(codes)
+
+
+def test_the_provision_names_are_the_data_files_provision_ids():
+    data = json.loads(resources.files("intake").joinpath("data/qualifications.json")
+                      .read_text("utf-8"))
+    assert list(labels.PROVISIONS) == list(data["provisions"])
 
 
 def test_purposes_are_defined_once():
