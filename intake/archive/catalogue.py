@@ -58,12 +58,15 @@ class ArchiveRecord:
     bundle_id: str
     imported_at: str
     withdrawn_at: str | None
+    exported_at: str  # of its bundle, as signed (archive/sources.py)
+    compromised_since: str | None  # its source's mark, if any
 
 
 _SELECT = (
     "SELECT r.seq, r.source, s.organisation, r.record_id, r.purpose, r.witness_code, r.version, "
-    "r.bundle_id, r.imported_at, w.withdrawn_at FROM archive_records r "
-    "JOIN sources s ON s.fingerprint = r.source "
+    "r.bundle_id, r.imported_at, w.withdrawn_at, b.exported_at, s.compromised_since "
+    "FROM archive_records r JOIN sources s ON s.fingerprint = r.source "
+    "JOIN bundles b ON b.id = r.bundle_id "
     "LEFT JOIN archive_withdrawals w ON w.source = r.source AND w.record_id = r.record_id "
     "AND w.purpose = r.purpose")
 

@@ -15,12 +15,15 @@ from intake.home.instance import initialise
 @click.command()
 @click.option("--org", required=True, help="Organisation name.")
 @click.option("--user", "user_name", required=True, help="The first user (an administrator).")
+@click.option("--archive", is_flag=True,
+              help="Make the legal team's archive instead of a field laptop.")
 @option_passphrase_file
 @one_line_errors
-def init(org: str, user_name: str, passphrase_file: Path | None) -> None:
+def init(org: str, user_name: str, archive: bool, passphrase_file: Path | None) -> None:
     """Create a new instance home; prints the recovery key once."""
     passphrase = read_secret(passphrase_file, "INTAKE_PASSPHRASE", "Passphrase", confirm=True)
-    recovery_key = initialise(cli_config(), org, user_name, passphrase)
+    recovery_key = initialise(cli_config(), org, user_name, passphrase,
+                              mode="archive" if archive else "field")
     click.echo(f"Created {cli_config().home}.")
     click.echo("Recovery key (write it down now; it is not shown again):")
     click.echo(recovery_key)

@@ -1,7 +1,8 @@
 """The ``intake`` command line (docs/cli.md), for people and for automation: the ``intake`` group
 and where each command comes from. Setting up and serving an instance: cli/instance.py; users
 and passphrases: cli/users.py; testimonies: cli/testimonies.py, their files cli/attachments.py;
-keys, identities and recipients: cli/keys.py; evidence bundles: cli/bundles.py; withdrawing
+keys, identities and recipients: cli/keys.py; evidence bundles: cli/bundles.py; an archive's
+sources and compromised keys: cli/sources.py; withdrawing
 consent: cli/consent.py; backup, restore, the audit trail and the panic passphrase:
 cli/admin.py. Shared helpers (secrets, one-line errors, signing in) are in cli/common.py."""
 
@@ -12,7 +13,17 @@ from pathlib import Path
 
 import click
 
-from intake.cli import admin, attachments, bundles, consent, instance, keys, testimonies, users
+from intake.cli import (
+    admin,
+    attachments,
+    bundles,
+    consent,
+    instance,
+    keys,
+    sources,
+    testimonies,
+    users,
+)
 from intake.config import Config, user_data_home
 
 
@@ -37,7 +48,7 @@ def _utf8_streams() -> None:
 
 
 for _command in (*instance.COMMANDS, *users.COMMANDS, testimonies.testimony, *keys.COMMANDS,
-                 *bundles.COMMANDS, consent.consent_group, *admin.COMMANDS):
+                 *bundles.COMMANDS, *sources.COMMANDS, consent.consent_group, *admin.COMMANDS):
     main.add_command(_command)
 for _command in attachments.COMMANDS:
     testimonies.testimony.add_command(_command)

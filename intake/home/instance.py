@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from intake.clock import now_utc
 from intake.config import Config
 from intake.home.errors import InstanceError
+from intake.home.mode import require_mode, store_mode
 from intake.home.passphrase_policy import require_strong
 from intake.home.users import User, clean_name, insert_user, user_by_label
 from intake.store.connection import Connection, connect
@@ -35,9 +36,11 @@ def require_first_passphrase(org: str, user_name: str, passphrase: str) -> None:
 
 
 def initialise(config: Config, org: str, user_name: str, passphrase: str,
-               recovery_key: str | None = None) -> str:
-    """Create a new home with its first (admin) user; returns the recovery key to show once."""
+               recovery_key: str | None = None, *, mode: str = "field") -> str:
+    """Create a new home with its first (admin) user, as a field laptop or an archive
+    (home/mode.py); returns the recovery key to show once."""
     require_first_passphrase(org, user_name, passphrase)
+    require_mode(mode)
     sweep_leftovers(config.keyslot_path)
     if config.is_initialised:
         raise InstanceError(f"{config.home} already holds an instance.")
@@ -57,6 +60,7 @@ def initialise(config: Config, org: str, user_name: str, passphrase: str,
             with transaction(conn):
                 set_setting(conn, "organisation", org)
                 set_setting(conn, "created_at", now_utc())
+                store_mode(conn, mode)
                 insert_user(conn, label, user_name, "admin")
         finally:
             conn.close()

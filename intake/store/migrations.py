@@ -164,6 +164,12 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     # Crypto-shredding reaches the search indexes (docs/security.md, "The search index"): each
     # contentless_delete index is replaced by one whose deletes remove the words (secure_index).
     *(lambda conn, index=index: secure_index(conn, index) for index in SEARCH_INDEXES),
+    # A source's key marked compromised since a date (archive/sources.py), by whom and when.
+    """
+    ALTER TABLE sources ADD COLUMN compromised_since TEXT;
+    ALTER TABLE sources ADD COLUMN compromised_by INTEGER REFERENCES users (id);
+    ALTER TABLE sources ADD COLUMN compromised_marked_at TEXT;
+    """,
 )
 
 

@@ -22,6 +22,7 @@ from intake.web.request import IntakeRequest, close_db, current_user
 from intake.web.security_headers import set_security_headers
 from intake.web.sessions import MemorySessionInterface
 from intake.web.state import install as install_state
+from intake.web.workspace import install_workspace
 
 _OPEN_BEFORE_SETUP = {"setup.start", "setup.recovery_key", "static", "auth.language"}
 
@@ -51,10 +52,21 @@ def create_app(config: Config | None = None) -> Flask:
     app.teardown_appcontext(close_db)
     _sweep_leftovers(config)
 
-    from intake.web.views import admin, archive, attachments, auth, errors, export, keys, setup, testimonies
+    from intake.web.views import (
+        admin,
+        archive,
+        attachments,
+        auth,
+        errors,
+        export,
+        keys,
+        setup,
+        sources,
+        testimonies,
+    )
 
     for blueprint in (setup.bp, auth.bp, testimonies.bp, attachments.bp, export.bp, archive.bp,
-                      keys.bp, admin.bp, errors.bp):
+                      sources.bp, keys.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -62,6 +74,8 @@ def create_app(config: Config | None = None) -> Flask:
         if not config.is_initialised and request.endpoint not in _OPEN_BEFORE_SETUP:
             return _redirect(_url_for("setup.start"))
         return None
+
+    install_workspace(app)  # after the set-up check: a home without a store has no mode
 
     @app.context_processor
     def page_context() -> dict:

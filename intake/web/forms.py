@@ -1,4 +1,4 @@
-"""Forms of the set-up, sign-in, passphrase, user and attachment pages (Flask-WTF: CSRF on every
+"""Forms of the set-up, sign-in, passphrase, user, mode, source and attachment pages (Flask-WTF: CSRF on every
 form)."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -45,7 +47,13 @@ def _confirmation(other: str) -> PasswordField:
                          render_kw=_NEW_SECRET)
 
 
+def _mode() -> RadioField:
+    """A field laptop unless the form says otherwise (an older form posts no mode)."""
+    return RadioField(_l("This instance is"), choices=options(labels.MODES), default="field")
+
+
 class SetupForm(FlaskForm):
+    mode = _mode()
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=100)])
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)],
                        render_kw=_NO_AUTOFILL)
@@ -95,6 +103,18 @@ class AddUserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=options((r, labels.ROLES[r]) for r in ROLES))
     passphrase = _passphrase(_l("Passphrase"))
     confirm = _confirmation("passphrase")
+
+
+class ModeForm(FlaskForm):
+    """An administrator turns a field laptop into an archive, or back (home/mode.py)."""
+
+    mode = _mode()
+
+
+class CompromisedForm(FlaskForm):
+    """The day from which a source's key is no longer trusted (archive/sources.py)."""
+
+    since = DateField(_l("Compromised since"), validators=[InputRequired()])
 
 
 class BackupForm(FlaskForm):

@@ -80,6 +80,8 @@ EXCLUSION_REASONS = {"not_complete": _l("Not marked complete"),
 # home/users.py ROLES
 ROLES = {"interviewer": _l("Interviewer"), "supervisor": _l("Supervisor"),
          "admin": _l("Administrator")}
+# home/mode.py MODES
+MODES = {"field": _l("Field laptop"), "archive": _l("Archive")}
 # home/passphrase_policy.py PROBLEMS, and the advice shown beside every new passphrase
 PASSPHRASE_PROBLEMS = {
     "too_short": _l("The passphrase is too short: use at least 12 characters."),

@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from intake.bundles import profiles, selection
-from intake.home import passphrase_policy, users
+from intake.home import mode, passphrase_policy, users
 from intake.records import attachments, consent, qualifications, taxonomy
 from intake.web import labels
 
@@ -25,8 +25,9 @@ from intake.web import labels
     (labels.EXCLUSION_REASONS, selection.EXCLUSION_REASONS),
     (labels.ROLES, users.ROLES),
     (labels.PASSPHRASE_PROBLEMS, tuple(passphrase_policy.PROBLEMS)),
+    (labels.MODES, mode.MODES),
 ], ids=["purposes", "short names", "export purposes", "methods", "acts", "provisions", "kinds",
-        "exclusion reasons", "roles", "passphrase problems"])
+        "exclusion reasons", "roles", "passphrase problems", "modes"])
 def test_every_code_has_a_label_and_every_label_a_code(table, codes):
     assert len(set(codes)) == len(codes)
     assert list(table) == list(codes)

@@ -23,7 +23,8 @@ RULES = {
     "auth.lock": EVERYONE, "auth.logout": EVERYONE, "auth.recover": EVERYONE,
     "auth.language": EVERYONE, "auth.change_passphrase": SIGNED_IN, "testimonies": SIGNED_IN,
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
-    "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN,
+    "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN, "sources": SUPERVISORS,
+    "sources.mark": ADMINS, "sources.clear": ADMINS,
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete", "attachments.add",
@@ -51,7 +52,7 @@ def clients(config, recovery_key, vault):
 def url(app, rule, record_id: str) -> str:
     values = {"filename": "intake.css", "record_id": record_id, "number": 2, "seq": 1,
               "job_id": "nosuchjob", "attachment_id": "nosuchattachment",
-              "upload_id": "nosuchupload"}
+              "upload_id": "nosuchupload", "fingerprint": "nosuchsource"}
     with app.test_request_context():
         from flask import url_for
 

@@ -1,4 +1,5 @@
-"""Administration: the users of this laptop and their roles, the audit trail, and backups."""
+"""Administration: the users of this laptop and their roles, whether it is a field laptop or an
+archive (home/mode.py), the audit trail, and backups."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from flask_babel import gettext as _
 
 from intake.home import audit, backup
 from intake.home.errors import InstanceError
+from intake.home.mode import mode, set_mode
 from intake.home.passphrase_policy import WeakPassphrase
 from intake.home.passphrases import add_user
 from intake.home.users import User, list_users
 from intake.store.connection import connect
 from intake.streams import produced
 from intake.web import labels
-from intake.web.forms import AddUserForm, BackupForm
+from intake.web.forms import AddUserForm, BackupForm, ModeForm
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -42,7 +44,18 @@ def users() -> ResponseReturnValue:
             flash(_("User %(name)s added.", name=form.name.data.strip()), "success")
             return redirect(url_for("admin.users"))
     return render_template("users.html", form=form, users=list_users(db()),
-                           hint=labels.PASSPHRASE_HINT, role_names=labels.ROLES)
+                           hint=labels.PASSPHRASE_HINT, role_names=labels.ROLES,
+                           mode_form=ModeForm(data={"mode": mode(db())}))
+
+
+@bp.route("/mode", methods=["POST"])
+@login_required("admin")
+def change_mode() -> ResponseReturnValue:
+    """Turn this instance into an archive or back into a field laptop (audited)."""
+    form = ModeForm()
+    if form.validate_on_submit():
+        set_mode(db(), current_vault(), signed_in_user(), form.mode.data)
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/audit")

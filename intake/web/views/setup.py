@@ -1,4 +1,5 @@
-"""First-run set-up: organisation, first user and passphrase, then the recovery key shown once.
+"""First-run set-up: a field laptop or an archive (home/mode.py), organisation, first user and
+passphrase, then the recovery key shown once.
 
 Nothing is written to disk until the user has typed the recovery key back, so a key that was
 never written down cannot become the only way back into the archive.
@@ -32,7 +33,8 @@ def start() -> ResponseReturnValue:
         except WeakPassphrase as exc:
             form.passphrase.errors.append(str(labels.PASSPHRASE_PROBLEMS[exc.problem]))
         else:
-            session["setup"] = {"organisation": form.organisation.data.strip(),
+            session["setup"] = {"mode": form.mode.data,
+                                "organisation": form.organisation.data.strip(),
                                 "name": form.name.data.strip(),
                                 "passphrase": form.passphrase.data,
                                 "recovery_key": new_recovery_key()}
@@ -56,7 +58,7 @@ def recovery_key() -> ResponseReturnValue:
                 _("This does not match the recovery key above. Check each group of four."))
         else:
             initialise(config(), pending["organisation"], pending["name"], pending["passphrase"],
-                       pending["recovery_key"])
+                       pending["recovery_key"], mode=pending["mode"])
             vault, user = unlock(config(), pending["name"], pending["passphrase"])
             sign_in(vault, user)
             session["organisation"] = pending["organisation"]
