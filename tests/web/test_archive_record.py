@@ -106,6 +106,7 @@ def test_the_restricted_narrative_needs_a_deliberate_audited_click(shown):
     page = client.get(url).get_data(as_text=True)
     assert GRAPHIC not in page and "Restricted: graphic detail" in page
     assert client.post(f"{url}/restricted").status_code in (302, 400)  # no CSRF token: nothing
+    assert client.get(f"{url}/restricted").headers["Location"].endswith(url)  # nor a link
     assert not [e for e in audit.entries(archive.conn) if e.event == "restricted_viewed"]
     revealed = client.post(f"{url}/restricted", data={"csrf_token": csrf_token(page)})
     assert revealed.status_code == 200 and GRAPHIC in revealed.get_data(as_text=True)

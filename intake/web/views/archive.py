@@ -71,11 +71,12 @@ def record(seq: int) -> ResponseReturnValue:
     return _record(seq, show_restricted=False)
 
 
-@bp.route("/records/<int:seq>/restricted", methods=["POST"])
+@bp.route("/records/<int:seq>/restricted", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
 def restricted(seq: int) -> ResponseReturnValue:
-    """The record with its restricted narrative, asked for on purpose; each viewing is audited."""
-    if not ConfirmForm().validate_on_submit():
+    """The record with its restricted narrative, asked for on purpose (a posted form, never a
+    link or a reload); each viewing is audited."""
+    if request.method != "POST" or not ConfirmForm().validate_on_submit():
         return redirect(url_for("archive.record", seq=seq))
     return _record(seq, show_restricted=True)
 
