@@ -1,4 +1,4 @@
-"""Reading the archive: the bundles imported, one page of records usable for their purpose (search
+"""Reading the archive: the bundles imported (or one of them), one page of records usable for their purpose (search
 across everything imported, withdrawn records hidden), one record with its earlier versions,
 and the key each record's seal and attached files are bound to."""
 
@@ -38,12 +38,22 @@ class BundleRow:
     file_sha256: str
 
 
+_BUNDLES = ("SELECT b.id, b.source, s.organisation, b.purpose, b.exported_at, b.imported_at, "
+            "b.record_count, b.revocation_count, b.file_sha256 FROM bundles b "
+            "JOIN sources s ON s.fingerprint = b.source")
+
+
 def bundles(conn: Connection) -> list[BundleRow]:
-    rows = conn.execute(
-        "SELECT b.id, b.source, s.organisation, b.purpose, b.exported_at, b.imported_at, "
-        "b.record_count, b.revocation_count, b.file_sha256 FROM bundles b "
-        "JOIN sources s ON s.fingerprint = b.source ORDER BY b.imported_at DESC, b.id")
+    rows = conn.execute(f"{_BUNDLES} ORDER BY b.imported_at DESC, b.id")  # noqa: S608
     return [BundleRow(*row) for row in rows]
+
+
+def bundle(conn: Connection, bundle_id: str) -> BundleRow:
+    """One imported bundle."""
+    row = conn.execute(f"{_BUNDLES} WHERE b.id = ?", (bundle_id,)).fetchone()  # noqa: S608
+    if row is None:
+        raise LookupError(bundle_id)
+    return BundleRow(*row)
 
 
 @dataclass

@@ -26,7 +26,8 @@ GENESIS = "0" * 64
 EVENTS = ("sign_in", "failed_sign_ins", "view", "create", "edit", "complete", "delete",
           "export", "import", "consent_withdrawn", "backup", "user_added", "passphrase_changed",
           "panic_set", "panic_removed", "attachment_added", "attachment_viewed",
-          "attachment_removed", "mode_changed", "source_compromised", "source_cleared")
+          "attachment_removed", "mode_changed", "source_compromised", "source_cleared",
+          "restricted_viewed")
 
 
 class Actor(Protocol):

@@ -1,7 +1,8 @@
 """Archive pages (a legal team's instance; supervisors and administrators): import a bundle by
 upload (in pieces from the page's script, web/uploads.py; whole from the plain form up to
 ``max_content_length``), confirm a new source's fingerprint, list imported bundles, and browse and search records
-across bundles with their provenance. Search words stay in the server-side session."""
+across bundles with their provenance; a record reads as a statement (web/statement.py), its
+restricted narrative shown only when asked for, and audited. Search words stay in the server-side session."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from intake.home import audit
 from intake.records import attachments
 from intake.records.attachments import AttachmentError
 from intake.records.consent import EXPORT_PURPOSES
-from intake.web import labels, uploads
+from intake.web import labels, statement, uploads
 from intake.web.bundle_forms import ImportForm
 from intake.web.forms import ConfirmForm, SearchForm
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
@@ -67,16 +68,35 @@ def search() -> ResponseReturnValue:
 @bp.route("/records/<int:seq>")
 @login_required("supervisor", "admin")
 def record(seq: int) -> ResponseReturnValue:
+    return _record(seq, show_restricted=False)
+
+
+@bp.route("/records/<int:seq>/restricted", methods=["GET", "POST"])
+@login_required("supervisor", "admin")
+def restricted(seq: int) -> ResponseReturnValue:
+    """The record with its restricted narrative, asked for on purpose (a posted form, never a
+    link or a reload); each viewing is audited."""
+    if request.method != "POST" or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("archive.record", seq=seq))
+    return _record(seq, show_restricted=True)
+
+
+def _record(seq: int, show_restricted: bool) -> ResponseReturnValue:
     try:
         found, envelope, history = catalogue.load(db(), current_vault(), seq)
     except LookupError:
         abort(404)
-    audit.record(db(), current_vault(), signed_in_user(), "view", archive_record=seq,
+    event = "restricted_viewed" if show_restricted else "view"
+    audit.record(db(), current_vault(), signed_in_user(), event, archive_record=seq,
                  record_id=found.record_id, witness_code=found.witness_code)
     files = attachments.listing(db(), current_vault(), catalogue.owner(db(), seq))
-    return render_template("archive/record.html", r=found, envelope=envelope, history=history,
-                           purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable, files=files,
-                           kinds=labels.ATTACHMENT_KINDS)
+    shown = [block for name in envelope.get("restricted_fields", []) if show_restricted
+             for block in statement.blocks(envelope["document"].get(name, []))]
+    return render_template("archive/record.html", r=found, s=statement.statement(envelope),
+                           restricted=shown, history=history,
+                           bundle=catalogue.bundle(db(), found.bundle_id),
+                           purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable,
+                           files=files, kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm())
 
 
 @bp.route("/records/<int:seq>/attachments/<attachment_id>")

@@ -1,0 +1,92 @@
+"""An envelope turned into the statement's display data (web/statement.py): labels for every
+code, words for every yes or no, "(unknown)" for a code without a label, consent as sentences."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from intake.web.statement import blocks, consent_lines, language_name, statement
+
+
+@pytest.fixture
+def english(app):
+    with app.test_request_context(), force_locale("en"):
+        yield
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _texts(item)]
+    if hasattr(value, "__dict__"):
+        return _texts(list(vars(value).values()))
+    return []
+
+
+def test_consent_reads_as_sentences_grouped_by_answer_date_and_method(english):
+    consent = {"record": True, "trial": True, "identity_to_prosecutors": False,
+               "method": "verbal", "witness": "Sara Ali", "history": [
+                   {"purpose": "record", "value": True, "at": "2026-12-01T09:00:00+00:00",
+                    "method": "verbal", "witness": "Sara Ali"},
+                   {"purpose": "trial", "value": True, "at": "2026-12-01T09:00:00+00:00",
+                    "method": "verbal", "witness": "Sara Ali"},
+                   {"purpose": "identity_to_prosecutors", "value": False,
+                    "at": "2026-12-01T09:00:00+00:00", "method": "verbal", "witness": "Sara Ali"}]}
+    agreed, refused = consent_lines(consent)
+    assert agreed.answer == "yes"
+    assert agreed.heading == "Agreed on December 1, 2026, verbally, witnessed by Sara Ali:"
+    assert agreed.purposes == ["To record this testimony",
+                               "To use it in criminal proceedings (trials)"]
+    assert refused.heading == "Did not agree on December 1, 2026, verbally, witnessed by Sara Ali:"
+    assert refused.purposes == ["To disclose their identity to prosecutors"]
+
+
+def test_a_withdrawal_and_an_answer_without_history(english):
+    consent = {"record": True, "research": False, "method": "thumbprint", "history": [
+        {"purpose": "research", "value": True, "at": "2026-01-02T10:00:00+00:00"},
+        {"purpose": "research", "value": False, "at": "2026-03-04T10:00:00+00:00",
+         "method": "withdrawal", "by": "Layla"}]}
+    kept, withdrawn = consent_lines(consent)
+    assert kept.heading == "Agreed, by thumbprint:"
+    assert withdrawn.answer == "withdrawn"
+    assert withdrawn.heading == "Withdrew consent on March 4, 2026:"
+
+
+def test_unknown_codes_show_as_unknown_never_as_themselves(english):
+    envelope = {"restricted_fields": [], "document": {
+        "consent": {"record": True, "method": "smoke_signal"},
+        "interview": {"language": "zzz", "date": "2014-08~"},
+        "survivor": {"sex": "female", "minor": False},
+        "incidents": [{"acts": ["abduction", "levitation"], "date": "2014-08-03/2016-05",
+                       "perpetrators": [{"aliases": ["Abu X"], "role": "guard"}],
+                       "others": [{"name": "Layla", "role": "witness"}]}],
+        "relatives": [{"name": "Elias", "status": "missing"}],
+        "needs": [{"kind": "medical"}]}}
+    s = statement(envelope)
+    texts = _texts(s)
+    assert "smoke_signal" not in texts and "levitation" not in texts and "zzz" not in texts
+    assert "(unknown)" in texts
+    assert [a.name for a in s.incidents[0].acts] == ["Abduction", "(unknown)"]
+    assert s.incidents[0].acts[0].qualifications[0].framework == "Rome Statute"
+    assert s.incidents[0].acts[0].qualifications[0].articles == ["art. 7(1)(e)",
+                                                                 "art. 8(2)(c)(iii)"]
+    assert s.incidents[0].acts[1].qualifications == []
+    assert s.incidents[0].rows[0].value == "from August 3, 2014 to May 2016"
+    assert s.incidents[0].others[0].value == "a witness"
+    assert s.interview[0].value == "around August 2014"
+    assert [r.value for r in s.survivor] == ["Female"]  # "not a minor" is no row, never False
+    assert s.relatives[0].value == "Missing" and s.needs[0].label == "Medical"
+    assert not any(t in ("True", "False", "true", "false") for t in texts)
+    assert s.restricted is False
+
+
+def test_restricted_material_is_only_flagged_and_blocks_name_their_language(english):
+    envelope = {"restricted_fields": ["restricted_narrative"], "document": {
+        "consent": {"record": True},
+        "restricted_narrative": [{"language": "ku", "text": "graphic"}]}}
+    s = statement(envelope)
+    assert s.restricted is True and "graphic" not in _texts(s)
+    assert blocks([{"language": "ar", "text": "نص"}])[0].language == "Arabic"
+    assert language_name("") == "(unknown)"
