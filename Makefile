@@ -88,14 +88,15 @@ extract: install
 	  fi; \
 	done
 
-# The suite drives the system Chromium and opens bundles and backups with the standard age,
-# openssl and unzip tools.
+# The suite drives the system Chromium, draws printed pages with poppler (pdftoppm), and opens
+# bundles and backups with the standard age, openssl and unzip tools.
 system-tools:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	command -v age >/dev/null || missing="$$missing age"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \

@@ -92,8 +92,12 @@ def test_the_record_in_arabic_and_printed_on_a4(page, archive):  # noqa: F811
         expect(page.locator("html")).to_have_attribute("lang", lang)
         shot(page, f"archive-statement-{lang}")
 
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) is not installed: the printed pages were not drawn")
+    assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "install poppler-utils"
+    bundle_id = "".join(page.locator(".custody .key").first.inner_text().split())
+    for number in range(1, pages + 1):  # the custody reference is printed on every page
+        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        assert bundle_id in "".join(text.split()), number
     for old in SHOTS.glob("archive-print-*.png"):
         old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / "archive-print")],
