@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import tarfile
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 MAX_HEADERS_IN_A_ROW = 3  # a global header, a pax or GNU long-name header, a GNU long link
 _EXTENDED = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE, tarfile.GNUTYPE_LONGNAME,
@@ -122,13 +122,42 @@ class _Exactly:
             pass
 
 
+class _Sink:
+    """Where the tar writes: ``out`` until the tar is abandoned, then nowhere."""
+
+    def __init__(self, out: IO[bytes] | Any):
+        self.out, self.abandoned = out, False
+
+    def write(self, data: bytes) -> int:
+        return len(data) if self.abandoned else self.out.write(data)
+
+
 class TarStream:
     """A tar written to ``out`` as members are added with :meth:`add` and :meth:`add_stream`,
-    ended by :meth:`close`; only TarFile.addfile writes into it."""
+    ended by :meth:`close`; only TarFile.addfile writes into it. Used as a context manager, it
+    is closed at the end, or abandoned when the block fails: nothing more reaches ``out``
+    (otherwise tarfile would end the archive when it is collected, writing into a file that
+    was given up)."""
 
     def __init__(self, out: IO[bytes] | Any, mtime: float, mode: int = 0o644):
         self.mtime, self.mode = mtime, mode
-        self._tar = tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115
+        self._sink = _Sink(out)
+        sink = cast(IO[bytes], self._sink)  # a stream ("w|") only ever writes to it
+        self._tar = tarfile.open(fileobj=sink, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115
+
+    def __enter__(self) -> TarStream:
+        return self
+
+    def __exit__(self, failure: type[BaseException] | None, *_: object) -> None:
+        if failure is None:
+            self.close()
+        else:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Give the archive up: tarfile's stream is ended without writing to ``out``."""
+        self._sink.abandoned = True
+        self._tar.close()
 
     def _member(self, name: str, size: int) -> tarfile.TarInfo:
         member = tarfile.TarInfo(name)
@@ -147,5 +176,5 @@ class TarStream:
         content.finish()
 
     def close(self) -> None:
-        """End the archive (``out`` stays open)."""
+        """End the archive (``out`` stays open); again, it does nothing."""
         self._tar.close()

@@ -97,7 +97,8 @@ def bag_info(fields: list[tuple[str, str]]) -> bytes:
 
 
 class BagStream:
-    """Add payload files, then :meth:`finish`; each step writes its part of the tar to ``out``."""
+    """Add payload files, then :meth:`finish`; each step writes its part of the tar to ``out``.
+    Used as a context manager, a bag given up by a failure writes nothing more."""
 
     def __init__(self, out: IO[bytes] | Any, root: str, mtime: float):
         self.root = root
@@ -106,6 +107,13 @@ class BagStream:
         self.octets = 0
         self.count = 0
         self._kinds: dict[str, int] = {}
+
+    def __enter__(self) -> BagStream:
+        return self
+
+    def __exit__(self, failure: type[BaseException] | None, *_: object) -> None:
+        if failure is not None:
+            self._tar.abandon()
 
     def _add(self, path: str, data: bytes) -> None:
         check_size(path, len(data))

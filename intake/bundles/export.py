@@ -126,8 +126,14 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
 def _write_bag(out: agefile.encrypting_writer, conn: Connection, vault: Vault, user: User,
                export: ExportPlan, key: SigningKey, bundle_id: str, summary: ExportSummary,
                progress: Callable[[int, int], None] | None) -> None:
+    with BagStream(out, f"intake-bundle-{bundle_id}", time.time()) as bag:
+        _fill_bag(bag, conn, vault, user, export, key, bundle_id, summary, progress)
+
+
+def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export: ExportPlan,
+              key: SigningKey, bundle_id: str, summary: ExportSummary,
+              progress: Callable[[int, int], None] | None) -> None:
     exported_at = now_utc()
-    bag = BagStream(out, f"intake-bundle-{bundle_id}", time.time())
     labels = {row[0]: row[1][:16] for row in conn.execute("SELECT id, label FROM users")}
     listing, reports, custody = bytearray(), bytearray(), bytearray()
     withdrawn = dict(conn.execute("SELECT record_id, withdrawn_at FROM withdrawals WHERE "

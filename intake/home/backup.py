@@ -122,22 +122,21 @@ def snapshot(config: Config, conn: Connection, vault: Vault) -> Iterator[Path]:
 def _write_home_tar(out: agefile.encrypting_writer, config: Config, store_copy: Path,
                     digests: dict[str, str]) -> None:
     """Write the tar of the home to ``out``; ``digests`` fills in as each file passes."""
-    tar = TarStream(out, time.time(), mode=0o600)
-    files = [("intake.db", store_copy), ("keys/keyslots.json", config.keyslot_path),
-             *((f"attachments/{p.name}", p) for p in sorted(config.attachments_path.glob("*.age")))]
-    for name, path in files:
-        try:
-            source = open(path, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            continue  # an attachment removed since the snapshot was taken
-        with source:
-            digest = hashlib.sha256()
-            tar.add_stream(f"intake-home/{name}", os.fstat(source.fileno()).st_size,
-                           hashed(pieces(source, _PIECE), digest))
-            digests[name] = digest.hexdigest()
-    lines = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
-    tar.add(f"intake-home/{MANIFEST}", lines.encode())
-    tar.close()
+    with TarStream(out, time.time(), mode=0o600) as tar:
+        files = [("intake.db", store_copy), ("keys/keyslots.json", config.keyslot_path),
+                 *((f"attachments/{p.name}", p) for p in sorted(config.attachments_path.glob("*.age")))]
+        for name, path in files:
+            try:
+                source = open(path, "rb")  # noqa: SIM115 - closed below
+            except FileNotFoundError:
+                continue  # an attachment removed since the snapshot was taken
+            with source:
+                digest = hashlib.sha256()
+                tar.add_stream(f"intake-home/{name}", os.fstat(source.fileno()).st_size,
+                               hashed(pieces(source, _PIECE), digest))
+                digests[name] = digest.hexdigest()
+        lines = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
+        tar.add(f"intake-home/{MANIFEST}", lines.encode())
 
 
 def restore(source: Path, passphrase: str, home: Path, *, replace: bool = False) -> None:

@@ -8,6 +8,7 @@ whose peak resident memory is measured."""
 from __future__ import annotations
 
 import hashlib
+import gc
 import io
 import json
 import os
@@ -368,3 +369,19 @@ def test_a_streamed_member_reads_whole_when_asked_for_all_of_it():
     assert content.read(1) == b"a" and content.read() == b"bcde"
     with pytest.raises(ValueError, match="longer than its declared 5 bytes"):
         tarstream._Exactly("data/x", 5, iter([b"abc", b"def"])).read()
+
+
+def test_a_tar_given_up_by_a_failure_writes_nothing_more():
+    """Without this, tarfile ends the archive when it is collected: into a file already given
+    up (an age writer abandoned by a failed export), which raises inside garbage collection."""
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match="stop"), tarstream.TarStream(out, 0) as tar:
+        tar.add("a", b"x")
+        raise ValueError("stop")
+    written = out.getvalue()
+    del tar
+    gc.collect()
+    assert out.getvalue() == written
+    with tarstream.TarStream(out, 0) as whole:
+        whole.add("a", b"x")
+    assert len(out.getvalue()) > len(written) + 2 * 512  # ended properly when all went well
