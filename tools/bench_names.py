@@ -50,32 +50,75 @@ def measure(path: Path) -> dict[str, float]:
     return bcubed(group(mentions), truth)
 
 
-_GIVEN = ["Faisal", "Hamid", "Hamad", "Nasir", "Umar", "Amir", "Khalid", "Salih", "Qasim", "Jasim",
-          "Yusuf", "Ibrahim", "Ismail", "Mahdi", "Hadi", "Taha", "Yasin", "Walid", "Nabil", "Rashid",
-          "Karim", "Zaid", "Adil", "Sattar", "Jabbar", "Mansur", "Husain", "Hasan", "Ali", "Saad",
-          "Dilshad", "Rebwar", "Shwan", "Sirwan", "Hogr", "Baran", "Azad", "Goran", "Kawa", "Soran"]
-_TRIBES = ["Dulaimi", "Jubouri", "Obaidi", "Shammari", "Tikriti", "Hamdani", "Bayati", "Zubaidi",
-           "Anbari", "Rawi", "Lahibi", "Halabi", "Ninawi", "Hadidi", "Faluji", "Basrawi"]
-_SPELLING = [("a", "e"), ("i", "ee"), ("u", "ou"), ("q", "k"), ("j", "c"), ("kh", "x"), ("sh", "ş")]
+# Invented persons are drawn from these names, each with spellings in Latin and Arabic script.
+_NAMES = [line.split() for line in """
+Muhammad Mohammed Mohamed محمد مُحَمَّد|Ahmad Ahmed أحمد احمد|Ali Aly علي|Hasan Hassan حسن|
+Husain Hussein Hüseyin حسين|Hamid Hamed حامد|Hamad حمد|Khalid Khaled Xalid خالد|Qasim Kasim قاسم|
+Jasim Jassim Casim جاسم|Salim Salem سالم|Nasir Nasser ناصر|Umar Omar Ömer عمر|Amir Amer عامر|
+Salih Saleh صالح|Ibrahim إبراهيم ابراهيم|Yusuf Yousef يوسف|Yunus Younis يونس|Abbas Ebas عباس|
+Faisal Feysel فيصل|Karim Kareem كريم|Rashid Rachid رشيد|Said Saeed سعيد|Saad Sa'ad سعد|
+Khalaf Xelef خلف|Jabbar Cabbar جبار|Sattar Settar ستار|Adil Adel عادل|Adnan عدنان|
+Mustafa Moustafa مصطفى مصطفي|Mansur Mansour منصور|Yasin Yassin Yaseen ياسين|Ziyad Ziad زياد|
+Zaid Zayd زيد|Hamza Hamzah حمزة حمزه|Taha طه|Walid Waleed وليد|Nabil Nabeel نبيل|Mahdi Mehdi مهدي|
+Hadi هادي|Shakir Şakir شاكر|Jamal Cemal جمال|Kamal Kemal كمال|Ghazi غازي|Marwan مروان|
+Sufyan Sufian سفيان|Hatim Hatem حاتم|Mazin Mazen مازن|Hazim Hazem حازم|Tariq Tarek طارق|
+Ammar عمار|Bashar بشار|Haidar Haider حيدر|Jalal Celal جلال|Hisham Hicham هشام|Imad Emad عماد|
+Dilshad Dilşad دلشاد|Rebwar ڕێبوار|Shwan Şwan شوان|Sirwan سیروان|Azad ئازاد|Goran گۆران|
+Falah فلاح|Nizar نزار|Sami سامي|Zuhair Zouheir زهير|Thamir Thamer ثامر|Raad Ra'ad رعد
+""".replace("\n", "").split("|")]
+_TRIBES = [line.split() for line in """
+al-Dulaimi al-Dulaymi الدليمي|al-Jubouri al-Juburi الجبوري|al-Obaidi al-Ubaidi العبيدي|
+al-Shammari eş-Şammari الشمري|al-Tikriti et-Tikriti التكريتي|al-Hamdani الحمداني|
+al-Bayati el-Beyati البياتي|al-Zubaidi الزبيدي|al-Anbari el-Anbari الانباري|al-Rawi الراوي|
+al-Lahibi اللهيبي|al-Halabi el-Halabi الحلبي|al-Ninawi النينوي|al-Hadidi الحديدي|
+al-Faluji al-Falluji الفلوجي|al-Basrawi البصراوي|al-Jumaili الجميلي|al-Mashhadani المشهداني
+""".replace("\n", "").split("|")]
 
 
-def synthetic(size: int, seed: int = 7) -> list[Mention]:
-    """``size`` mentions of about size/5 invented persons: four-part names from the lists
-    above, each mention a spelling variant of its person, with or without the tribe."""
+# Invented names beyond the list: three root letters in one of three patterns (فاعل, فعيل,
+# مفعول), spelled in Arabic script and in Latin letters with the usual variants.
+_ROOT = [("ب", ["b"]), ("ت", ["t"]), ("ج", ["j", "c"]), ("د", ["d"]), ("ر", ["r"]), ("ز", ["z"]),
+         ("س", ["s"]), ("ش", ["sh", "ş"]), ("ف", ["f"]), ("ك", ["k"]), ("ل", ["l"]), ("م", ["m"]),
+         ("ن", ["n"]), ("ق", ["q", "k"]), ("ح", ["h"]), ("خ", ["kh", "x"])]
+_PATTERNS = [("{0}ا{1}{2}", ["{0}a{1}i{2}", "{0}a{1}e{2}"]), ("{0}{1}ي{2}", ["{0}a{1}ee{2}", "{0}e{1}î{2}"]),
+             ("م{0}{1}و{2}", ["ma{0}{1}u{2}", "ma{0}{1}ou{2}", "me{0}{1}û{2}"])]
+
+
+def _invented(rng: random.Random) -> list[str]:
+    letters = [rng.choice(_ROOT) for _ in range(3)]
+    arabic, latin = rng.choice(_PATTERNS)
+    spellings = {pattern.format(*(rng.choice(latins) for _, latins in letters)).title()
+                 for pattern in latin for _ in range(2)}
+    return [arabic.format(*(letter for letter, _ in letters)), *sorted(spellings)]
+
+
+def synthetic(size: int, seed: int = 7) -> tuple[list[Mention], dict[str, str]]:
+    """``size`` mentions of size/5 invented persons (given name, father, grandfather, tribe
+    drawn from the lists above and invented names, half of them common) and the person of
+    each: each mention spells its person's names in one script with one of their spellings,
+    with or without grandfather and tribe."""
     rng = random.Random(seed)
-    persons = [(rng.choice(_GIVEN), rng.choice(_GIVEN), rng.choice(_GIVEN), rng.choice(_TRIBES))
+    pool = _NAMES + [_invented(rng) for _ in range(1000)]  # half the names are common ones
+    weights = [len(pool) / len(_NAMES) - 1] * len(_NAMES) + [1.0] * (len(pool) - len(_NAMES))
+    persons = [(*rng.choices(range(len(pool)), weights, k=3), rng.randrange(len(_TRIBES)))
                for _ in range(size // 5)]
-    mentions = []
+    mentions, truth = [], {}
     for index in range(size):
-        given, father, grandfather, tribe = rng.choice(persons)
-        words = [given, father, grandfather][: rng.choice((2, 3))]
-        variant = []
-        for word in words:
-            old, new = rng.choice(_SPELLING)
-            variant.append(word.lower().replace(old, new, 1).title() if rng.random() < 0.5 else word)
-        name = " ".join(variant) + (f" al-{tribe}" if rng.random() < 0.7 else "")
-        mentions.append(Mention(f"s{index:06d}", name))
-    return mentions
+        person = rng.randrange(len(persons))
+        given, father, grandfather, tribe = persons[person]
+        arabic = rng.random() < 0.4
+        words = [pool[n] for n in (given, father, grandfather)][: rng.choice((2, 3))]
+        if rng.random() < 0.7:
+            words.append(_TRIBES[tribe])
+        spelled = [rng.choice([w for w in spellings if _is_arabic(w) == arabic] or spellings)
+                   for spellings in words]
+        mentions.append(Mention(f"s{index:06d}", " ".join(spelled)))
+        truth[f"s{index:06d}"] = f"person{person}"
+    return mentions, truth
+
+
+def _is_arabic(word: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in word)
 
 
 def main() -> None:
@@ -91,14 +134,17 @@ def main() -> None:
                   f"{figures['groups']} groups; B-cubed precision {figures['precision']:.3f}, "
                   f"recall {figures['recall']:.3f}, F1 {figures['f1']:.3f}; wrong merges "
                   f"{figures['wrong_merges']} (pairs {figures['wrong_pairs']})")
-    mentions = synthetic(args.size)
+    mentions, truth = synthetic(args.size)
     started = time.perf_counter()
     groups = group(mentions)
     grouped = time.perf_counter() - started
     started = time.perf_counter()
     pairs = candidates(groups)
     listed = time.perf_counter() - started
-    print(f"synthetic: {len(mentions)} mentions grouped into {len(groups)} groups in {grouped:.1f} s; "
+    figures = bcubed(groups, truth)
+    print(f"synthetic: {len(mentions)} mentions of {figures['persons']} persons grouped into "
+          f"{len(groups)} groups in {grouped:.1f} s (B-cubed precision {figures['precision']:.3f}, "
+          f"recall {figures['recall']:.3f}; wrong merges {figures['wrong_merges']}); "
           f"{len(pairs)} candidate pairs listed in {listed:.1f} s")
     if args.libraries:
         from tools.bench_names_libraries import report

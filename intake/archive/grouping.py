@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations, product
 
-from intake.archive.names import Kunya, Name, Word, read_name, relation, same_word
+from intake.archive.names import Kunya, Name, Word, identity, read_name, relation, same_word
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,12 @@ class Comparison:
         """Whether the two are surely different persons: given name, father, grandfather or
         their order conflict, or the nisba does where kunya or given name agree (a nisba
         alone says nothing: one person can have a tribe's and a town's)."""
-        return bool(_PARTING.intersection(self.conflict)) or (
-            "nisba" in self.conflict and bool({"kunya", "given"} & set(self.agree)))
+        return _parted(self.agree, self.conflict)
+
+
+def _parted(agree: tuple[str, ...], conflict: tuple[str, ...]) -> bool:
+    return any(part in _PARTING for part in conflict) or (
+        "nisba" in conflict and ("kunya" in agree or "given" in agree))
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,12 @@ def _kunyas(ours: Iterable[Kunya], theirs: Iterable[Kunya]) -> str:
 
 
 def _chains(a: tuple[Word, ...], b: tuple[Word, ...]) -> dict[str, str]:
-    parts = {part: relation(x, y) for part, x, y in zip(_CHAIN_PARTS, a, b, strict=False)}
-    if len(a) >= 2 and len(b) >= 2 and "other" in parts.values():
+    parts = {}
+    other = False
+    for part, x, y in zip(_CHAIN_PARTS, a, b, strict=False):
+        parts[part] = found = relation(x, y)
+        other = other or found == "other"
+    if other and len(a) >= 2 and len(b) >= 2:
         # The same words in another order are another person (an Iraqi name's order is its meaning).
         if sum(1 for x in a if any(same_word(x, y) for y in b)) >= 2:
             parts["order"] = "other"
@@ -114,7 +122,9 @@ def compare(a: Name, b: Name) -> Comparison:
     than one), with the verdict described in the module's docstring. A part whose spellings
     are close but not alike (``doubt``) keeps the verdict from "same" without parting them."""
     parts: dict[str, str] = {}
-    if a.chains and b.chains:
+    if len(a.chains) == 1 and len(b.chains) == 1:
+        parts = _chains(a.chains[0], b.chains[0])
+    elif a.chains and b.chains:
         parts = min((_chains(x, y) for x, y in product(a.chains, b.chains)), key=_score)
     if a.kunyas and b.kunyas:
         parts["kunya"] = _kunyas(a.kunyas, b.kunyas)
@@ -124,11 +134,12 @@ def compare(a: Name, b: Name) -> Comparison:
     agree = tuple(p for p, r in parts.items() if r == "same")
     conflict = tuple(p for p, r in parts.items() if r == "other")
     doubt = tuple(p for p, r in parts.items() if r == "close")
-    if Comparison("", agree, conflict).parted:
+    if conflict and _parted(agree, conflict):
         verdict = "different"
-    elif not conflict and not doubt and ({"given", "father"} <= set(agree) or {"kunya", "nisba"} <= set(agree)):
+    elif not conflict and not doubt and (("given" in agree and "father" in agree)
+                                         or ("kunya" in agree and "nisba" in agree)):
         verdict = "same"
-    elif {"given", "kunya"} & set(agree + doubt):
+    elif "given" in agree or "kunya" in agree or "given" in doubt or "kunya" in doubt:
         verdict = "possibly"
     else:
         verdict = "different"
@@ -143,20 +154,40 @@ def _read(mention: Mention) -> Name:
     return read_name(mention.name, tuple(mention.aliases))
 
 
-def _strong_keys(name: Name) -> Iterator[tuple[str, ...]]:
-    """The blocking keys under which a "same" verdict can be found."""
+def _strong_keys(name: Name) -> Iterator[tuple[tuple[str, ...], tuple[str, str]]]:
+    """The blocking keys under which a "same" verdict can be found, each with a cell: the
+    skeletons of grandfather and nisba, "*" where there is none or more than one to tell. Two
+    names of a block can be the same only if their cells agree where both are known."""
+    nisba = next(iter(name.nisbas)).skeleton if len(name.nisbas) == 1 else "*"
     for chain in name.chains:
         if len(chain) >= 2:
-            yield ("gf", chain[0].skeleton, chain[1].skeleton)
+            grandfather = chain[2].skeleton if len(chain) > 2 and len(name.chains) == 1 else "*"
+            yield ("gf", chain[0].skeleton, chain[1].skeleton), (grandfather, nisba)
     for kunya in name.kunyas:
-        for nisba in name.nisbas:
-            yield ("kn", kunya.kind, kunya.word.skeleton, nisba.skeleton)
+        for found in name.nisbas:
+            yield ("kn", kunya.kind, kunya.word.skeleton, found.skeleton), ("*", "*")
+
+
+def _cells_meet(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return all(x == y or "*" in (x, y) for x, y in zip(a, b, strict=True))
+
+
+def _pairs_of(block: dict[tuple[str, str], list[Name]]) -> Iterator[tuple[Name, Name]]:
+    """The pairs of names of one block whose cells meet."""
+    cells = sorted(block)
+    for index, cell in enumerate(cells):
+        yield from combinations(block[cell], 2)
+        for other in cells[index + 1:]:
+            if _cells_meet(cell, other):
+                yield from product(block[cell], block[other])
 
 
 def _weak_keys(name: Name) -> Iterator[tuple[str, ...]]:
     """The blocking keys under which a "possibly" verdict can be found."""
     for chain in name.chains:
         yield ("g", chain[0].skeleton)
+        if len(chain) >= 2:
+            yield ("gf", chain[0].skeleton, chain[1].skeleton)
     for kunya in name.kunyas:
         yield ("k", kunya.kind, kunya.word.skeleton)
 
@@ -179,10 +210,10 @@ class _Persons:
         return i
 
     def compared(self, a: Name, b: Name) -> Comparison:
-        key = (a, b)
-        if key not in self.verdicts:
-            self.verdicts[key] = compare(a, b)
-        return self.verdicts[key]
+        found = self.verdicts.get((a, b))
+        if found is None:
+            found = self.verdicts[a, b] = compare(a, b)
+        return found
 
     def union(self, a: str, b: str, *, checked: bool = True) -> bool:
         ra, rb = self.find(a), self.find(b)
@@ -202,15 +233,21 @@ class _Persons:
         return True
 
 
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
 def _pairs(decided: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
-    return sorted(tuple(sorted(pair)) for pair in decided)  # type: ignore[misc]
+    return sorted(_pair(*pair) for pair in decided)
 
 
-def _ambiguous(name: Name, others: set[Name], persons: _Persons) -> bool:
+def _ambiguous(name: Name, others: list[Name], persons: _Persons) -> bool:
     """Whether a name is the same as two names that surely conflict on a part it does not
     settle ("Qasim Abbas" beside Qasim Abbas al-Shammari and Qasim Abbas al-Zubaidi): it then
-    joins neither."""
-    for x, y in combinations(sorted(others, key=repr), 2):
+    joins neither. A name that has every part a conflict can be on settles them all."""
+    if len(name.chains) == 1 and len(name.chains[0]) >= len(_CHAIN_PARTS) and len(name.nisbas) == 1:
+        return False
+    for x, y in combinations(others, 2):
         settled = set(persons.compared(name, x).agree) & set(persons.compared(name, y).agree)
         between = persons.compared(x, y)
         if between.parted and (set(between.conflict) - settled):
@@ -223,7 +260,9 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
     decisions = decisions or Decisions()
     by_id = {m.id: m for m in sorted(mentions, key=lambda m: m.id)}
     ids = list(by_id)
-    names = {i: _read(by_id[i]) for i in ids}
+    # Names whose every part surely spells the other's are one: the first of them stands for all.
+    first: dict[tuple[object, ...], Name] = {}
+    names = {i: first.setdefault(identity(name), name) for i in ids for name in (_read(by_id[i]),)}
     distinct: dict[str, set[str]] = defaultdict(set)
     for x, y in decisions.distinct:
         distinct[x].add(y)
@@ -233,23 +272,24 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
         if x in decisions.split or y in decisions.split or not persons.union(x, y, checked=False):
             raise ValueError("the decisions contradict each other")
     automatic = [i for i in ids if i not in decisions.split]
-    # Mentions written alike are one node; nodes sharing a blocking key are compared.
+    # Mentions of one name are one node; nodes sharing a blocking key are compared.
     nodes: dict[Name, list[str]] = defaultdict(list)
     for i in automatic:
         nodes[names[i]].append(i)
-    blocks: dict[tuple[str, ...], list[Name]] = defaultdict(list)
+    blocks: dict[tuple[str, ...], dict[tuple[str, str], list[Name]]] = defaultdict(lambda: defaultdict(list))
     for name in nodes:
-        for key in set(_strong_keys(name)):
-            blocks[key].append(name)
+        for key, cell in set(_strong_keys(name)):
+            blocks[key][cell].append(name)
     same: dict[Name, set[Name]] = defaultdict(set)
     for key in sorted(blocks):
-        for x, y in combinations(blocks[key], 2):
-            if persons.compared(x, y).verdict == "same":
-                same[x].add(y)
-                same[y].add(x)
-    unsure = {x for x, ys in same.items() if _ambiguous(x, ys, persons)}
-    edges = sorted({tuple(sorted((nodes[x][0], nodes[y][0]))) for x, ys in same.items()
-                    if x not in unsure for y in ys if y not in unsure})
+        for a, b in _pairs_of(blocks[key]):
+            if persons.compared(a, b).verdict == "same":
+                same[a].add(b)
+                same[b].add(a)
+    rank = {name: index for index, name in enumerate(nodes)}
+    unsure = {x for x, ys in same.items() if _ambiguous(x, sorted(ys, key=rank.__getitem__), persons)}
+    edges: list[tuple[str, str]] = sorted({_pair(nodes[a][0], nodes[b][0]) for a, bs in same.items()
+                                           if a not in unsure for b in bs if b not in unsure})
     for name, members in nodes.items():
         if any(True for _ in _strong_keys(name)):
             edges += [(members[0], other) for other in members[1:]]
@@ -260,18 +300,22 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
 
 
 def candidates(groups: list[Group], decisions: Decisions | None = None,
-               limit: int = 200) -> list[Candidate]:
+               limit: int = 50) -> list[Candidate]:
     """Pairs of groups that may be one person, for a person to decide: groups sharing a given
     name or a kunya whose closest mentions are not in conflict and were not decided apart.
     A blocking key shared by more than ``limit`` groups (a common kunya) is too weak to list."""
     decisions = decisions or Decisions()
-    apart = {frozenset(pair) for pair in decisions.distinct}
-    names: dict[int, set[Name]] = defaultdict(set)
+    where = {m.id: index for index, found in enumerate(groups) for m in found.mentions}
+    apart = {tuple(sorted((where[x], where[y]))) for x, y in decisions.distinct if x in where and y in where}
+    names: list[list[Name]] = []
     blocks: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for index, found in enumerate(groups):
+        kept: dict[tuple[object, ...], Name] = {}
         for mention in found.mentions:
             name = _read(mention)
-            names[index].add(name)
+            kept.setdefault(identity(name), name)
+        names.append(list(kept.values()))
+        for name in names[-1]:
             for key in _weak_keys(name):
                 blocks[key].add(index)
     seen: set[tuple[int, int]] = set()
@@ -281,16 +325,13 @@ def candidates(groups: list[Group], decisions: Decisions | None = None,
         if len(members) > limit:
             continue
         for x, y in combinations(members, 2):
-            if (x, y) in seen:
+            if (x, y) in seen or (x, y) in apart:
                 continue
             seen.add((x, y))
-            ids = {m.id for m in groups[x].mentions}, {m.id for m in groups[y].mentions}
-            if any(frozenset((i, j)) in apart for i, j in product(*ids)):
-                continue
-            verdicts = [compare(a, b) for a, b in product(sorted(names[x], key=repr), sorted(names[y], key=repr))]
+            verdicts = [compare(a, b) for a, b in product(names[x], names[y])]
             if any(v.parted for v in verdicts):
                 continue
             best = max(verdicts, key=lambda v: (v.verdict != "different", len(v.agree), -len(v.conflict)))
             if best.verdict != "different":
                 found_pairs.append(Candidate(groups[x], groups[y], best))
-    return found_pairs
+    return sorted(found_pairs, key=lambda c: (c.first.mentions[0].id, c.second.mentions[0].id))

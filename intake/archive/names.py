@@ -111,6 +111,14 @@ class Word:
         return self._hash
 
     @property
+    def identity(self) -> str:
+        """What two words share when they surely spell one name: a common name's Arabic, an
+        Arabic spelling's folding, a Latin spelling's reading."""
+        if self.common:
+            return "=" + self.arabic
+        return self.arabic if self.arabic else "~" + self.reading
+
+    @property
     def skeleton(self) -> str:
         """The consonants of the reading (of a common name, its usual spelling's), coarsely
         (kh and Turkish h, sh, ç and ch together; d, dh and z together): the blocking key."""
@@ -157,8 +165,11 @@ def fold_arabic(text: str) -> str:
     return fold(folded)
 
 
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
 def _is_arabic(word: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in word)
+    return _ARABIC_LETTER.search(word) is not None
 
 
 def _collapse(symbols: list[str]) -> str:
@@ -340,6 +351,7 @@ class _Parts:
     laqabs: set[Word] = field(default_factory=set)
 
 
+@lru_cache(maxsize=65536)
 def _key(token: str) -> str:
     return fold_arabic(token) if _is_arabic(token) else fold(token).replace("'", "")
 
@@ -410,6 +422,13 @@ def _read_name_word(tokens: list[tuple[bool, str]], index: int) -> tuple[Word, i
         if din:
             return _compound(read_word(din.group("stem")), read_word("din")), index + 1
     return read_word(token), index + 1
+
+
+def identity(name: Name) -> tuple[object, ...]:
+    """What two names share when every part of one surely spells the same part of the other."""
+    return (tuple(tuple(w.identity for w in chain) for chain in name.chains),
+            frozenset((k.kind, k.word.identity) for k in name.kunyas),
+            frozenset(w.identity for w in name.nisbas), frozenset(w.identity for w in name.laqabs))
 
 
 @lru_cache(maxsize=131072)
