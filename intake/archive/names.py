@@ -18,8 +18,9 @@ Arabic marks its other vowels as unknown, so that حامد reads compatibly with
 with "Xalid", while two Arabic spellings still differ by one letter (حامد / حمد). Sorani writes
 every vowel, so its readings are as complete as Latin ones. Common given names whose Latin
 spelling alone cannot tell the Arabic apart (Hamid حامد / Hamad حمد) are looked up in a short
-table, the way nomenklatura's name symbols do; other names are
-compared by their readings.
+table, the way nomenklatura's name symbols do; other names are compared by their readings
+(the research notes measured that a table alone misses uncommon names and Kurdish or
+Turkish transliterations, and that fuzzy ratios merge near-namesakes).
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ _TITLES = frozenset({"sheikh", "shaikh", "sheik", "sex", "haji", "hajji", "hac",
                      "شيخ", "الشيخ", "حاجي", "الحاج", "ملا"})
 _ARTICLES = frozenset({"al", "el", "ad", "as", "ash", "at", "az", "ar", "an", "es", "et", "ed",
                        "er", "ez", "en", "ul", "ut", "ud", "us", "ur"})
-_ABD = re.compile(r"^abd(?:ul|el|al|ol|ur|ar|er|us|ul|u|e|i)?(?=[a-z]{3})")
-_DIN = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:uddin|eddine|eddin|addin|iddin|ud-din|ed-din|al-din)$")
+_ABD = re.compile(r"^abd(?:ul|el|al|ol|ur|ar|er|us|u|e|i)?(?=[a-z]{3})")
+_DIN = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:uddin|eddine|eddin|addin|iddin)$")
 
 # Common given names of Iraq and their usual Latin spellings: a Latin or Sorani spelling that
 # reads like one of them is taken for that Arabic name, so that names one letter apart in Arabic
@@ -89,6 +90,7 @@ _COMMON_SPELLINGS = {
     "عدنان": "Adnan", "مصطفى": "Mustafa", "منصور": "Mansur", "ياسين": "Yasin", "زياد": "Ziyad",
     "زيد": "Zaid", "حمزة": "Hamza", "طه": "Taha", "وليد": "Walid", "نبيل": "Nabil", "مهدي": "Mahdi",
     "هادي": "Hadi", "شاكر": "Shakir", "جمال": "Jamal", "كمال": "Kamal",
+    "كامل": "Kamil", "عمار": "Ammar", "بشار": "Bashar",
 }
 
 
@@ -331,13 +333,21 @@ for _arabic, _spellings in _COMMON_SPELLINGS.items():
 
 def _resolved(reading: str) -> str:
     """The Arabic of the common name a full reading stands for: the one it spells exactly, or
-    the only one it can be a spelling of; "" if none or several."""
+    the only one it can be a spelling of (its e standing for the listed spelling's a or i, but
+    not the other way round: "Ammar" is not a spelling of "Amer"); "" if none or several."""
     if reading in _RESOLVE:
         return _RESOLVE[reading]
     word = Word("", reading, True)
     found = {arabic for common, arabic in _BY_SKELETON.get(word.skeleton, ())
-             if same_word(word, Word("", common, True))}
+             if _spells(reading, common) and same_word(word, Word("", common, True))}
     return found.pop() if len(found) == 1 else ""
+
+
+def _spells(reading: str, listed: str) -> bool:
+    """Whether the vowels of ``reading`` are those of a listed spelling, e for a or i."""
+    return len(reading) == len(listed) and all(a == b or a == "e" for a, b in zip(reading, listed, strict=True))
+
+
 _SPLIT = re.compile(r"[\s\-_,;:()\[\]{}\"«»“”/.|]+")
 _ALLAH = frozenset({"lah", "llah", "allah", "ullah", "ellah", "alla", "ulla"})
 _DIN_WORDS = frozenset({"din", "deen", "dine", "دين"})
