@@ -36,7 +36,7 @@ def test_spellings_of_one_name_are_the_same_word(a, b):
     ("حامد", "حمد"), ("Hamid", "Hamad"), ("Hamid", "حمد"), ("Hamad", "حامد"), ("Hamed", "حمد"),
     ("ناصر", "نصر"), ("Nasir", "نصر"), ("Nasr", "ناصر"), ("عمر", "عامر"), ("Omar", "Amer"),
     ("Omar", "عامر"), ("Hasan", "Husain"), ("حسن", "حسين"), ("Saad", "Said"), ("زيد", "زياد"),
-    ("Jamal", "Kamal"), ("Ammar", "Amer"), ("Kamel", "Kamal"),
+    ("Jamal", "Kamal"), ("Ammar", "Amer"),
 ])
 def test_near_namesakes_one_letter_apart_are_other_names(a, b):
     assert relation(_word(a), _word(b)) == "other"
