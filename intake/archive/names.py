@@ -160,9 +160,12 @@ class Name:
 
 def fold_arabic(text: str) -> str:
     """``text`` folded as Arabic script: records/folding.py, then Persian and Kurdish letters
-    to their Arabic counterparts, and Sorani ە dropped inside a word (it writes a short vowel
-    Arabic leaves unwritten) but kept at a word's end, where it stands for ة."""
-    folded = re.sub(r"(?<!\w)ئ", "ا", text.translate(_ARABIC_FOLD))  # Kurdish ئ begins a vowel
+    to their Arabic counterparts, a word's first Kurdish ئ as alef, and Sorani ە dropped
+    inside a word (it writes a short vowel Arabic leaves unwritten) but kept at a word's end,
+    where it stands for ة."""
+    # Kurdish ئ carries a word's first vowel: ئا is Arabic's ا (ئازاد / ازاد), ئە its أ (ئەبو).
+    folded = re.sub(r"(?<!\w)ئا", "ا", text)
+    folded = re.sub(r"(?<!\w)ئ", "ا", folded.translate(_ARABIC_FOLD))
     folded = re.sub(r"ە(?=\w)", "", folded)
     return fold(folded)
 

@@ -13,7 +13,8 @@ def _word(text):
     ("أحمد", "احمد"), ("إبراهيم", "ابراهيم"), ("آمنة", "امنه"),  # hamza forms, ta marbuta
     ("مُحَمَّد", "محمد"), ("قـــاسم", "قاسم"),  # tashkeel and shadda, tatweel
     ("مصطفى", "مصطفي"), ("سلوى", "سلوي"),  # alef maqsura written as ي
-    ("کەمال", "كمال"), ("ڕەشید", "رشيد"), ("ئەبو", "ابو"), ("گۆران", "كوران"), ("ڤیان", "فيان"),
+    ("کەمال", "كمال"), ("ڕەشید", "رشيد"), ("ئەبو", "ابو"), ("ئازاد", "ازاد"), ("گۆران", "كوران"),
+    ("ڤیان", "فيان"),
 ])
 def test_arabic_script_folds_hamza_diacritics_tatweel_and_kurdish_letters(written, folded):
     assert fold_arabic(written) == folded
