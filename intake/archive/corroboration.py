@@ -12,7 +12,7 @@ signed on or after the day the key was marked compromised is listed but never co
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from intake.archive.sources import signed_after
@@ -63,13 +63,15 @@ _SELECT = (
 
 
 def persons(conn: Connection, person_id: str | None = None) -> list[Person]:
-    """Every person (or the one asked for), the most corroborated first."""
+    """Every person (or the one asked for), the most corroborated first; each person's
+    mentions in the order they were imported, their names the most often written first."""
     query, params = _SELECT, []
     if person_id is not None:
         query += " AND m.person = ?"
         params.append(person_id)
     found: dict[str, dict[str, IndexedMention]] = defaultdict(dict)
-    for row in conn.execute(query + " ORDER BY m.person, m.mention_id, m.record_seq", params):
+    for row in conn.execute(query + " ORDER BY m.person, m.record_seq, m.incident, m.perpetrator",
+                           params):
         person, key, *fields, organisation, exported_at, since = row
         counted = not signed_after(exported_at, since)
         held = found[person].get(key)
@@ -87,7 +89,8 @@ def persons(conn: Connection, person_id: str | None = None) -> list[Person]:
 
 
 def _person(person_id: str, mentions: tuple[IndexedMention, ...]) -> Person:
-    names = tuple(dict.fromkeys(m.name or m.aliases[0] for m in mentions))
+    written = Counter(m.name or m.aliases[0] for m in mentions)  # most often first, then first met
+    names = tuple(sorted(written, key=lambda name: -written[name]))
     counted = [m for m in mentions if m.counted]
     acts = sorted({act for m in mentions for act in m.acts})
     return Person(person_id, names, *_counts(counted),

@@ -32,6 +32,7 @@ from intake.archive.grouping import _strong_keys as strong_keys  # the blocking 
 from intake.archive.names import read_name
 from intake.clock import now_utc
 from intake.store.connection import Connection
+from intake.store.transactions import transaction
 from intake.vault.crypto import CryptoError
 from intake.vault.keys import Vault
 
@@ -120,15 +121,16 @@ def catch_up(conn: Connection, vault: Vault) -> int:
     then group again; how many were indexed. A record whose seal no longer opens is skipped."""
     touched = Touched()
     done = 0
-    for (seq,) in conn.execute("SELECT seq FROM archive_records WHERE persons_indexed = 0 "
-                               "ORDER BY seq").fetchall():
-        try:
-            record, envelope, _history = catalogue.load(conn, vault, seq)
-        except CryptoError:
-            continue
-        index_record(conn, seq, record.source, envelope, touched)
-        done += 1
-    regroup(conn, touched)
+    with transaction(conn):
+        for (seq,) in conn.execute("SELECT seq FROM archive_records WHERE persons_indexed = 0 "
+                                   "ORDER BY seq").fetchall():
+            try:
+                record, envelope, _history = catalogue.load(conn, vault, seq)
+            except CryptoError:
+                continue
+            index_record(conn, seq, record.source, envelope, touched)
+            done += 1
+        regroup(conn, touched)
     return done
 
 
