@@ -57,10 +57,11 @@ def run(size: int, folder: Path) -> None:
                                  _envelope(number, pair), touched)
         persons.regroup(conn, touched)
     one_import = time.perf_counter() - started
+    reached = len(persons.reachable(conn, touched))
     (count,) = conn.execute("SELECT count(DISTINCT person) FROM archive_mentions").fetchone()
     print(f"{size} mentions indexed in {indexed:.1f} s; all regrouped in {everything:.1f} s "
           f"({count} persons); an import of 50 records (100 mentions) indexed and regrouped in "
-          f"{one_import:.2f} s")
+          f"{one_import:.2f} s, reaching {reached} mentions")
     conn.close()
 
 

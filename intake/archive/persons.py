@@ -130,7 +130,8 @@ def catch_up(conn: Connection, vault: Vault) -> int:
                 continue
             index_record(conn, seq, record.source, envelope, touched)
             done += 1
-        regroup(conn, touched)
+        if done:
+            regroup(conn)
     return done
 
 
@@ -153,7 +154,7 @@ def regroup(conn: Connection, touched: Touched | None = None) -> None:
              "ORDER BY record_seq, incident, perpetrator")
     rows = conn.execute(query).fetchall() if touched is None else \
         _select_in(conn, query.replace("ORDER", "WHERE mention_id IN ({}) ORDER"),
-                   _reachable(conn, touched))
+                   reachable(conn, touched))
     mentions: dict[str, Mention] = {}
     held: dict[str, Counter[str | None]] = defaultdict(Counter)
     for key, name, aliases, person in rows:
@@ -165,7 +166,7 @@ def regroup(conn: Connection, touched: Touched | None = None) -> None:
     conn.executemany("UPDATE archive_mentions SET person = ? WHERE mention_id = ?", changed)
 
 
-def _reachable(conn: Connection, touched: Touched) -> set[str]:
+def reachable(conn: Connection, touched: Touched) -> set[str]:
     """The mentions linked to those touched by a shared blocking key, a person or a decision,
     and so on: everything a full regroup could group with them."""
     mentions, keys, persons = set(), set(touched.keys), set(touched.persons)
