@@ -3,6 +3,10 @@ ids hold across imports, decisions that hold, and corroboration counted once per
 
 from __future__ import annotations
 
+import json
+import random
+from pathlib import Path
+
 import pytest
 
 from intake.archive import corroboration, person_decisions, persons, sources
@@ -101,7 +105,8 @@ def test_decisions_are_audited_and_hold_across_later_imports(homes, ship):
     hamid, kunya = by_name(law)[HAMID].id, by_name(law)["Abu Muhannad"].id
     assert hamid != kunya
     kept = person_decisions.merge(law.conn, law.vault, law.user, [hamid, kunya])
-    assert kept in {hamid, kunya}
+    assert kept == law.conn.execute("SELECT id FROM persons WHERE id IN (?, ?) "  # the oldest
+                                    "ORDER BY created_at, rowid LIMIT 1", (hamid, kunya)).fetchone()[0]
     assert audit.entries(law.conn)[-1].detail == {"persons": sorted([hamid, kunya]),
                                                   "mentions": 2}
     ship(second, [record_naming(second, HAMID_AR)])
@@ -218,3 +223,53 @@ def test_a_store_made_before_the_index_migrates_and_the_next_import_indexes_it(h
     ship(second, [record_naming(second, HAMID_AR)])
     assert {m.name for m in by_name(law)[HAMID].mentions} == {HAMID, HAMID_AR}
     assert persons.catch_up(law.conn, law.vault) == 0
+
+
+def test_grouping_only_what_an_import_touches_gives_what_grouping_everything_gives(homes, ship):
+    """The name test set imported in batches (each regrouping only what it reaches), with a
+    decision taken on the way: a regroup of everything afterwards changes no person."""
+    first, _second, law = homes
+    record = record_naming(first, HAMID)
+    ship(first, [record])
+    source = fingerprint(first)
+    rows = json.loads((Path(__file__).parent / "name_mentions.json").read_text("utf-8"))
+    random.Random(3).shuffle(rows)
+    for start in range(0, len(rows), 25):
+        touched = persons.Touched()
+        for row in rows[start:start + 25]:
+            seq = law.conn.execute(
+                "INSERT INTO archive_records (source, record_id, purpose, witness_code, version, "
+                "bundle_id, imported_at, data_key, sealed) SELECT ?, ?, 'trial', ?, 1, bundle_id, "
+                "'', x'00', x'00' FROM archive_records LIMIT 1",
+                (source, row["id"], f"W-{row['id']}")).lastrowid
+            persons.index_record(law.conn, seq, source, {
+                "id": row["id"], "witness_code": f"W-{row['id']}", "document": {"incidents": [{
+                    "perpetrators": [{"name": row["name"], "aliases": row["aliases"]}]}]}},
+                touched)
+        persons.regroup(law.conn, touched)
+        if start == 50:
+            two = [p.id for p in corroboration.persons(law.conn)[:2]]
+            person_decisions.distinct(law.conn, law.vault, law.user, *two)
+
+    def assigned() -> dict[str, str]:
+        return dict(law.conn.execute("SELECT mention_id, person FROM archive_mentions"))
+
+    before = assigned()
+    assert len(set(before.values())) > 20
+    persons.regroup(law.conn)
+    assert assigned() == before
+    hamid = persons.Touched({persons.mention_id(source, record, 0, 0)})
+    assert len(persons.reachable(law.conn, hamid)) < len(before) / 4  # not everything
+
+
+def test_an_id_no_group_keeps_is_never_given_again(homes, ship, monkeypatch):
+    first, _second, law = homes
+    ship(first, [record_naming(first, HAMID), record_naming(first, "Abu Muhannad")])
+    hamid, kunya = by_name(law)[HAMID].id, by_name(law)["Abu Muhannad"].id
+    kept = person_decisions.merge(law.conn, law.vault, law.user, [hamid, kunya])
+    retired = ({hamid, kunya} - {kept}).pop()
+    offered = iter([retired[2:], kept[2:], "0badcafe"])
+    monkeypatch.setattr(persons.secrets, "token_hex", lambda _n: next(offered))
+    ship(first, [record_naming(first, HAMID_SON_OF_SALIM)])
+    assert by_name(law)[HAMID_SON_OF_SALIM].id == "P-0badcafe"
+    assert law.conn.execute("SELECT 1 FROM persons WHERE id = ?", (retired,)).fetchone()
