@@ -51,16 +51,17 @@ def fingerprint(field: Home) -> str:
 
 
 def send(field: Home, archive: Home, out: Path, monkeypatch: pytest.MonkeyPatch, *,
-         exported_at: str, records: int = 1, ids: list[str] | None = None) -> list[str]:
-    """Export ``records`` new completed testimonies (or ``ids``) for trial at ``exported_at``,
-    and import the bundle into ``archive``; the ids sent."""
+         exported_at: str, records: int = 1, ids: list[str] | None = None,
+         purpose: str = "trial") -> list[str]:
+    """Export ``records`` new completed testimonies (or ``ids``) for ``purpose`` at
+    ``exported_at``, and import the bundle into ``archive``; the ids sent."""
     identity = own_keys.identities(archive.conn, archive.vault)[0]
     recipient = next((r for r in recipient_keys.recipients(field.conn) if r.name == "Lawyers"),
                      None) or recipient_keys.add_recipient(field.conn, "Lawyers",
                                                            public_key(identity))
     ids = ids or [testimonies.create(field.conn, field.vault, field.user, full_record(),
                                      completed=True).id for _ in range(records)]
-    plan = selection.plan(field.conn, field.vault, field.user, "trial", [recipient], ids)
+    plan = selection.plan(field.conn, field.vault, field.user, purpose, [recipient], ids)
     with monkeypatch.context() as patched:
         patched.setattr(exports, "now_utc", lambda: exported_at)
         exports.write(field.conn, field.vault, field.user, plan, [recipient], out)

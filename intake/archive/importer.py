@@ -6,7 +6,8 @@ for (one survivor's trial and reparations records differ in content). Import che
 bundle first (bundles/reader.py), pins the source's signing key on first use (trust on first use,
 confirmed by a person who compared fingerprints), and writes in one transaction: a record seen
 before is kept unless a newer version arrives, which replaces it and moves the older one to
-``archive_history``. A revocation notice hides the record from its purpose's lists. Attached
+``archive_history``. A revocation notice hides the record from its purpose's lists. The
+perpetrator index follows in the same transaction (archive/persons.py). Attached
 files are encrypted again under this archive's keys as they are read (records/attachments.py); a file
 already held for the record (same SHA-256) is not stored twice.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake.archive import persons
 from intake.archive.catalogue import record_key
 from intake.bundles import reader as bundle_reader
 from intake.bundles.fingerprints import normalise_fingerprint, readable
@@ -109,6 +111,8 @@ def import_bundle(conn: Connection, vault: Vault, user: User, path: Path, identi
 def _import(conn: Connection, vault: Vault, user: User, bundle: Bundle, path: Path,
             identities: list[str], new_source: bool, stamp: str, counts: Counter[str],
             current: dict, open_sink: Callable[[str], Upload | None]) -> None:
+    persons.catch_up(conn, vault)  # records imported before the perpetrator index existed
+    touched = persons.Touched()
     if new_source:
         conn.execute("INSERT INTO sources (fingerprint, organisation, public_key, trusted_at) "
                      "VALUES (?, ?, ?, ?)", (bundle.fingerprint, bundle.organisation,
@@ -122,18 +126,23 @@ def _import(conn: Connection, vault: Vault, user: User, bundle: Bundle, path: Pa
          bundle.file_sha256))
     for kind, item, upload in bundle_reader.records(path, identities, bundle, open_sink):
         if kind == "record":
-            outcome, owner = _store_record(conn, vault, bundle, item, stamp)
+            outcome, owner = _store_record(conn, vault, bundle, item, stamp, touched)
             counts[outcome] += 1
             held = {a.sha256 for a in attachments.listing(conn, vault, owner)}
             current.update(owner=owner, held=held, skip=outcome == "unchanged")
         elif upload is not None:
             _store_attachment(conn, vault, user, current, item, upload, counts)
     for notice in bundle.revocations:
-        counts["revoked"] += conn.execute(
+        revoked = conn.execute(
             "INSERT INTO archive_withdrawals (source, record_id, purpose, withdrawn_at, "
             "bundle_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (bundle.fingerprint, notice["record_id"], notice["purpose"],
              notice["withdrawn_at"], bundle.bundle_id)).rowcount
+        if revoked:
+            persons.drop_withdrawn(conn, bundle.fingerprint, notice["record_id"],
+                                   notice["purpose"], touched)
+        counts["revoked"] += revoked
+    persons.regroup(conn, touched)
     audit.record(conn, vault, user, "import", bundle_id=bundle.bundle_id,
                  source=bundle.fingerprint, purpose=bundle.purpose, **counts)
 
@@ -155,7 +164,7 @@ def _store_attachment(conn: Connection, vault: Vault, user: User, current: dict,
 
 
 def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict,
-                  stamp: str) -> tuple[str, Owner]:
+                  stamp: str, touched: persons.Touched) -> tuple[str, Owner]:
     record_id, version = envelope["id"], int(envelope["version"])
     key = record_key(bundle.fingerprint, record_id, bundle.purpose)
     row = conn.execute("SELECT seq, version, bundle_id, imported_at, data_key, sealed "
@@ -188,8 +197,10 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
         except CryptoError:
             old = indexed_words(conn, "archive_search", seq)
         reindex(conn, "archive_search", seq, old, _search_body(envelope))
+        persons.index_record(conn, seq, bundle.fingerprint, envelope, touched)
         return "updated", Owner(f"archive:{seq}", key, data_key)
     reindex(conn, "archive_search", seq, None, _search_body(envelope))
+    persons.index_record(conn, seq, bundle.fingerprint, envelope, touched)
     return outcome, Owner(f"archive:{seq}", key, data_key)
 
 

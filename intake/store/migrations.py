@@ -170,6 +170,55 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     ALTER TABLE sources ADD COLUMN compromised_by INTEGER REFERENCES users (id);
     ALTER TABLE sources ADD COLUMN compromised_marked_at TEXT;
     """,
+    # The perpetrator index (archive/persons.py): each perpetrator a usable archive record names,
+    # in plaintext inside the encrypted store (docs/security.md, "The perpetrator index"); the
+    # persons they are grouped into, whose ids are never reused; and what people decided. A record
+    # imported before the index is indexed by the next import or persons command (catch_up).
+    """
+    ALTER TABLE archive_records ADD COLUMN persons_indexed INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE persons (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE archive_mentions (
+        record_seq INTEGER NOT NULL REFERENCES archive_records (seq),
+        incident INTEGER NOT NULL,
+        perpetrator INTEGER NOT NULL,
+        mention_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        witness_code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        role TEXT NOT NULL,
+        acts TEXT NOT NULL,
+        date TEXT NOT NULL,
+        place TEXT NOT NULL,
+        person TEXT REFERENCES persons (id),
+        PRIMARY KEY (record_seq, incident, perpetrator)
+    );
+    CREATE INDEX archive_mentions_by_id ON archive_mentions (mention_id);
+    CREATE INDEX archive_mentions_by_person ON archive_mentions (person);
+    CREATE TABLE archive_mention_keys (
+        record_seq INTEGER NOT NULL REFERENCES archive_records (seq),
+        mention_id TEXT NOT NULL,
+        key TEXT NOT NULL
+    );
+    CREATE INDEX archive_mention_keys_by_key ON archive_mention_keys (key);
+    CREATE INDEX archive_mention_keys_by_mention ON archive_mention_keys (mention_id);
+    CREATE INDEX archive_mention_keys_by_record ON archive_mention_keys (record_seq);
+    CREATE TABLE person_decisions (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('merge', 'split', 'distinct')),
+        first TEXT NOT NULL,
+        second TEXT,
+        decided_by INTEGER REFERENCES users (id),
+        decided_at TEXT NOT NULL,
+        CHECK ((kind = 'split') = (second IS NULL))
+    );
+    CREATE INDEX person_decisions_by_first ON person_decisions (first);
+    CREATE INDEX person_decisions_by_second ON person_decisions (second);
+    """,
 )
 
 

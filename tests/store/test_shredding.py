@@ -126,6 +126,31 @@ def test_an_archive_record_replaced_by_a_newer_version_leaves_no_old_word(
     assert leftovers(law.conn, law.vault.db_key, [old, new, other]) == {new, other}
 
 
+def test_a_perpetrator_renamed_in_a_newer_version_leaves_the_perpetrator_index(
+        field, law, lawyers, tmp_path):  # noqa: F811
+    old, new = word(), word()
+
+    def incidents(name: str) -> list[dict]:
+        return [{"acts": ["abduction"], "date": "2014-08-03", "place": "Sinjar",
+                 "perpetrators": [{"name": f"{name.title()} Jasim al-Dulaimi",
+                                   "aliases": [f"Abu {name.title()}"], "role": "guard"}]}]
+
+    (record_id,) = add(field, incidents=incidents(old))
+    first, second = tmp_path / "one.intake.age", tmp_path / "two.intake.age"
+    export(field, [lawyers], first)
+    import_(law, first, trust=fingerprint(field))
+    assert law.conn.execute("SELECT count(*) FROM archive_mentions").fetchone()[0] == 1
+    current = testimonies.load(field.conn, field.vault, record_id, field.user).document
+    testimonies.save(field.conn, field.vault, field.user, record_id,
+                     {**current, "incidents": incidents(new)})
+    testimonies.complete(field.conn, field.vault, field.user, record_id)
+    export(field, [lawyers], second, ids=[record_id])
+    import_(law, second)
+    [(name,)] = law.conn.execute("SELECT name FROM archive_mentions").fetchall()
+    assert new.title() in name
+    assert leftovers(law.conn, law.vault.db_key, [old.title(), new.title()]) == {new.title()}
+
+
 def test_a_destroyed_attachment_leaves_no_hash_of_its_plaintext(conn, vault, admin):
     record = testimonies.create(conn, vault, admin, full_record())
     kept = testimonies.create(conn, vault, admin, full_record())

@@ -40,11 +40,13 @@ def test_reopening_applies_no_migration_twice(config, vault, conn):
 def test_a_store_made_before_the_compromise_mark_migrates(config, monkeypatch):
     """A store at the schema before ``sources.compromised_since`` gains the columns, keeps its
     sources unmarked, and is a field laptop (it has no mode setting)."""
-    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:-1])
+    before = next(number for number, script in enumerate(MIGRATIONS)
+                  if isinstance(script, str) and "compromised_since" in script)
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:before])
     initialise(config, "Legal Team", ADMIN, PASSPHRASE)
     vault, _user = unlock(config, ADMIN, PASSPHRASE)
     old = connect(config.database_path, vault.db_key)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) - 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == before
     old.execute("DELETE FROM settings WHERE key = 'mode'")
     old.execute("INSERT INTO sources (fingerprint, organisation, public_key, trusted_at) "
                 "VALUES (?, 'Field Org', 'pem', '2026-01-01T00:00:00+00:00')", ("AB" * 32,))

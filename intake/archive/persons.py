@@ -1,0 +1,239 @@
+"""The perpetrator index: each perpetrator a usable archive record names (a *mention*), and the
+persons they are grouped into (archive/grouping.py). What people decide about them is
+archive/person_decisions.py; counting is archive/corroboration.py.
+
+A mention is known by ``SOURCE:RECORD_ID:INCIDENT:PERPETRATOR`` (the source's fingerprint, the
+record's id there, and 0-based positions), so one survivor's record imported for two purposes
+is one mention. The importer rebuilds a record's mentions inside its transaction when a new
+version arrives (:func:`index_record`) and erases them when consent is withdrawn for that
+record (:func:`drop_withdrawn`); then the mentions touched are grouped again (:func:`regroup`)
+and each group keeps the person id most of its mentions had (ties: the oldest id), never one
+another group kept; a new group gets a new id, and an id is never reused. Records from a
+compromised source stay indexed and grouped (nothing is hidden: docs/archive.md); they are not
+counted.
+
+Grouping compares only mentions that share a blocking key, so only the mentions reachable from
+those touched (through a shared key, a person, or a decision) are grouped again: the same
+groups a regroup of everything would give, without reading 200,000 mentions for each import
+(docs/benchmarks.md, "The perpetrator index").
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from intake.archive import catalogue
+from intake.archive.grouping import Decisions, Group, Mention, group
+from intake.archive.grouping import _strong_keys as strong_keys  # the blocking grouping uses
+from intake.archive.names import read_name
+from intake.clock import now_utc
+from intake.store.connection import Connection
+from intake.store.transactions import transaction
+from intake.vault.crypto import CryptoError
+from intake.vault.keys import Vault
+
+
+@dataclass
+class Touched:
+    """What changed in the index: mention ids, the blocking keys of mentions added or erased,
+    and the persons that lost a mention."""
+
+    mentions: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+    persons: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.mentions or self.keys or self.persons)
+
+
+def mention_id(source: str, record_id: str, incident: int, perpetrator: int) -> str:
+    return f"{source}:{record_id}:{incident}:{perpetrator}"
+
+
+def index_record(conn: Connection, seq: int, source: str, envelope: dict,
+                 touched: Touched) -> None:
+    """Replace the record's mentions with those of this version (none once it is withdrawn);
+    a mention named again keeps its person until the next :func:`regroup`."""
+    before = dict(conn.execute("SELECT mention_id, person FROM archive_mentions "
+                               "WHERE record_seq = ?", (seq,)).fetchall())
+    _erase(conn, [seq], touched)
+    conn.execute("UPDATE archive_records SET persons_indexed = 1 WHERE seq = ?", (seq,))
+    if conn.execute("SELECT 1 FROM archive_records r JOIN archive_withdrawals w ON "
+                    "w.source = r.source AND w.record_id = r.record_id AND w.purpose = r.purpose "
+                    "WHERE r.seq = ?", (seq,)).fetchone():
+        return
+    record_id, witness_code = envelope["id"], envelope["witness_code"]
+    rows, keys = [], []
+    for i, incident in enumerate(envelope["document"].get("incidents") or []):
+        for j, named in enumerate(incident.get("perpetrators") or []):
+            name = str(named.get("name") or "").strip()
+            aliases = [str(a).strip() for a in named.get("aliases") or [] if str(a).strip()]
+            if not name and not aliases:
+                continue
+            key = mention_id(source, record_id, i, j)
+            rows.append((seq, i, j, key, source, record_id, witness_code, name,
+                         json.dumps(aliases, ensure_ascii=False), str(named.get("role") or ""),
+                         json.dumps(list(incident.get("acts") or [])),
+                         str(incident.get("date") or ""), str(incident.get("place") or ""),
+                         before.get(key)))
+            keys += [(seq, key, block) for block in _blocks(name, aliases)]
+            touched.mentions.add(key)
+    conn.executemany(
+        "INSERT INTO archive_mentions (record_seq, incident, perpetrator, mention_id, source, "
+        "record_id, witness_code, name, aliases, role, acts, date, place, person) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO archive_mention_keys (record_seq, mention_id, key) "
+                     "VALUES (?, ?, ?)", keys)
+    touched.keys.update(block for _seq, _key, block in keys)
+
+
+def drop_withdrawn(conn: Connection, source: str, record_id: str, purpose: str,
+                   touched: Touched) -> None:
+    """A record whose consent was withdrawn leaves the index (its rows are overwritten)."""
+    _erase(conn, [seq for (seq,) in conn.execute(
+        "SELECT seq FROM archive_records WHERE source = ? AND record_id = ? AND purpose = ?",
+        (source, record_id, purpose))], touched)
+
+
+def _erase(conn: Connection, seqs: list[int], touched: Touched) -> None:
+    for seq in seqs:
+        for key, person in conn.execute("SELECT mention_id, person FROM archive_mentions "
+                                        "WHERE record_seq = ?", (seq,)).fetchall():
+            touched.mentions.add(key)
+            if person is not None:
+                touched.persons.add(person)
+        touched.keys.update(block for (block,) in conn.execute(
+            "SELECT key FROM archive_mention_keys WHERE record_seq = ?", (seq,)))
+        conn.execute("DELETE FROM archive_mentions WHERE record_seq = ?", (seq,))
+        conn.execute("DELETE FROM archive_mention_keys WHERE record_seq = ?", (seq,))
+
+
+def _blocks(name: str, aliases: list[str]) -> set[str]:
+    return {"\x1f".join(key) for key in strong_keys(read_name(name, tuple(aliases)))}
+
+
+def catch_up(conn: Connection, vault: Vault) -> int:
+    """Index the records imported before the index existed (a store of an earlier version),
+    then group again; how many were indexed. A record whose seal no longer opens is skipped."""
+    touched = Touched()
+    done = 0
+    with transaction(conn):
+        for (seq,) in conn.execute("SELECT seq FROM archive_records WHERE persons_indexed = 0 "
+                                   "ORDER BY seq").fetchall():
+            try:
+                record, envelope, _history = catalogue.load(conn, vault, seq)
+            except CryptoError:
+                continue
+            index_record(conn, seq, record.source, envelope, touched)
+            done += 1
+        if done:
+            regroup(conn)
+    return done
+
+
+def decisions(conn: Connection, known: set[str]) -> Decisions:
+    """The decisions about these mentions (a mention no longer indexed is left out)."""
+    found: dict[str, set] = defaultdict(set)
+    for kind, first, second in conn.execute("SELECT kind, first, second FROM person_decisions"):
+        if first in known and (second is None or second in known):
+            found[kind].add(first if second is None else (first, second))
+    return Decisions(frozenset(found["merge"]), frozenset(found["distinct"]),
+                     frozenset(found["split"]))
+
+
+def regroup(conn: Connection, touched: Touched | None = None) -> None:
+    """Group the mentions reachable from ``touched`` again (all of them when it is None) and
+    give each group its person id (module docstring)."""
+    if touched is not None and not touched:
+        return
+    query = ("SELECT mention_id, name, aliases, person FROM archive_mentions "
+             "ORDER BY record_seq, incident, perpetrator")
+    rows = conn.execute(query).fetchall() if touched is None else \
+        _select_in(conn, query.replace("ORDER", "WHERE mention_id IN ({}) ORDER"),
+                   reachable(conn, touched))
+    mentions: dict[str, Mention] = {}
+    held: dict[str, Counter[str | None]] = defaultdict(Counter)
+    for key, name, aliases, person in rows:
+        mentions.setdefault(key, Mention(key, name, tuple(json.loads(aliases))))
+        held[key][person] += 1
+    groups = group(mentions.values(), decisions(conn, set(mentions)))
+    changed = [(person, m.id) for found, person in zip(groups, _ids(conn, groups, held), strict=True)
+               for m in found.mentions if set(held[m.id]) != {person}]
+    conn.executemany("UPDATE archive_mentions SET person = ? WHERE mention_id = ?", changed)
+
+
+def reachable(conn: Connection, touched: Touched) -> set[str]:
+    """The mentions linked to those touched by a shared blocking key, a person or a decision,
+    and so on: everything a full regroup could group with them."""
+    mentions, keys, persons = set(), set(touched.keys), set(touched.persons)
+    frontier = set(touched.mentions)
+    frontier |= _select_values(conn, "SELECT mention_id FROM archive_mention_keys "
+                               "WHERE key IN ({})", keys)
+    frontier |= _select_values(conn, "SELECT mention_id FROM archive_mentions "
+                               "WHERE person IN ({})", persons)
+    while frontier:
+        mentions |= frontier
+        new_keys = _select_values(conn, "SELECT key FROM archive_mention_keys "
+                                  "WHERE mention_id IN ({})", frontier) - keys
+        new_persons = _select_values(conn, "SELECT person FROM archive_mentions WHERE "
+                                     "mention_id IN ({}) AND person IS NOT NULL", frontier) - persons
+        keys |= new_keys
+        persons |= new_persons
+        found = _select_values(conn, "SELECT mention_id FROM archive_mention_keys "
+                               "WHERE key IN ({})", new_keys)
+        found |= _select_values(conn, "SELECT mention_id FROM archive_mentions "
+                                "WHERE person IN ({})", new_persons)
+        found |= _select_values(conn, "SELECT second FROM person_decisions WHERE first IN ({}) "
+                                "AND second IS NOT NULL", frontier)
+        found |= _select_values(conn, "SELECT first FROM person_decisions WHERE second IN ({})",
+                                frontier)
+        frontier = found - mentions
+    return mentions
+
+
+def _select_in(conn: Connection, query: str, values: Iterable[str]) -> list[tuple]:
+    """``query`` with its ``IN ({})`` bound to ``values``, a few hundred at a time."""
+    values = sorted(values)
+    rows: list[tuple] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        rows += conn.execute(query.format(", ".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
+def _select_values(conn: Connection, query: str, values: Iterable[str]) -> set[str]:
+    return {row[0] for row in _select_in(conn, query, values)}
+
+
+def _ids(conn: Connection, groups: list[Group], held: dict[str, Counter[str | None]]) -> list[str]:
+    """Each group's id: the one most of its mentions had (ties: the oldest), not one another
+    group kept; otherwise a new one."""
+    age = {pid: n for n, (pid,) in enumerate(conn.execute(
+        "SELECT id FROM persons ORDER BY created_at, rowid"))}
+    votes = []
+    for index, found in enumerate(groups):
+        counts: Counter[str] = Counter()
+        for m in found.mentions:
+            previous = [p for p in held[m.id] if p is not None]
+            if previous:
+                counts[min(previous, key=age.__getitem__)] += 1
+        votes += [(-n, age[pid], index, pid) for pid, n in counts.items()]
+    kept: dict[int, str] = {}
+    taken: set[str] = set()
+    for _n, _age, index, pid in sorted(votes):
+        if index not in kept and pid not in taken:
+            kept[index] = pid
+            taken.add(pid)
+    return [kept.get(index) or _new_id(conn) for index in range(len(groups))]
+
+
+def _new_id(conn: Connection) -> str:
+    while True:
+        pid = f"P-{secrets.token_hex(4)}"
+        if not conn.execute("SELECT 1 FROM persons WHERE id = ?", (pid,)).fetchone():
+            conn.execute("INSERT INTO persons (id, created_at) VALUES (?, ?)", (pid, now_utc()))
+            return pid
