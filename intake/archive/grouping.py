@@ -154,7 +154,7 @@ def _read(mention: Mention) -> Name:
     return read_name(mention.name, tuple(mention.aliases))
 
 
-def _strong_keys(name: Name) -> Iterator[tuple[tuple[str, ...], tuple[str, str]]]:
+def strong_keys(name: Name) -> Iterator[tuple[tuple[str, ...], tuple[str, str]]]:
     """The blocking keys under which a "same" verdict can be found, each with a cell: the
     skeletons of grandfather and nisba, "*" where there is none or more than one to tell. Two
     names of a block can be the same only if their cells agree where both are known."""
@@ -278,7 +278,7 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
         nodes[names[i]].append(i)
     blocks: dict[tuple[str, ...], dict[tuple[str, str], list[Name]]] = defaultdict(lambda: defaultdict(list))
     for name in nodes:
-        for key, cell in set(_strong_keys(name)):
+        for key, cell in set(strong_keys(name)):
             blocks[key][cell].append(name)
     same: dict[Name, set[Name]] = defaultdict(set)
     for key in sorted(blocks):
@@ -291,7 +291,7 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
     edges: list[tuple[str, str]] = sorted({_pair(nodes[a][0], nodes[b][0]) for a, bs in same.items()
                                            if a not in unsure for b in bs if b not in unsure})
     for name, members in nodes.items():
-        if any(True for _ in _strong_keys(name)):
+        if any(True for _ in strong_keys(name)):
             edges += [(members[0], other) for other in members[1:]]
     for x, y in sorted(edges):
         persons.union(x, y)

@@ -27,8 +27,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from intake.archive import catalogue
-from intake.archive.grouping import Decisions, Group, Mention, group
-from intake.archive.grouping import _strong_keys as strong_keys  # the blocking grouping uses
+from intake.archive.grouping import (
+    Decisions,
+    Group,
+    Mention,
+    group,
+    strong_keys,  # the blocking grouping uses
+)
 from intake.archive.names import read_name
 from intake.clock import now_utc
 from intake.store.connection import Connection
@@ -113,7 +118,7 @@ def _erase(conn: Connection, seqs: list[int], touched: Touched) -> None:
 
 
 def _blocks(name: str, aliases: list[str]) -> set[str]:
-    return {"\x1f".join(key) for key in strong_keys(read_name(name, tuple(aliases)))}
+    return {"\x1f".join(key) for key, _cell in strong_keys(read_name(name, tuple(aliases)))}
 
 
 def catch_up(conn: Connection, vault: Vault) -> int:

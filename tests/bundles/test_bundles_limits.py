@@ -7,8 +7,8 @@ whose peak resident memory is measured."""
 
 from __future__ import annotations
 
-import hashlib
 import gc
+import hashlib
 import io
 import json
 import os
