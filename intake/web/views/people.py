@@ -187,8 +187,11 @@ def _incidents(person: Person) -> list[Incident]:
 
 
 def _records(mention: IndexedMention) -> list[int]:
+    """The archive records of the mention's testimony, for each purpose not withdrawn."""
     return [seq for (seq,) in db().execute(
-        "SELECT seq FROM archive_records WHERE source = ? AND record_id = ? ORDER BY seq",
+        "SELECT r.seq FROM archive_records r LEFT JOIN archive_withdrawals w ON "
+        "w.source = r.source AND w.record_id = r.record_id AND w.purpose = r.purpose "
+        "WHERE r.source = ? AND r.record_id = ? AND w.withdrawn_at IS NULL ORDER BY r.seq",
         (mention.source, mention.record_id))]
 
 
