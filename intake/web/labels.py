@@ -66,6 +66,16 @@ PROVISIONS = {
     "amnesty_2016_rape": _l("General Amnesty Law: rape is excluded"),
     "amnesty_2025_retrial": _l("General Amnesty Law, 2025 amendment: retrial"),
 }
+# archive/grouping.py Comparison: the parts of a name two mentions agree or conflict on
+NAME_PARTS = {
+    "given": _l("Given name"),
+    "father": _l("Father's name"),
+    "grandfather": _l("Grandfather's name"),
+    "order": _l("Order of the names"),
+    "kunya": _l("Kunya (Abu or Umm)"),
+    "nisba": _l("Nisba (origin or tribe)"),
+    "laqab": _l("Epithet (laqab)"),
+}
 # records/attachments.py KINDS
 ATTACHMENT_KINDS = {
     "audio": _l("Audio recording"),

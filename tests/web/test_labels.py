@@ -8,6 +8,8 @@ from importlib import resources
 
 import pytest
 
+from intake.archive import grouping
+from intake.archive.names import read_name
 from intake.bundles import profiles, selection
 from intake.home import mode, passphrase_policy, users
 from intake.records import attachments, consent, qualifications, taxonomy
@@ -63,3 +65,19 @@ def test_profiles_refuse_a_data_file_that_disagrees_with_the_export_purposes(mon
     monkeypatch.setattr(profiles, "_data", lambda name: missing)
     with pytest.raises(ValueError, match="one profile for each export purpose"):
         profiles._rules.__wrapped__()
+
+
+NAMES = ("Hamid Jasim Khalaf al-Dulaimi", "Hamid Salim Khalaf al-Dulaimi", "Jasim Hamid Khalaf",
+         "Abu Muhannad al-Jubouri", "Abu Muhannad al-Masri", "Hamid al-Ahmar", "Hamid al-Aswad",
+         "Hamid Jasim Salim")
+
+
+def test_the_name_parts_are_the_parts_names_are_compared_on():
+    """Every part a comparison of two names can agree or conflict on has a label (and every
+    label is such a part): comparisons of names with each part, in agreement and in conflict."""
+    seen = set()
+    for a in NAMES:
+        for b in NAMES:
+            found = grouping.compare(read_name(a), read_name(b))
+            seen |= {*found.agree, *found.conflict, *found.doubt}
+    assert set(labels.NAME_PARTS) == seen

@@ -24,7 +24,7 @@ RULES = {
     "auth.language": EVERYONE, "auth.change_passphrase": SIGNED_IN, "testimonies": SIGNED_IN,
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
     "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN, "sources": SUPERVISORS,
-    "sources.mark": ADMINS, "sources.clear": ADMINS,
+    "sources.mark": ADMINS, "sources.clear": ADMINS, "people": SUPERVISORS,
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete", "attachments.add",
@@ -52,7 +52,8 @@ def clients(config, recovery_key, vault):
 def url(app, rule, record_id: str) -> str:
     values = {"filename": "intake.css", "record_id": record_id, "number": 2, "seq": 1,
               "job_id": "nosuchjob", "attachment_id": "nosuchattachment",
-              "upload_id": "nosuchupload", "fingerprint": "nosuchsource"}
+              "upload_id": "nosuchupload", "fingerprint": "nosuchsource",
+              "person_id": "P-nosuchone"}
     with app.test_request_context():
         from flask import url_for
 
