@@ -11,9 +11,7 @@ from intake.bundles import fingerprints
 from tests.archive_homes import fingerprint, make_archive, make_home, send
 from tests.e2e.test_browser import browser, page, shot, sign_in  # noqa: F401
 from tests.server import Server
-
-ARCHIVE_MENU = ["/archive/", "/archive/bundles", "/archive/sources", "/keys/", "/admin/backup",
-                "/admin/users", "/admin/audit", "/passphrase"]
+from tests.web.test_workspace import ARCHIVE_MENU
 
 
 @pytest.fixture
