@@ -14,22 +14,13 @@ from intake.home import audit
 from intake.records import testimonies, withdrawal
 from intake.store.connection import connect
 from intake.store.migrations import MIGRATIONS
-from tests.archive_homes import Home, fingerprint, make_archive, make_home, send
+from tests.archive.conftest import JUNE, MARCH
+from tests.archive_homes import Home, fingerprint, send
 from tests.conftest import full_record
 
-MARCH, JUNE = "2026-03-01T10:00:00+00:00", "2026-06-01T09:30:00+00:00"
 HAMID = "Hamid Jasim Khalaf al-Dulaimi"
 HAMID_AR = "حامد جاسم خلف الدليمي"
 HAMID_SON_OF_SALIM = "Hamid Salim Khalaf al-Dulaimi"
-
-
-@pytest.fixture
-def homes(tmp_path):
-    made = (make_home(tmp_path / "a", "Field Org"), make_home(tmp_path / "b", "Second Org"),
-            make_archive(tmp_path / "law"))
-    yield made
-    for home in made:
-        home.close()
 
 
 def record_naming(field: Home, *names: str, acts: tuple[str, ...] = ("abduction",)) -> str:

@@ -8,18 +8,8 @@ import pytest
 from intake.archive import catalogue, sources
 from intake.home import audit
 from intake.records import testimonies
-from tests.archive_homes import fingerprint, make_archive, make_home, send
-
-MARCH, JUNE = "2026-03-01T10:00:00+00:00", "2026-06-01T09:30:00+00:00"
-
-
-@pytest.fixture
-def homes(tmp_path):
-    made = (make_home(tmp_path / "a", "Field Org"), make_home(tmp_path / "b", "Second Org"),
-            make_archive(tmp_path / "law"))
-    yield made
-    for home in made:
-        home.close()
+from tests.archive.conftest import JUNE, MARCH
+from tests.archive_homes import fingerprint, send
 
 
 @pytest.fixture
