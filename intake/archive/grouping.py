@@ -300,11 +300,14 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
 
 
 def candidates(groups: list[Group], decisions: Decisions | None = None,
-               limit: int = 50) -> list[Candidate]:
+               limit: int = 50, around: Group | None = None) -> list[Candidate]:
     """Pairs of groups that may be one person, for a person to decide: groups sharing a given
     name or a kunya whose closest mentions are not in conflict and were not decided apart.
-    A blocking key shared by more than ``limit`` groups (a common kunya) is too weak to list."""
+    A blocking key shared by more than ``limit`` groups (a common kunya) is too weak to list.
+    With ``around`` (one of ``groups``), only its pairs: the same ones, found in its blocks
+    alone, for one person's page."""
     decisions = decisions or Decisions()
+    focus = None if around is None else groups.index(around)
     where = {m.id: index for index, found in enumerate(groups) for m in found.mentions}
     apart = {tuple(sorted((where[x], where[y]))) for x, y in decisions.distinct if x in where and y in where}
     names: list[list[Name]] = []
@@ -322,10 +325,10 @@ def candidates(groups: list[Group], decisions: Decisions | None = None,
     found_pairs: list[Candidate] = []
     for key in sorted(blocks):
         members = sorted(blocks[key])
-        if len(members) > limit:
+        if len(members) > limit or (focus is not None and focus not in members):
             continue
         for x, y in combinations(members, 2):
-            if (x, y) in seen or (x, y) in apart:
+            if (x, y) in seen or (x, y) in apart or (focus is not None and focus not in (x, y)):
                 continue
             seen.add((x, y))
             verdicts = [compare(a, b) for a, b in product(names[x], names[y])]

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.archive.grouping import Decisions, Mention, group
+from intake.archive.grouping import Decisions, Mention, candidates, group
 
 # Invented names: (Arabic, Latin). Some are in the table of common names, some are not.
 NAMES = [("خالد", "Khalid"), ("محمود", "Mahmoud"), ("يوسف", "Yusuf"), ("قاسم", "Qasim"),
@@ -121,3 +121,18 @@ def test_decisions_hold(mentions, data):
     assert all(where[x] == where[y] for x, y in merged)
     assert all(where[x] != where[y] for x, y in distinct)
     assert all(len(groups[where[i]].mentions) == 1 for i in split)
+
+
+def _pair_ids(found):
+    return [(c.first.mentions[0].id, c.second.mentions[0].id, c.comparison) for c in found]
+
+
+def test_one_groups_candidates_are_those_of_the_whole_list_that_name_it():
+    """A person's page asks for its own pairs only (``around``): exactly the pairs of the whole
+    list that involve it, with the same reasons."""
+    groups = group(TUNED)
+    everything = candidates(groups)
+    assert everything  # the tuned set leaves pairs for a person to decide
+    for one in groups:
+        theirs = [c for c in everything if one in (c.first, c.second)]
+        assert _pair_ids(candidates(groups, around=one)) == _pair_ids(theirs)

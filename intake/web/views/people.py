@@ -65,7 +65,6 @@ def index() -> ResponseReturnValue:
     found = [p for p in everyone if _matches(query, p)
              and (not act or any(a.act == act for a in p.acts))
              and (not role or any(m.role == role for m in p.mentions))]
-    found.sort(key=lambda p: -p.testimonies)  # stable: the index's order among equals
     size = config().page_size
     return render_template("archive/people.html", rows=found[(page - 1) * size:page * size],
                            total=len(found), page=page, pages=max(1, math.ceil(len(found) / size)),
@@ -224,12 +223,12 @@ def _candidates(person: Person) -> list[Candidate]:
     owner = {g.mentions[0].id: pid for pid, g in zip(everyone, groups, strict=True)}
     known = {m.id for g in groups for m in g.mentions}
     found = []
-    for candidate in grouping.candidates(groups, persons.decisions(db(), known)):
+    for candidate in grouping.candidates(groups, persons.decisions(db(), known),
+                                         around=groups[list(everyone).index(person.id)]):
         first, second = (owner[g.mentions[0].id] for g in (candidate.first, candidate.second))
-        if person.id in (first, second):
-            other = everyone[second if first == person.id else first]
-            found.append(Candidate(other, _parts(candidate.comparison.agree),
-                                   _parts(candidate.comparison.conflict)))
+        other = everyone[second if first == person.id else first]
+        found.append(Candidate(other, _parts(candidate.comparison.agree),
+                               _parts(candidate.comparison.conflict)))
     return found
 
 
