@@ -11,16 +11,25 @@ Each word is kept in two forms. Written in Arabic script (Arabic or Sorani), it 
 Arabic information retrieval (Larkey, Ballesteros & Connell 2002, see records/folding.py), with
 the Persian and Kurdish letters ک ی ە ھ ێ ۆ ڕ ڵ ڤ پ چ ژ گ taken to their Arabic counterparts.
 Every word also gets a *reading*: a Latin skeleton in which the letters that transliterations
-spell differently fall together (q/k, dh/z/th, kh/x, sh/ş, j/c, ç/ch, û/u/ou/oo, î/i/ee, ê/e),
-and vowels fall into three classes a, i, u (Arabic's three vowels), with e standing for either a
-or i (Mohammed/Muhammad, Khaled/Khalid). Arabic script writes only long vowels: a reading from
+spell differently fall together (q/k, dh/z/th, kh/x, sh/ş, j/c, ç/ch, û/u/ou/oo, î/i/ee, ê/e,
+w/v: Turkish v for و), and vowels fall into three classes a, i, u (Arabic's three vowels), with
+e standing for either a or i (Mohammed/Muhammad, Khaled/Khalid). Some letters agree with more
+than one other: Kurmanji x (Hawar x, ẍ) with kh, gh and Turkish h, since it writes خ and, in
+common use, غ (Xazî / غازي); th (ث) with Turkish s (Osman / عثمان) and with z, dh and d (Thiab,
+Fathil: ذياب, فاضل); Kurmanji j with ژ; a word's last t with d (Turkish Ahmet / أحمد). Vowels
+also agree as Turkish and Kurmanji write them: a vowel between a word's last two consonants
+(Bekir / Bakr), Kurmanji i for a short u and ê for ay (Mistefa, Hisên); and Sorani script leaves
+the short i unwritten (دڵشاد / Dilşad). Arabic script writes only long vowels: a reading from
 Arabic marks its other vowels as unknown, so that حامد reads compatibly with "Hamid" and خالد
 with "Xalid", while two Arabic spellings still differ by one letter (حامد / حمد). Sorani writes
 every vowel, so its readings are as complete as Latin ones. Common given names whose Latin
 spelling alone cannot tell the Arabic apart (Hamid حامد / Hamad حمد) are looked up in a short
 table, the way nomenklatura's name symbols do; other names are compared by their readings
 (the research notes measured that a table alone misses uncommon names and Kurdish or
-Turkish transliterations, and that fuzzy ratios merge near-namesakes).
+Turkish transliterations, and that fuzzy ratios merge near-namesakes). A spelling that is none
+of a common name's listed ones must have the vowels of one of them to match that name written
+in Arabic script, and the vowel Turkish inserts is never read into a common name, so that
+Nasır (Turkish for ناصر) stays apart from نصر and Hisên (حسين) from حسن.
 """
 
 from __future__ import annotations
@@ -42,25 +51,27 @@ _ARABIC_FOLD = str.maketrans({
 _SORANI_LETTERS = frozenset("ەێۆڕڵڤپچژگھیک")
 
 # Arabic-script letters to reading symbols. Consonant symbols: upper case S (sh), C (ç/ch), D
-# (ض: d, dh or Turkish z; Latin dh is Z: ض or ذ);
+# (ض: d, dh or Turkish z; Latin dh is Z: ض or ذ), T (ث and Latin th), J (ژ and Latin zh), X
+# (Kurmanji x: خ or غ);
 # vowels a, i, u, e (a or i); "" for hamza carriers and ayn, whose vowel is not written.
 _ARABIC_READING = {
-    "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "z", "ذ": "z", "ز": "z", "ظ": "z", "ژ": "z",
+    "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "T", "ذ": "z", "ز": "z", "ظ": "z", "ژ": "J",
     "ج": "j", "چ": "C", "ح": "h", "ه": "h", "ھ": "h", "خ": "x", "د": "d", "ض": "D", "ر": "r",
-    "ڕ": "r", "س": "s", "ص": "s", "ش": "S", "غ": "g", "گ": "g", "ف": "f", "ڤ": "f", "ق": "k",
+    "ڕ": "r", "س": "s", "ص": "s", "ش": "S", "غ": "g", "گ": "g", "ف": "f", "ڤ": "u", "ق": "k",
     "ك": "k", "ک": "k", "ل": "l", "ڵ": "l", "م": "m", "ن": "n", "و": "u", "ۆ": "u", "ي": "i",
     "ی": "i", "ى": "e", "ێ": "e", "ا": "a", "آ": "a", "ة": "a", "ە": "a", "ؤ": "u", "ئ": "i",
     "أ": "", "إ": "", "ٱ": "a", "ء": "", "ع": "",
 }
 # Latin letters that stand for one reading symbol (after the digraphs below are taken).
 _LATIN_SINGLE = {
-    "q": "k", "c": "j", "p": "b", "v": "f", "w": "u", "y": "i", "o": "u", "ç": "C", "ş": "S",
+    "q": "k", "c": "j", "p": "b", "v": "u", "w": "u", "y": "i", "o": "u", "ç": "C", "ş": "S",
     "š": "S", "ğ": "g", "ı": "i", "ḥ": "h", "ṣ": "s", "ṭ": "t", "ḍ": "d", "ẓ": "z", "ḏ": "z",
     "ṯ": "z", "ž": "z", "ḫ": "x", "ġ": "g", "ʿ": "", "ʾ": "", "'": "", "’": "", "‘": "", "`": "",
 }
 # Digraphs of English and French transliteration; "ch" is English ç or French sh (W: either).
-_LATIN_DIGRAPHS = (("kh", "x"), ("sh", "S"), ("ch", "W"), ("dh", "Z"), ("th", "z"), ("zh", "z"),
+_LATIN_DIGRAPHS = (("kh", "x"), ("sh", "S"), ("ch", "W"), ("dh", "Z"), ("th", "T"), ("zh", "J"),
                    ("gh", "g"), ("dj", "j"), ("ph", "f"), ("ee", "i"), ("ou", "u"), ("oo", "u"))
+_KURMANJI_XW = re.compile("xwe?")
 _VOWELS = frozenset("aiue")
 
 # The words that mark a part of the name.
@@ -91,6 +102,7 @@ _COMMON_SPELLINGS = {
     "زيد": "Zaid", "حمزة": "Hamza", "طه": "Taha", "وليد": "Walid", "نبيل": "Nabil", "مهدي": "Mahdi",
     "هادي": "Hadi", "شاكر": "Shakir", "جمال": "Jamal", "كمال": "Kamal",
     "كامل": "Kamil", "عمار": "Ammar", "بشار": "Bashar",
+    "بكر": "Bakr Bekir", "باقر": "Baqir Baqer", "ثامر": "Thamir Thamer", "سامر": "Samir Samer",
 }
 
 
@@ -98,16 +110,19 @@ _COMMON_SPELLINGS = {
 class Word:
     """One word of a name: its Arabic (folded, if written in Arabic script or if it spells one
     of the common names), whether that Arabic is a common name's, and its reading. ``full`` is
-    False when the reading comes from Arabic script without its short vowels."""
+    False when the reading comes from Arabic script without its short vowels; ``sorani`` is
+    True when it comes from Sorani script, which writes every vowel but the short i."""
 
     arabic: str
     reading: str
     full: bool
     common: bool = False
+    sorani: bool = False
     _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.arabic, self.reading, self.full, self.common)))
+        object.__setattr__(self, "_hash", hash((self.arabic, self.reading, self.full, self.common,
+                                                self.sorani)))
 
     def __hash__(self) -> int:
         return self._hash
@@ -123,14 +138,18 @@ class Word:
     @property
     def skeleton(self) -> str:
         """The consonants of the reading (of a common name, its usual spelling's), coarsely
-        (kh and Turkish h, sh, ç and ch together; d, dh and z together): the blocking key."""
+        (kh, Kurmanji x, gh and Turkish h together; sh, ç and ch; d, dh, z, th and s; a last t
+        as d): the blocking key."""
         reading = _CANONICAL[self.arabic] if self.common else self.reading
         if len(reading) > 2 and reading[-1] == "h" and reading[-2] in _VOWELS:
             reading = reading[:-1]  # Hamzah / حمزة
+        if reading[-1:] == "t":
+            reading = reading[:-1] + "d"  # Turkish Ahmet / أحمد: a final d written t
         return "".join(_COARSE.get(ch, ch) for ch in reading if ch not in _VOWELS)
 
 
-_COARSE = {"x": "h", "C": "S", "W": "S", "z": "d", "D": "d", "Z": "d"}
+_COARSE = {"x": "h", "X": "h", "g": "h", "C": "S", "W": "S", "z": "d", "D": "d", "Z": "d", "T": "d",
+           "s": "d", "J": "j"}
 
 
 @dataclass(frozen=True)
@@ -208,6 +227,8 @@ def _read_latin(word: str) -> list[str]:
     text = word.lower()
     text = "".join(_LATIN_SINGLE.get(ch, ch) if ch in "çşšğıḥṣṭḍẓḏṯžḫġ" else ch for ch in text)
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    # Kurmanji x (Hawar ẍ, its diaeresis gone) writes خ and, in common use, غ (Xazî); xw is خو.
+    text = _KURMANJI_XW.sub("Xu", text).replace("x", "X")
     for digraph, symbol in _LATIN_DIGRAPHS:
         text = text.replace(digraph, symbol)
     return [_LATIN_SINGLE.get(ch, ch) for ch in text if ch.isalpha() or ch in "'’‘`ʿʾ"]
@@ -247,7 +268,36 @@ def _within(written: str, full: str) -> bool:
     return True
 
 
-_SAME_CONSONANTS = ({"x", "h"}, {"W", "S"}, {"W", "C"}, {"d", "D"}, {"d", "Z"}, {"z", "Z"}, {"z", "D"}, {"D", "Z"})
+def _devoiced(a: str, a_full: bool, b: str, b_full: bool) -> bool:
+    """Whether a word's last consonants are a d and a t that Turkish writes for it (Ahmet,
+    Mahmut, Davut for أحمد, محمود, داود: a final voiced consonant is written voiceless). Only a
+    full reading's t can stand for d: Arabic script writes ت and د apart."""
+    return (a == "t" and b == "d" and a_full) or (b == "t" and a == "d" and b_full)
+
+
+def _turkish_vowel(va: list[str], vb: list[str]) -> bool:
+    """Whether two full readings differ only by the vowel Turkish and Kurmanji put between a
+    word's last two consonants (Bekir, Sabır for بكر, صبر: Bakr, Sabr), after a short vowel.
+    Words in the table of common names are left out: Nasır is ناصر in Turkish, not نصر."""
+    if len(va) < 3 or va[-1] or vb[-1] or not all(map(_full_group, va[:-2], vb[:-2])):
+        return False
+    inserted, empty = (va[-2], vb[-2]) if va[-2] else (vb[-2], va[-2])
+    return empty == "" and inserted in ("i", "u") and len(va[-3]) == 1 and len(vb[-3]) == 1
+
+
+def _kurmanji_group(a: str, b: str) -> bool:
+    """Whether two vowel groups (inside a word, not at its end) agree as Kurmanji writes
+    Arabic names: its short i for a short u (Mistefa, Mihemed, Silêman: مصطفى, محمد, سليمان)
+    and its ê for the diphthong ay (Hisên, Silêman: حسين, سليمان)."""
+    if _full_group(a, b):
+        return True
+    short, other = sorted((a, b), key=len)
+    return (short, other) in (("i", "u"), ("u", "i")) or (short == "e" and other in ("ai", "ei"))
+
+
+_SAME_CONSONANTS = ({"x", "h"}, {"W", "S"}, {"W", "C"}, {"d", "D"}, {"d", "Z"}, {"z", "Z"}, {"z", "D"}, {"D", "Z"},
+                    {"X", "x"}, {"X", "h"}, {"X", "g"}, {"T", "z"}, {"T", "Z"}, {"T", "D"}, {"T", "s"},
+                    {"J", "j"})
 
 
 def _consonant(a: str, b: str) -> bool:
@@ -272,29 +322,76 @@ def same_word(a: Word, b: Word) -> bool:
     """Whether two words can be spellings of one name. Two Arabic spellings must fold alike
     (one letter apart is another name: حامد / حمد), and so must two words that spell common
     names; otherwise the readings must have the same consonants and vowels that agree, the
-    short vowels Arabic leaves unwritten matching any."""
+    short vowels Arabic leaves unwritten matching any. A spelling that is none of a common
+    name's usual ones, beside that name in Arabic script, must also have the vowels of one of
+    them (Kurmanji Hisên is حسين's Husain, not حسن's Hasan, though both agree with its letters)."""
     if a.arabic and a.arabic == b.arabic:
         return True
     if (a.common and b.common) or (a.arabic and b.arabic and not (a.full or b.full)):
         return False
+    aligned = _aligned(a, b)
+    if aligned is None:
+        return False
+    va, vb = aligned
+    if a.full and b.full:
+        return _full_vowels(a, b, va, vb)
+    partial, full = (vb, va) if a.full else (va, vb)
+    if not (a.full or b.full):
+        return all(map(_full_group, va, vb))
+    if not all(map(_within, partial, full)):
+        return False
+    common, other = (b, a) if a.full else (a, b)
+    if not common.common:
+        return True
+    for listed in _LISTED[common.arabic]:
+        vowels = _aligned(other, listed, consonants=False)
+        if vowels is None:
+            continue
+        ours, theirs = vowels
+        if not ours[0] and len(theirs[0]) == 1:
+            theirs = ["", *theirs[1:]]  # a first short vowel left out (Brahim, Smail)
+        if _full_vowels(other, listed, ours, theirs):
+            return True
+    return False
+
+
+def _aligned(a: Word, b: Word, consonants: bool = True) -> tuple[list[str], list[str]] | None:
+    """The vowel groups of two readings whose consonants agree (only their number, without
+    ``consonants``), a final h of ta marbuta (Hamzah / حمزة) and a final French e (Yassine)
+    left out; None if the consonants do not agree."""
     ca, va = _slots(a.reading)
     cb, vb = _slots(b.reading)
     if len(ca) == len(cb) + 1 and ca[-1] == "h" and va[-1] == "":
-        ca, va = ca[:-1], va[:-1]  # Hamzah / حمزة: a final h after a vowel, ta marbuta's
+        ca, va = ca[:-1], va[:-1]
     elif len(cb) == len(ca) + 1 and cb[-1] == "h" and vb[-1] == "":
         cb, vb = cb[:-1], vb[:-1]
     if vb[-1] == "e" and not va[-1]:
-        vb = [*vb[:-1], ""]  # a final e, silent in French (Yassine)
+        vb = [*vb[:-1], ""]
     if va[-1] == "e" and not vb[-1]:
         va = [*va[:-1], ""]
-    if len(ca) != len(cb) or not all(map(_consonant, ca, cb)):
-        return False
-    if a.full and b.full:
-        return all(map(_full_group, va, vb))
-    if a.full or b.full:
-        partial, full = (vb, va) if a.full else (va, vb)
-        return all(map(_within, partial, full))
-    return all(map(_full_group, va, vb))
+    if len(ca) != len(cb):
+        return None
+    if consonants and not all(map(_consonant, ca[:-1], cb[:-1])):
+        return None
+    if consonants and ca and not _consonant(ca[-1], cb[-1]) and not (
+            va[-1] == vb[-1] == "" and _devoiced(ca[-1], a.full, cb[-1], b.full)):
+        return None
+    return va, vb
+
+
+def _full_vowels(a: Word, b: Word, va: list[str], vb: list[str]) -> bool:
+    """Whether the vowels of two full readings agree: alike, or as Sorani script leaves the
+    short i unwritten (دڵشاد / Dilşad), Turkish inserts a vowel (Bekir / Bakr), or Kurmanji
+    writes i for u and ê for ay."""
+    if a.sorani != b.sorani:
+        sorani, latin = (va, vb) if a.sorani else (vb, va)
+        va, vb = [latin_group if (group, latin_group) == ("", "i") else group
+                  for group, latin_group in zip(sorani, latin, strict=True)], latin
+    if all(map(_full_group, va, vb)):
+        return True
+    if not (a.common or b.common) and _turkish_vowel(va, vb):
+        return True
+    return all(map(_kurmanji_group, va[:-1], vb[:-1])) and _full_group(va[-1], vb[-1])
 
 
 @lru_cache(maxsize=262144)
@@ -307,9 +404,9 @@ def read_word(word: str, prefix: str = "") -> Word:
         folded = fold_arabic(prefix + word)
         reading = _collapse(_read_arabic(prefix, sorani) + _read_arabic(word, sorani))
         if folded in _COMMON:
-            return Word(folded, reading, sorani, True)
+            return Word(folded, reading, sorani, True, sorani)
         resolved = _resolved(reading) if sorani else ""
-        return Word(resolved or folded, reading, sorani, bool(resolved))
+        return Word(resolved or folded, reading, sorani, bool(resolved), sorani)
     reading = _collapse(_read_latin(prefix) + _read_latin(word))
     resolved = _resolved(reading)
     return Word(resolved, reading, True, bool(resolved))
@@ -318,13 +415,15 @@ def read_word(word: str, prefix: str = "") -> Word:
 def _compound(first: Word, second: Word) -> Word:
     """Two words read as one name: "Salah al-Din", صلاح الدين, "Salahuddin"."""
     arabic = first.arabic + second.arabic if first.arabic and second.arabic else ""
-    return Word(arabic, first.reading + second.reading, first.full and second.full)
+    return Word(arabic, first.reading + second.reading, first.full and second.full, False,
+                first.sorani or second.sorani)
 
 
 _COMMON: set[str] = set()  # folded Arabic
 _CANONICAL: dict[str, str] = {}  # folded Arabic: the reading of its first spelling
 _RESOLVE: dict[str, str] = {}  # reading of a spelling: folded Arabic
 _BY_SKELETON: dict[str, list[tuple[str, str]]] = defaultdict(list)
+_LISTED: dict[str, list[Word]] = defaultdict(list)  # folded Arabic: its listed spellings' words
 for _arabic, _spellings in _COMMON_SPELLINGS.items():
     for _spelling in _spellings.split():
         _word = Word("", _collapse(_read_latin(_spelling)), True)
@@ -332,6 +431,7 @@ for _arabic, _spellings in _COMMON_SPELLINGS.items():
         _CANONICAL.setdefault(fold_arabic(_arabic), _word.reading)
         _RESOLVE.setdefault(_word.reading, fold_arabic(_arabic))
         _BY_SKELETON[_word.skeleton].append((_word.reading, fold_arabic(_arabic)))
+        _LISTED[fold_arabic(_arabic)].append(Word(fold_arabic(_arabic), _word.reading, True, True))
 
 
 def _resolved(reading: str) -> str:
@@ -340,6 +440,8 @@ def _resolved(reading: str) -> str:
     not the other way round: "Ammar" is not a spelling of "Amer"); "" if none or several."""
     if reading in _RESOLVE:
         return _RESOLVE[reading]
+    if reading[-1:] == "t" and reading[:-1] + "d" in _RESOLVE:
+        return _RESOLVE[reading[:-1] + "d"]  # Turkish Hamit, Reşit: Hamid, Rashid
     word = Word("", reading, True)
     found = {arabic for common, arabic in _BY_SKELETON.get(word.skeleton, ())
              if _spells(reading, common) and same_word(word, Word("", common, True))}

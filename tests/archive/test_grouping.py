@@ -101,3 +101,22 @@ def test_candidates_decided_apart_are_not_listed_again():
     decided = Decisions(distinct=frozenset({("7", "1")}))
     assert [(c.first.mentions[0].id, c.second.mentions[0].id) for c in candidates(groups, decided)] == [
         ("1", "6"), ("4", "6")]
+
+
+@pytest.mark.parametrize(("first", "second", "persons"), [
+    # Turkish spellings of one man in Arabic script: v for و, t for a final d, an inserted vowel.
+    ("Nevaf Bekir Mahmut", "نواف بكر محمود", 1),
+    ("Xazî Ehmed Silêman", "غازي أحمد سليمان", 1),
+    # The same spellings beside a near-namesake: another father, or one letter apart.
+    ("Nevaf Bekir Mahmut", "نواف باقر محمود", 2),
+    ("Hamit Nasır Ömer", "حمد ناصر عمر", 2),
+    ("Hamit Nasır Ömer", "حامد نصر عمر", 2),
+    ("Hamit Nasır Ömer", "حامد ناصر عامر", 2),
+    ("Hamit Nasır Ömer", "حامد ناصر عمر", 1),
+    ("Osman Samir Heysem", "عثمان ثامر هيثم", 2),
+    # A different father's name with the same given name and nisba, in Turkish spelling.
+    ("Ahmet Cevat el-Cuburi", "أحمد جواد الجبوري", 1),
+    ("Ahmet Cevat el-Cuburi", "أحمد جاسم الجبوري", 2),
+])
+def test_transliteration_conventions_group_a_man_without_merging_near_namesakes(first, second, persons):
+    assert len(group([_m("a", first), _m("b", second)])) == persons

@@ -136,3 +136,45 @@ def test_one_groups_candidates_are_those_of_the_whole_list_that_name_it():
     for one in groups:
         theirs = [c for c in everything if one in (c.first, c.second)]
         assert _pair_ids(candidates(groups, around=one)) == _pair_ids(theirs)
+
+
+# Names with their spellings by Turkish and Kurmanji conventions (v for و, t for a final d, an
+# inserted vowel, s for ث, x for خ and غ, c for ج, ş for ش, Kurmanji i for u and ê for ay).
+TRANSLITERATED = [("نواف", ["Nevaf"]), ("بكر", ["Bekir"]), ("داود", ["Davut", "Dawid"]),
+                  ("عثمان", ["Osman"]), ("هيثم", ["Heysem"]), ("غانم", ["Ganim", "Xanim"]),
+                  ("مروان", ["Mervan", "Merwan"]), ("وليد", ["Velid", "Welîd"]), ("حامد", ["Hamit"]),
+                  ("جواد", ["Cevat", "Cewad"]), ("شوكت", ["Şevket", "Şewket"]), ("خالد", ["Halit", "Xalid"]),
+                  ("غازي", ["Gazi", "Xazî"]), ("مصطفى", ["Mistefa"]), ("سليمان", ["Süleyman", "Silêman"]),
+                  ("حسين", ["Hüseyin", "Hisên"]), ("صبر", ["Sabır"]), ("ليث", ["Leys"]),
+                  ("أحمد", ["Ahmet", "Ehmed"]), ("محمود", ["Mahmut", "Mehmûd"])]
+# Names one letter apart in Arabic, each with a Turkish or Kurmanji spelling.
+NEAR = [(("حامد", "Hamit"), ("حمد", "Hamad")), (("ناصر", "Nasır"), ("نصر", "Nasr")),
+        (("عامر", "Amir"), ("عمر", "Ömer")), (("باقر", "Bakır"), ("بكر", "Bekir")),
+        (("حسين", "Hisên"), ("حسن", "Hesen")), (("ثامر", "Thamir"), ("سامر", "Samir"))]
+
+
+@st.composite
+def transliterated(draw):
+    return draw(st.lists(st.sampled_from(TRANSLITERATED), min_size=3, max_size=3, unique_by=lambda n: n[0]))
+
+
+@given(transliterated(), st.integers(2, 3), st.data())
+def test_a_turkish_or_kurmanji_spelling_groups_with_the_arabic(parts, length, data):
+    parts = parts[:length]
+    arabic = " ".join(_arabic_variant(a, data) for a, _ in parts)
+    latin = " ".join(data.draw(st.sampled_from(spellings)) for _, spellings in parts)
+    assert len(group([Mention("a", arabic), Mention("b", latin)])) == 1, (arabic, latin)
+
+
+@given(transliterated(), st.sampled_from(NEAR), st.booleans(), st.booleans(), st.booleans())
+def test_a_near_namesakes_turkish_or_kurmanji_spelling_never_groups(parts, near, flip, position, tribe):
+    ours, theirs = near if flip else near[::-1]
+    if any(a in (ours[0], theirs[0]) for a, _ in parts):
+        return
+    at = 1 if position else 0
+    nisba = (" الجبوري", " el-Cuburi") if tribe else ("", "")
+    arabic = [a for a, _ in parts]
+    latin = [spellings[0] for _, spellings in parts]
+    arabic[at], latin[at] = ours[0], theirs[1]
+    first, second = " ".join(arabic) + nisba[0], " ".join(latin) + nisba[1]
+    assert len(group([Mention("a", first), Mention("b", second)])) == 2, (first, second)

@@ -91,3 +91,57 @@ def test_aliases_give_kunyas_and_laqabs_and_titles_are_left_out():
 
 def test_spelling_variants_that_are_not_alike_are_close_not_other():
     assert relation(_word("Tunisi"), _word("Tounsi")) == "close"
+
+
+# Transliteration conventions (Kurmanji Hawar alphabet, Turkish, French, English), one rule each.
+@pytest.mark.parametrize(("a", "b"), [
+    # Kurmanji x writes خ and, in common use, غ (Hawar ẍ); xw is خو.
+    ("Xazî", "غازي"), ("Xazî", "Ghazi"), ("Ẍazî", "غازي"), ("Xanim", "غانم"), ("Xalid", "خالد"),
+    ("Xwerşîd", "خورشيد"), ("Xwerşîd", "Khurshid"),
+    # Turkish v for و in Arabic names; Kurmanji v for ڤ.
+    ("Nevaf", "نواف"), ("Nevaf", "Nawaf"), ("Mervan", "Marwan"), ("Fevzi", "فوزي"), ("Velid", "Walid"),
+    ("Viyan", "ڤیان"),
+    # Turkish writes a final d as t.
+    ("Ahmet", "أحمد"), ("Mahmut", "Mahmud"), ("Davut", "داود"), ("Hamit", "Hamid"), ("Reşit", "رشيد"),
+    # Turkish and Kurmanji put a vowel between a word's last two consonants.
+    ("Bekir", "Bakr"), ("Bekir", "بكر"), ("Sabır", "Sabr"), ("Sabır", "صبر"),
+    # Turkish s for ث; English th for ث, ذ, ظ and ض.
+    ("Osman", "عثمان"), ("Osman", "Uthman"), ("Heysem", "Haitham"), ("Leys", "ليث"),
+    ("Thiab", "ذياب"), ("Thafir", "ظافر"), ("Fathil", "فاضل"),
+    # Kurmanji j and English zh for ژ.
+    ("Jiyan", "ژیان"), ("Zhiyan", "ژیان"),
+    # Kurmanji short i for u, ê for ay.
+    ("Mistefa", "Mustafa"), ("Mihemed", "Muhammad"), ("Hisên", "Husain"), ("Hisên", "حسين"),
+    ("Silêman", "سليمان"), ("Silêman", "Sulaiman"),
+    # Sorani script leaves the short i unwritten.
+    ("دڵشاد", "Dilşad"), ("دڵشاد", "Dilshad"),
+    # French dj, ch, ou; a first short vowel left out.
+    ("Djamel", "Jamal"), ("Chaker", "Shakir"), ("Mounir", "منير"), ("Brahim", "إبراهيم"),
+])
+def test_transliteration_conventions_spell_the_same_word(a, b):
+    assert same_word(_word(a), _word(b))
+    assert same_word(_word(b), _word(a))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # Turkish Nasır is ناصر; Nasr is نصر: the inserted vowel does not join them.
+    ("Nasır", "Nasr"), ("Nasır", "نصر"), ("Nâsır", "نصر"),
+    # Final t for d does not join حامد and حمد, nor does the inserted vowel join باقر and بكر.
+    ("Hamit", "Hamad"), ("Hamit", "حمد"), ("Bekir", "باقر"), ("Bakır", "Bakr"), ("Baqir", "بكر"),
+    # Kurmanji and Turkish vowels do not join عمر and عامر.
+    ("Ömer", "Amer"), ("Ömer", "عامر"), ("Umer", "Amir"),
+    # Turkish s for ث does not join ثامر and سامر.
+    ("Thamir", "Samir"), ("Samir", "ثامر"), ("Thamer", "سامر"),
+    # x for غ does not join غانم with a name without it.
+    ("غانم", "خانم"),
+])
+def test_transliteration_conventions_keep_near_namesakes_apart(a, b):
+    assert relation(_word(a), _word(b)) == "other"
+
+
+@pytest.mark.parametrize(("a", "b"), [("Hisên", "حسن"), ("Hisên", "Hasan"), ("Hamd", "Hamid"),
+                                      ("Hamd", "حامد")])
+def test_a_spelling_that_could_be_two_names_is_not_the_same_as_the_other(a, b):
+    # Kurmanji Hisên spells حسين, not حسن; Hamd is not حامد (no inserted vowel is read into a
+    # common name).
+    assert not same_word(_word(a), _word(b))
