@@ -126,7 +126,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200_000)
     parser.add_argument("--libraries", action="store_true")
     args = parser.parse_args()
-    for label, name in (("tuned", "name_mentions.json"), ("held-out", "name_mentions_heldout.json")):
+    for label, name in (("tuned", "name_mentions.json"), ("held-out", "name_mentions_heldout.json"),
+                        ("second held-out", "name_mentions_heldout2.json")):
         path = SETS / name
         if path.exists():
             figures = measure(path)
