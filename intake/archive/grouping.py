@@ -157,15 +157,24 @@ def _read(mention: Mention) -> Name:
 def strong_keys(name: Name) -> Iterator[tuple[tuple[str, ...], tuple[str, str]]]:
     """The blocking keys under which a "same" verdict can be found, each with a cell: the
     skeletons of grandfather and nisba, "*" where there is none or more than one to tell. Two
-    names of a block can be the same only if their cells agree where both are known."""
-    nisba = next(iter(name.nisbas)).skeleton if len(name.nisbas) == 1 else "*"
+    names of a block can be the same only if their cells agree where both are known. A word
+    with more than one skeleton (names.Word.skeletons) gives a key for each."""
+    nisba = _cell(next(iter(name.nisbas))) if len(name.nisbas) == 1 else "*"
     for chain in name.chains:
         if len(chain) >= 2:
-            grandfather = chain[2].skeleton if len(chain) > 2 and len(name.chains) == 1 else "*"
-            yield ("gf", chain[0].skeleton, chain[1].skeleton), (grandfather, nisba)
+            grandfather = _cell(chain[2]) if len(chain) > 2 and len(name.chains) == 1 else "*"
+            for given, father in product(chain[0].skeletons, chain[1].skeletons):
+                yield ("gf", given, father), (grandfather, nisba)
     for kunya in name.kunyas:
         for found in name.nisbas:
-            yield ("kn", kunya.kind, kunya.word.skeleton, found.skeleton), ("*", "*")
+            for word, other in product(kunya.word.skeletons, found.skeletons):
+                yield ("kn", kunya.kind, word, other), ("*", "*")
+
+
+def _cell(word: Word) -> str:
+    """A word's skeleton for a cell, "*" if it has more than one."""
+    skeletons = word.skeletons
+    return skeletons[0] if len(skeletons) == 1 else "*"
 
 
 def _cells_meet(a: tuple[str, str], b: tuple[str, str]) -> bool:
@@ -185,11 +194,14 @@ def _pairs_of(block: dict[tuple[str, str], list[Name]]) -> Iterator[tuple[Name, 
 def _weak_keys(name: Name) -> Iterator[tuple[str, ...]]:
     """The blocking keys under which a "possibly" verdict can be found."""
     for chain in name.chains:
-        yield ("g", chain[0].skeleton)
-        if len(chain) >= 2:
-            yield ("gf", chain[0].skeleton, chain[1].skeleton)
+        for given in chain[0].skeletons:
+            yield ("g", given)
+            if len(chain) >= 2:
+                for father in chain[1].skeletons:
+                    yield ("gf", given, father)
     for kunya in name.kunyas:
-        yield ("k", kunya.kind, kunya.word.skeleton)
+        for word in kunya.word.skeletons:
+            yield ("k", kunya.kind, word)
 
 
 class _Persons:

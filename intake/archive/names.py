@@ -138,18 +138,34 @@ class Word:
     @property
     def skeleton(self) -> str:
         """The consonants of the reading (of a common name, its usual spelling's), coarsely
-        (kh, Kurmanji x, gh and Turkish h together; sh, ç and ch; d, dh, z, th and s; a last t
-        as d): the blocking key."""
+        (kh, Kurmanji x and Turkish h together; sh, ç and ch; d, dh, z and th; a last t as
+        d): the blocking key."""
+        return self.skeletons[0]
+
+    @property
+    def skeletons(self) -> tuple[str, ...]:
+        """The blocking keys of the word: its skeleton and, when it has a letter that agrees
+        with letters of two coarse classes (th with Turkish s, Kurmanji x with gh), the
+        skeleton with that letter in the other class too."""
         reading = _CANONICAL[self.arabic] if self.common else self.reading
-        if len(reading) > 2 and reading[-1] == "h" and reading[-2] in _VOWELS:
-            reading = reading[:-1]  # Hamzah / حمزة
-        if reading[-1:] == "t":
-            reading = reading[:-1] + "d"  # Turkish Ahmet / أحمد: a final d written t
-        return "".join(_COARSE.get(ch, ch) for ch in reading if ch not in _VOWELS)
+        return _skeletons(reading)
 
 
-_COARSE = {"x": "h", "X": "h", "g": "h", "C": "S", "W": "S", "z": "d", "D": "d", "Z": "d", "T": "d",
-           "s": "d", "J": "j"}
+@lru_cache(maxsize=262144)
+def _skeletons(reading: str) -> tuple[str, ...]:
+    if len(reading) > 2 and reading[-1] == "h" and reading[-2] in _VOWELS:
+        reading = reading[:-1]  # Hamzah / حمزة
+    if reading[-1:] == "t":
+        reading = reading[:-1] + "d"  # Turkish Ahmet / أحمد: a final d written t
+    readings = [reading]
+    for letter, other in (("T", "s"), ("X", "g")):  # Osman / عثمان, Xazî / غازي
+        if letter in reading:
+            readings += [found.replace(letter, other) for found in readings]
+    found = ["".join(_COARSE.get(ch, ch) for ch in each if ch not in _VOWELS) for each in readings]
+    return tuple(dict.fromkeys(found))
+
+
+_COARSE = {"x": "h", "X": "h", "C": "S", "W": "S", "z": "d", "D": "d", "Z": "d", "T": "d", "J": "j"}
 
 
 @dataclass(frozen=True)
@@ -314,7 +330,7 @@ def relation(a: Word, b: Word) -> str:
         return "same"
     if (a.common and b.common) or (a.arabic and b.arabic and not (a.full or b.full)):
         return "other"
-    return "close" if a.skeleton == b.skeleton else "other"
+    return "close" if set(a.skeletons) & set(b.skeletons) else "other"
 
 
 @lru_cache(maxsize=1 << 20)

@@ -107,6 +107,8 @@ def test_candidates_decided_apart_are_not_listed_again():
     # Turkish spellings of one man in Arabic script: v for و, t for a final d, an inserted vowel.
     ("Nevaf Bekir Mahmut", "نواف بكر محمود", 1),
     ("Xazî Ehmed Silêman", "غازي أحمد سليمان", 1),
+    # Latin spellings of two conventions meet too (th / Turkish s, gh / Kurmanji x).
+    ("Osman Xazî Mahmut", "Uthman Ghazi Mahmud", 1),
     # The same spellings beside a near-namesake: another father, or one letter apart.
     ("Nevaf Bekir Mahmut", "نواف باقر محمود", 2),
     ("Hamit Nasır Ömer", "حمد ناصر عمر", 2),
