@@ -21,6 +21,7 @@ from intake.records import qualifications
 from intake.records.qualifications import Bar, Provision
 from intake.web import dates, labels
 from intake.web.forms import ConfirmForm, SearchForm
+from intake.web.i18n import left_to_right
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("people", __name__, url_prefix="/archive/people")
@@ -172,7 +173,8 @@ def _qualified(act: str) -> list[str]:
         if isinstance(found, Provision):
             said.append(str(labels.PROVISIONS[found.id]))
         else:
-            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=found.article))
+            article = left_to_right(found.article)
+            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=article))
     return said
 
 
