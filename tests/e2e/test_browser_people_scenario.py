@@ -90,7 +90,9 @@ def test_two_laptops_one_man_merge_split_and_a_compromised_source(page, bundles)
         counts = page.locator("table.acts tbody tr").filter(has_text="الاستعباد الجنسي")
         expect(counts.locator("td").nth(1)).to_have_text("2")
         expect(counts.locator("td").nth(2)).to_have_text("2")  # from two organisations
-        expect(page.locator("ul.bars li").first).to_be_visible()
+        bars = page.locator("ul.bars li")
+        expect(bars).to_have_count(2)  # YSL art. 9 (First), and trafficking under the 2016 law
+        expect(bars.first).not_to_contain_text("conditions")  # a Yazidi woman, in captivity
 
         page.locator("article.incident a[href*='/archive/records/']").first.click()
         expect(page.locator("section.statement-part").first).to_be_visible()
@@ -120,6 +122,7 @@ def test_two_laptops_one_man_merge_split_and_a_compromised_source(page, bundles)
         counts = page.locator("table.acts tbody tr").filter(has_text="Koletiya zayendî")
         expect(counts.locator("td").nth(1)).to_have_text("1")
         expect(counts.locator("td").nth(2)).to_have_text("1")
+        expect(page.locator("ul.bars li")).to_have_count(1)  # trafficking: only the second's
 
         record = page.locator("article.incident a[href*='/archive/records/']").first
         record_url = server.url + record.get_attribute("href")

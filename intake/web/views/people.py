@@ -200,9 +200,10 @@ def _records(mention: IndexedMention) -> list[int]:
 def _bars(mentions: tuple[IndexedMention, ...]) -> list[Bar]:
     """The bars to amnesty of every incident's acts, one per provision: its acts together, and
     the conditions the records do not show (none if one incident's record shows them all).
-    What each incident shows comes from its own records (archive/legal_context.py)."""
+    What each incident shows comes from its own records (archive/legal_context.py); a mention
+    not counted (from a compromised source) bars nothing, as it corroborates nothing."""
     found: dict[str, Bar] = {}
-    for mention in mentions:
+    for mention in (m for m in mentions if m.counted):
         context = legal_context.of_records(db(), current_vault(), _records(mention),
                                            mention.incident, mention.date)
         for bar in qualifications.amnesty_bars(mention.acts, context):
