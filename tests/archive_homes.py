@@ -55,6 +55,18 @@ def send(field: Home, archive: Home, out: Path, monkeypatch: pytest.MonkeyPatch,
          purpose: str = "trial") -> list[str]:
     """Export ``records`` new completed testimonies (or ``ids``) for ``purpose`` at
     ``exported_at``, and import the bundle into ``archive``; the ids sent."""
+    ids = export_for(field, archive, out, monkeypatch, exported_at=exported_at, records=records,
+                     ids=ids, purpose=purpose)
+    identity = own_keys.identities(archive.conn, archive.vault)[0]
+    importer.import_bundle(archive.conn, archive.vault, archive.user, out, [identity],
+                           trust=fingerprint(field))
+    return ids
+
+
+def export_for(field: Home, archive: Home, out: Path, monkeypatch: pytest.MonkeyPatch, *,
+               exported_at: str, records: int = 1, ids: list[str] | None = None,
+               purpose: str = "trial") -> list[str]:
+    """Export, as :func:`send` does, a bundle to ``out`` for ``archive`` to import later."""
     identity = own_keys.identities(archive.conn, archive.vault)[0]
     recipient = next((r for r in recipient_keys.recipients(field.conn) if r.name == "Lawyers"),
                      None) or recipient_keys.add_recipient(field.conn, "Lawyers",
@@ -65,6 +77,4 @@ def send(field: Home, archive: Home, out: Path, monkeypatch: pytest.MonkeyPatch,
     with monkeypatch.context() as patched:
         patched.setattr(exports, "now_utc", lambda: exported_at)
         exports.write(field.conn, field.vault, field.user, plan, [recipient], out)
-    importer.import_bundle(archive.conn, archive.vault, archive.user, out, [identity],
-                           trust=fingerprint(field))
     return ids

@@ -29,3 +29,10 @@ def language_name(code: str) -> str:
     """The language's own name for itself (autonym), as a switcher shows it."""
     name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
     return name[:1].upper() + name[1:]
+
+
+def left_to_right(text: str) -> str:
+    """``text`` kept left to right as one unit inside a line of either direction, as a code such
+    as 7(1)(e) must be: between LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE (Unicode
+    bidirectional algorithm, UAX #9), which survive escaping and need no markup."""
+    return f"\u2066{text}\u2069"

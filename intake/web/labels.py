@@ -66,6 +66,24 @@ PROVISIONS = {
     "amnesty_2016_rape": _l("General Amnesty Law: rape is excluded"),
     "amnesty_2025_retrial": _l("General Amnesty Law, 2025 amendment: retrial"),
 }
+# records/qualifications.py Conditions, what a bar to amnesty may require of an incident (the
+# fields of the dataclass but not_in_record, whose facts are RECORD_FACTS below)
+CONDITIONS = {
+    "victim_community": _l("the survivor's community"),
+    "victim_female": _l("that the survivor is a woman or girl"),
+    "victim_under_18": _l("that the survivor was under 18"),
+    "incident_from": _l("the date of the incident"),
+    "incident_within": _l("the date of the incident"),
+    "during_captivity": _l("that it happened in captivity"),
+}
+# the not_in_record facts of data/qualifications.json, which no field of a record holds
+RECORD_FACTS = {
+    "speicher_cadets": _l("that the victims were the Speicher cadets"),
+    "terrorism_charge_with_death_or_disability": _l("a terrorism charge for an act that caused "
+                                                    "death or permanent disability"),
+    "charged_with_this_crime": _l("a charge for this crime"),
+    "conviction_on_contested_evidence": _l("a conviction resting on contested evidence"),
+}
 # archive/grouping.py Comparison: the parts of a name two mentions agree or conflict on
 NAME_PARTS = {
     "given": _l("Given name"),

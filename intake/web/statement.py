@@ -19,6 +19,7 @@ from intake.records.consent import PURPOSES
 from intake.records.taxonomy import acts
 from intake.web import interview, labels
 from intake.web.dates import in_words, unknown
+from intake.web.i18n import left_to_right
 
 _METHODS = {"verbal": lambda: _("verbally"), "written": lambda: _("in writing"),
             "thumbprint": lambda: _("by thumbprint")}
@@ -218,7 +219,7 @@ def _survivor(sv: dict) -> list[Row]:
 def _incident(incident: dict) -> Incident:
     rome = acts()
     named = [Act(_label(labels.ACTS, code) or unknown(),
-                 [Qualification(_("Rome Statute"), [_("art. %(article)s", article=a)
+                 [Qualification(_("Rome Statute"), [_("art. %(article)s", article=left_to_right(a))
                                                      for a in rome[code]])] if code in rome else [])
              for code in incident.get("acts", [])]
     rows = [Row(_("When"), in_words(incident.get("date", "")), plain=True),

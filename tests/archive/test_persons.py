@@ -23,11 +23,14 @@ HAMID_AR = "حامد جاسم خلف الدليمي"
 HAMID_SON_OF_SALIM = "Hamid Salim Khalaf al-Dulaimi"
 
 
-def record_naming(field: Home, *names: str, acts: tuple[str, ...] = ("abduction",)) -> str:
-    """A completed testimony whose one incident names these perpetrators; its id."""
+def record_naming(field: Home, *names: str, acts: tuple[str, ...] = ("abduction",),
+                  aliases: tuple[str, ...] = ()) -> str:
+    """A completed testimony whose one incident names these perpetrators (each known also by
+    ``aliases``); its id."""
     document = full_record(incidents=[{
         "acts": list(acts), "date": "2014-08-03", "place": "Sinjar",
-        "perpetrators": [{"name": name, "aliases": [], "role": "guard"} for name in names]}])
+        "perpetrators": [{"name": name, "aliases": list(aliases), "role": "guard"}
+                         for name in names]}])
     return testimonies.create(field.conn, field.vault, field.user, document, completed=True).id
 
 

@@ -38,10 +38,11 @@ ENVELOPE_KEYS = {"bundle_format", "witness_code", "restricted_fields", "identity
 
 
 def visible(page: str) -> str:
-    """The text a reader sees: without scripts, tags and attributes."""
+    """The text a reader sees: without scripts, tags, attributes and the invisible marks that
+    isolate a code's direction (web/i18n.py left_to_right)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     page = re.sub(r"</?(bdi|span|strong|mark)\b[^>]*>", "", page)  # inline: no space
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return re.sub("[\u2066\u2069]", "", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 @pytest.fixture
@@ -86,6 +87,7 @@ def test_the_record_reads_as_a_statement_without_raw_keys_or_booleans(shown):
     assert "Abduction" in said and "Sexual slavery" in said
     assert "Abduction · Rome Statute: art. 7(1)(e), art. 8(2)(c)(iii)" in said
     assert "art. 7(1)(g)" in said
+    assert "art. \u20667(1)(g)\u2069" in page  # the code reads left to right in Arabic too
     assert "from August 3, 2014 to May 2017" in said
     assert "2014-08-03/2017-05" not in text
     assert "Abu Muhannad (al-Ansari); Role: buyer" in said

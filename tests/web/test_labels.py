@@ -3,6 +3,7 @@ once (records/consent.py): a new code without a label, or a label for no code, f
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib import resources
 
@@ -39,6 +40,14 @@ def test_the_provision_names_are_the_data_files_provision_ids():
     data = json.loads(resources.files("intake").joinpath("data/qualifications.json")
                       .read_text("utf-8"))
     assert list(labels.PROVISIONS) == list(data["provisions"])
+
+
+def test_the_conditions_are_those_a_provision_may_set_and_the_facts_those_of_the_data_file():
+    named = [f.name for f in dataclasses.fields(qualifications.Conditions)]
+    assert list(labels.CONDITIONS) == [name for name in named if name != "not_in_record"]
+    facts = {fact for p in qualifications.provisions().values()
+             for fact in p.conditions.not_in_record}
+    assert set(labels.RECORD_FACTS) == facts
 
 
 def test_purposes_are_defined_once():

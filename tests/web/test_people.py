@@ -11,10 +11,11 @@ import pytest
 
 from intake.archive import corroboration
 from intake.home import audit
+from intake.records import testimonies
 from intake.web.app import create_app
 from tests.archive.test_persons import HAMID, HAMID_AR, Sender, record_naming
 from tests.archive_homes import make_archive, make_home
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, full_record, sign_in
 from tests.web.test_archive_record import visible
 
 ACTS = ("abduction", "sexual_slavery")
@@ -87,7 +88,9 @@ def test_the_person_page_names_acts_qualifications_dates_and_records(client, law
     assert "Yazidi Survivors Law, art. 9 (First): no amnesty" in text
     assert "August 3, 2014" in text and "2014-08-03" not in text
     assert "Sinjar" in text and "guard" in text
-    assert "conditions not shown in the record" in text
+    bars = " ".join(text.split("Bars to amnesty")[1].split("Incidents")[0].split())
+    assert "art. 9 (First): no amnesty (Abduction, Sexual slavery)" in bars
+    assert "not shown" not in bars  # a Yazidi woman, abducted on August 3, 2014: all shown
     seqs = {seq for (seq,) in law.conn.execute("SELECT seq FROM archive_records")}
     linked = {int(s) for s in re.findall(r'href="/archive/records/(\d+)"', page)}
     assert len(linked) == 2 and linked <= seqs
@@ -95,6 +98,28 @@ def test_the_person_page_names_acts_qualifications_dates_and_records(client, law
     assert "Sexual slavery: 2 independent witnesses" in " ".join(beyond.split())
     assert "Given name" in text.split("Possibly the same as")[1]  # the reasons, in words
     assert client.get("/archive/people/P-nosuch").status_code == 404
+
+
+def test_a_bar_names_the_conditions_its_records_do_not_show(tmp_path, monkeypatch):
+    field, archive = make_home(tmp_path / "a", "Field Org"), make_archive(tmp_path / "law")
+    unknown = full_record()
+    unknown["survivor"] = {**unknown["survivor"], "community": ""}
+    unknown["incidents"] = [{"acts": ["rape"], "date": "2014-08-20", "place": "Sinjar",
+                             "perpetrators": [{"name": HAMID, "aliases": [], "role": "guard"}]}]
+    unknown["ysl"] = {}
+    Sender(tmp_path, monkeypatch, archive)(field, [
+        testimonies.create(field.conn, field.vault, field.user, unknown, completed=True).id])
+    made = create_app(archive.config).test_client()
+    assert sign_in(made).status_code == 302
+    person = next(p for p in corroboration.persons(archive.conn) if HAMID in p.names)
+    text = " ".join(visible(made.get(f"/archive/people/{person.id}").get_data(as_text=True))
+                    .split())
+    assert ("art. 9 (First): no amnesty (Rape) · conditions not shown in the record: the "
+            "survivor's community, that it happened in captivity") in text
+    assert ("rape is excluded (Rape) · conditions not shown in the record: a charge for this "
+            "crime") in text
+    for home in (field, archive):
+        home.close()
 
 
 def test_merge_split_and_distinct_through_the_forms(client, law):

@@ -70,8 +70,8 @@ def test_unknown_codes_show_as_unknown_never_as_themselves(english):
     assert "(unknown)" in texts
     assert [a.name for a in s.incidents[0].acts] == ["Abduction", "(unknown)"]
     assert s.incidents[0].acts[0].qualifications[0].framework == "Rome Statute"
-    assert s.incidents[0].acts[0].qualifications[0].articles == ["art. 7(1)(e)",
-                                                                 "art. 8(2)(c)(iii)"]
+    assert s.incidents[0].acts[0].qualifications[0].articles == [
+        "art. \u20667(1)(e)\u2069", "art. \u20668(2)(c)(iii)\u2069"]  # codes read left to right
     assert s.incidents[0].acts[1].qualifications == []
     assert s.incidents[0].rows[0].value == "from August 3, 2014 to May 2016"
     assert s.incidents[0].others[0].value == "a witness"

@@ -14,13 +14,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from intake.archive import corroboration, grouping, person_decisions, persons
+from intake.archive import corroboration, grouping, legal_context, person_decisions, persons
 from intake.archive.corroboration import IndexedMention, Person
 from intake.archive.names import fold_arabic, read_word, same_word
 from intake.records import qualifications
-from intake.records.qualifications import Bar, Context, Provision
+from intake.records.qualifications import Bar, Provision
 from intake.web import dates, labels
 from intake.web.forms import ConfirmForm, SearchForm
+from intake.web.i18n import left_to_right
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("people", __name__, url_prefix="/archive/people")
@@ -97,6 +98,7 @@ def person(person_id: str) -> ResponseReturnValue:
                            incidents=_incidents(shown),
                            bars=bars, grave=grave, candidates=_candidates(shown),
                            names=labels.ACTS, provisions=labels.PROVISIONS,
+                           conditions=labels.CONDITIONS, facts=labels.RECORD_FACTS,
                            confirm=ConfirmForm())
 
 
@@ -171,7 +173,8 @@ def _qualified(act: str) -> list[str]:
         if isinstance(found, Provision):
             said.append(str(labels.PROVISIONS[found.id]))
         else:
-            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=found.article))
+            article = left_to_right(found.article)
+            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=article))
     return said
 
 
@@ -196,10 +199,14 @@ def _records(mention: IndexedMention) -> list[int]:
 
 def _bars(mentions: tuple[IndexedMention, ...]) -> list[Bar]:
     """The bars to amnesty of every incident's acts, one per provision: its acts together, and
-    the conditions the records do not show (none if one incident's record shows them all)."""
+    the conditions the records do not show (none if one incident's record shows them all).
+    What each incident shows comes from its own records (archive/legal_context.py); a mention
+    not counted (from a compromised source) bars nothing, as it corroborates nothing."""
     found: dict[str, Bar] = {}
-    for mention in mentions:
-        for bar in qualifications.amnesty_bars(mention.acts, Context(incident_date=mention.date)):
+    for mention in (m for m in mentions if m.counted):
+        context = legal_context.of_records(db(), current_vault(), _records(mention),
+                                           mention.incident, mention.date)
+        for bar in qualifications.amnesty_bars(mention.acts, context):
             held = found.get(bar.provision.id)
             if held is None:
                 found[bar.provision.id] = bar
