@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import fields
+from functools import lru_cache
 from typing import Any
 
 import edtf
@@ -80,9 +81,10 @@ def combine(contexts: list[Context], date: str = "") -> Context:
     return Context(**said)
 
 
+@lru_cache(maxsize=4096)
 def _span(text: str) -> _Span | None:
     """The first and last day an EDTF date may mean (uncertainty widens it); None when empty,
-    not EDTF or open-ended."""
+    not EDTF or open-ended. Cached: parsing EDTF takes some 17 ms, the same few dates recur."""
     if not text:
         return None
     try:
