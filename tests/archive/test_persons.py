@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from intake.archive import corroboration, person_decisions, persons, sources
+from intake.archive.person_summary import TABLES
 from intake.home import audit
 from intake.records import testimonies, withdrawal
 from intake.store.connection import connect
@@ -203,7 +204,9 @@ def test_a_store_made_before_the_index_migrates_and_the_next_import_indexes_it(h
     ship(first, [record_naming(first, HAMID)])
     index = next(number for number, script in enumerate(MIGRATIONS)
                  if isinstance(script, str) and "archive_mentions" in script)
-    for table in ("archive_mentions", "archive_mention_keys", "person_decisions", "persons"):
+    law.conn.execute("DROP INDEX archive_records_unindexed")
+    for table in ("archive_mentions", "archive_mention_keys", "person_decisions", *TABLES,
+                  "persons"):
         law.conn.execute(f"DROP TABLE {table}")
     law.conn.execute("ALTER TABLE archive_records DROP COLUMN persons_indexed")
     law.conn.execute(f"PRAGMA user_version = {index}")
