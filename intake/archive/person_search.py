@@ -56,24 +56,23 @@ def find(conn: Connection, query: str) -> set[str]:
     if not asked:
         return found
     spelled: list[set[str]] = []  # for each word asked, the written words that spell it
-    candidates: set[str] | None = None
-    for token in asked:
+    candidates: set[str] = set()
+    for index, token in enumerate(asked):
         word = read_word(token)
         rows = _select_in(conn, "SELECT word, person FROM person_words WHERE key IN ({})",
                           sorted(word_keys(token)))
         written = {w for w in {w for w, _p in rows} if same_word(word, read_word(w))}
         spelled.append(written)
         persons = {p for w, p in rows if w in written}
-        candidates = persons if candidates is None else candidates & persons
+        candidates = persons if index == 0 else candidates & persons
         if not candidates:
             return found
-    assert candidates is not None
     texts: dict[str, list[str]] = defaultdict(list)
     for person, text in _select_in(conn, "SELECT person, text FROM person_spellings "
                                    "WHERE person IN ({})", sorted(candidates - found)):
         texts[person].append(text)
-    for person, written in texts.items():
-        if any(_spells(spelled, text) for text in written):
+    for person, held in texts.items():
+        if any(_spells(spelled, text) for text in held):
             found.add(person)
     return found
 

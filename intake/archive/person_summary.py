@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from intake.archive import corroboration, grouping
 from intake.archive.corroboration import ActCount, Person
-from intake.archive.person_search import word_keys
 from intake.archive.names import fold_arabic
+from intake.archive.person_search import word_keys
 from intake.records import qualifications
 from intake.store.connection import Connection
 
