@@ -15,7 +15,7 @@ from intake.home import audit
 from intake.records import testimonies, withdrawal
 from intake.store.connection import connect
 from intake.store.migrations import MIGRATIONS
-from tests.archive.conftest import JUNE, MARCH
+from tests.archive.conftest import JUNE, MARCH, assert_summary_right
 from tests.archive_homes import Home, fingerprint, send
 from tests.conftest import full_record
 
@@ -49,6 +49,7 @@ def ship(homes, tmp_path, monkeypatch):
 
 
 def by_name(law: Home) -> dict[str, corroboration.Person]:
+    assert_summary_right(law.conn)  # the People list's summary follows every change
     return {name: person for person in corroboration.persons(law.conn) for name in person.names}
 
 
@@ -87,6 +88,7 @@ def test_ids_hold_across_a_new_version_and_later_imports(homes, ship):
 
 
 def person_with(law: Home, mention_id: str) -> corroboration.Person:
+    assert_summary_right(law.conn)
     return next(p for p in corroboration.persons(law.conn)
                 if mention_id in {m.id for m in p.mentions})
 

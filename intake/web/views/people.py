@@ -87,7 +87,8 @@ def index() -> ResponseReturnValue:
                            qualifications=[(code, _qualification(code))
                                            for code in options["qualification"]],
                            source=filters.get("source", ""),
-                           sources=_sources(conn, options["source"]), names=labels.ACTS,
+                           sources=_sources(conn, options["source"]),
+                           names={code: str(name) for code, name in labels.ACTS.items()},
                            readable=fingerprints.readable,
                            search=SearchForm(data={"query": query}))
 
