@@ -3,10 +3,11 @@ the list, its filters, its search and a person's "possibly the same as" never re
 mention (docs/archive.md, "The perpetrator index"; docs/benchmarks.md).
 
 For each person: their names and counts as archive/corroboration.py gives them
-(``person_summary``), what the list filters on (``person_facets``: each act, qualification of an
-act, role and source of their mentions), their spellings and the words of them for the search
-(``person_spellings``, ``person_words``: archive/person_search.py) and the keys under which
-they may be the same as another person (``person_blocks``: grouping.candidate_keys).
+(``person_summary``); what the list filters on (``person_facets``: each act, role and source of
+their mentions; a qualification is looked for as the acts it qualifies); their spellings and the
+words of them for the search (``person_spellings``, ``person_words``: archive/person_search.py);
+and the keys under which they may be the same as another person (``person_blocks``:
+grouping.candidate_keys).
 
 The summary is a cache of what corroboration.py computes from the mentions, never a second
 truth: :func:`refresh` recomputes the persons given, inside the caller's transaction.
@@ -63,6 +64,16 @@ def _qualifications(act: str) -> list[str]:
         return []
 
 
+def _acts_qualified(conn: Connection) -> dict[str, list[str]]:
+    """Each qualification some person's acts have, with those acts (a person has a
+    qualification when one of their acts has it: the acts are what is stored)."""
+    found: dict[str, list[str]] = {}
+    for act in values(conn, "act"):
+        for code in _qualifications(act):
+            found.setdefault(code, []).append(act)
+    return found
+
+
 def refresh(conn: Connection, person_ids: Iterable[str]) -> None:
     """Compute the summary of these persons again (a person left without mentions leaves it)."""
     ids = sorted(set(person_ids))
@@ -96,7 +107,6 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
                           json.dumps([[a.act, a.testimonies, a.organisations] for a in p.acts]),
                           len(p.mentions)))
         values = {("act", a.act) for a in p.acts}
-        values |= {("qualification", code) for a in p.acts for code in _qualifications(a.act)}
         values |= {("role", m.role) for m in p.mentions if m.role}
         values |= {("source", m.source) for m in p.mentions}
         facets += [(kind, value, p.id) for kind, value in values]
@@ -119,6 +129,8 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
 def values(conn: Connection, kind: str) -> list[str]:
     """The values of one kind of filter some person has (each distinct value once, read from
     the index one step at a time, not from every row)."""
+    if kind == "qualification":
+        return sorted(_acts_qualified(conn))
     return [value for (value,) in conn.execute(
         "WITH RECURSIVE v(value) AS (SELECT min(value) FROM person_facets WHERE kind = ?1 "
         "UNION ALL SELECT (SELECT min(value) FROM person_facets WHERE kind = ?1 AND value > "
@@ -130,12 +142,17 @@ _ORDER = "ORDER BY s.testimonies DESC, s.organisations DESC, s.person"
 _COLUMNS = "SELECT s.person, s.names, s.testimonies, s.organisations, s.acts FROM person_summary s"
 
 
-def _where(filters: dict[str, str]) -> tuple[str, list[str]]:
+def _where(conn: Connection, filters: dict[str, str]) -> tuple[str, list[str]]:
     clauses, params = [], []
     for kind, value in sorted(filters.items()):
-        clauses.append("EXISTS (SELECT 1 FROM person_facets f WHERE f.kind = ? AND f.value = ? "
-                       "AND f.person = s.person)")
-        params += [kind, value]
+        if kind == "qualification":
+            kind, chosen = "act", _acts_qualified(conn).get(value, [])
+        else:
+            chosen = [value]
+        marks = ", ".join("?" * len(chosen))
+        clauses.append("EXISTS (SELECT 1 FROM person_facets f WHERE f.kind = ? AND "  # noqa: S608
+                       f"f.value IN ({marks}) AND f.person = s.person)")
+        params += [kind, *chosen]
     return " AND ".join(clauses), params
 
 
@@ -144,7 +161,7 @@ def page(conn: Connection, filters: dict[str, str], among: set[str] | None, offs
     """One page of the persons with every filter's value (among those found by a search, when
     ``among`` is given), the most independent testimonies first, then organisations, then id;
     and how many there are in all."""
-    where, params = _where(filters)
+    where, params = _where(conn, filters)
     if among is None:
         condition = f" WHERE {where}" if where else ""
         (total,) = conn.execute(f"SELECT count(*) FROM person_summary s{condition}",  # noqa: S608

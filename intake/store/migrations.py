@@ -23,7 +23,7 @@ CREATE TABLE person_summary (
 );
 CREATE INDEX person_summary_by_rank ON person_summary (testimonies DESC, organisations DESC, person);
 CREATE TABLE person_facets (
-    kind TEXT NOT NULL CHECK (kind IN ('act', 'qualification', 'role', 'source')),
+    kind TEXT NOT NULL CHECK (kind IN ('act', 'role', 'source')),
     value TEXT NOT NULL,
     person TEXT NOT NULL,
     PRIMARY KEY (kind, value, person)

@@ -94,6 +94,7 @@ def matches(query: str, person: corroboration.Person) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_the_search_finds_exactly_what_the_rule_finds_over_every_person(indexed):
     everyone = corroboration.persons(indexed.conn)
     words = tokens()
@@ -106,6 +107,7 @@ def test_the_search_finds_exactly_what_the_rule_finds_over_every_person(indexed)
         assert person_search.find(indexed.conn, query) == expected, query
 
 
+@pytest.mark.slow
 def test_a_persons_candidates_among_its_neighbours_are_those_among_everyone(indexed):
     everyone = corroboration.persons(indexed.conn)
     groups = {p.id: grouping.Group(tuple(grouping.Mention(m.id, m.name, m.aliases)
@@ -142,6 +144,7 @@ def test_the_summary_follows_a_compromised_mark_and_its_clearing(homes, ship):
     assert person_summary.page(law.conn, {}, None, 0, 10)[0][0] == hamid
 
 
+@pytest.mark.slow
 def test_the_filters_select_in_the_store(indexed):
     conn = indexed.conn
     everyone = corroboration.persons(conn)
