@@ -11,7 +11,9 @@ Unlock uses the production Argon2id parameters; everything else a throw-away hom
 derivation (unlocking is measured once, not in every worker).
 
 Last, tools/bench_index.py: the ways the search index can forget a record's words
-(INDEX_BENCH_SIZES, 10,000 and 100,000 by default).
+(INDEX_BENCH_SIZES, 10,000 and 100,000 by default); tools/bench_persons.py, the perpetrator
+index and the People pages through the app, and tools/bench_names.py, the name grouping
+(PERSONS_BENCH_SIZE mentions, 200,000 by default).
 
 Prints Markdown tables (docs/benchmarks.md quotes a run). Needs `age` and `wrk`; as root on
 Debian it installs what is missing.
@@ -370,6 +372,13 @@ def main() -> None:
         field.close()
     from tools.bench_index import main as index_bench  # it imports this module's helpers
     index_bench(())
+    # The perpetrator index and the People pages, then the name grouping (PERSONS_BENCH_SIZE
+    # mentions, 200,000 by default; a smaller size for a quick run).
+    from tools import bench_names, bench_persons
+
+    persons_size = os.environ.get("PERSONS_BENCH_SIZE", "200000")
+    bench_persons.main(["--size", persons_size])
+    bench_names.main(["--size", persons_size])
     print(f"\nmake bench took {time.perf_counter() - began:.0f} s")
 
 

@@ -121,11 +121,11 @@ def _is_arabic(word: str) -> bool:
     return any("\u0600" <= ch <= "\u06ff" for ch in word)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=200_000)
     parser.add_argument("--libraries", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     for label, name in (("tuned", "name_mentions.json"), ("held-out", "name_mentions_heldout.json"),
                         ("second held-out", "name_mentions_heldout2.json")):
         path = SETS / name

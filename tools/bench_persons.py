@@ -1,76 +1,177 @@
-"""Measuring the perpetrator index (intake/archive/persons.py) in a real store: indexing
-200,000 synthetic mentions (two a record, names from tools/bench_names.py), a regroup of all of
-them, and the regroup an import of 50 new records causes, which groups only the mentions those
-touch. `python -m tools.bench_persons [--size N]`."""
+"""Measuring the perpetrator index (intake/archive/persons.py) and the People pages in a real
+archive: indexing synthetic mentions (two a record, names from tools/bench_names.py, 200,000 by
+default), a regroup of all of them with the People list's summary built
+(archive/person_summary.py), the regroup an import of 50 new records causes (only the mentions
+those reach), and then, through the Flask app with a signed-in session, the People list (first
+page, a filtered page, a deep page), a name search in Latin and in Arabic letters, and a person's
+page (the person with most mentions, and a typical one), with the process's peak memory.
+`python -m tools.bench_persons [--size N]`; `make bench` runs it with PERSONS_BENCH_SIZE
+(200,000 by default)."""
 
 from __future__ import annotations
 
 import argparse
-import os
+import random
+import resource
+import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from intake.archive import persons
-from intake.store.connection import Connection, connect
+from intake.archive import person_summary, persons
+from intake.records.taxonomy import acts
+from intake.store.connection import Connection
 from intake.store.transactions import transaction
-from tools.bench_names import synthetic
+from intake.web.app import create_app
+from tests.archive_homes import make_archive
+from tests.conftest import csrf_token, sign_in
+from tools.bench_names import _is_arabic, synthetic
+
+SOURCES = (("a" * 64, "Bench Org"), ("b" * 64, "Second Org"))
+ROLES = ("guard", "emir", "driver", "judge", "")
 
 
-def _record(conn: Connection, number: int) -> int:
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _record(conn: Connection, number: int, source: str) -> int:
     return conn.execute(
         "INSERT INTO archive_records (source, record_id, purpose, witness_code, version, "
-        "bundle_id, imported_at, data_key, sealed) VALUES ('F0', ?, 'trial', ?, 1, 'b', '', "
-        "x'00', x'00')", (f"r{number}", f"W-{number}")).lastrowid
+        "bundle_id, imported_at, data_key, sealed, persons_indexed) VALUES (?, ?, 'trial', ?, 1, "
+        "?, '', x'00', x'00', 1)", (source, f"r{number}", f"W-{number}", source[:8])).lastrowid
 
 
-def _envelope(number: int, names: list[str]) -> dict:
+def _envelope(number: int, names: list[str], rng: random.Random, taxonomy: list[str]) -> dict:
     return {"id": f"r{number}", "witness_code": f"W-{number}", "document": {"incidents": [
-        {"acts": ["abduction"], "date": "2014-08", "place": "Sinjar",
-         "perpetrators": [{"name": name} for name in names]}]}}
+        {"acts": rng.sample(taxonomy, rng.randint(1, 3)), "date": "2014-08", "place": "Sinjar",
+         "perpetrators": [{"name": name, "role": rng.choice(ROLES)} for name in names]}]}}
 
 
-def run(size: int, folder: Path) -> None:
-    conn = connect(folder / "bench.db", os.urandom(32))
-    conn.execute("INSERT INTO sources (fingerprint, organisation, public_key, trusted_at) "
-                 "VALUES ('F0', 'Org', '', '')")
-    conn.execute("INSERT INTO bundles VALUES ('b', 'F0', 'trial', 1, '', '', NULL, 0, 0, '')")
-    names = [m.name for m in synthetic(size + 100)]
-    touched = persons.Touched()
+def _index(conn: Connection, names: list[str], numbers: range, touched: persons.Touched) -> None:
+    rng, taxonomy = random.Random(numbers.start), sorted(acts())
+    for number in numbers:
+        source = SOURCES[number % 2][0]
+        persons.index_record(conn, _record(conn, number, source), source,
+                             _envelope(number, names[2 * number:2 * number + 2], rng, taxonomy),
+                             touched)
+
+
+def timed(action: Callable[[], object], repeat: int = 7) -> str:
+    """The first call, then the median of ``repeat`` more, in ms."""
+    started = time.perf_counter()
+    action()
+    first = (time.perf_counter() - started) * 1000
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return f"{statistics.median(samples):.1f} ms (first {first:.1f} ms)"
+
+
+def run(size: int, folder: Path) -> dict[str, str]:
+    law = make_archive(folder / "law")
+    conn = law.conn
+    for fingerprint, organisation in SOURCES:
+        conn.execute("INSERT INTO sources (fingerprint, organisation, public_key, trusted_at) "
+                     "VALUES (?, ?, '', '')", (fingerprint, organisation))
+        conn.execute("INSERT INTO bundles VALUES (?, ?, 'trial', 1, '2026-01-01', '', NULL, 0, "
+                     "0, '')", (fingerprint[:8], fingerprint))
+    mentions, _truth = synthetic(size + 100)
+    names = [m.name for m in mentions]
+    figures: dict[str, str] = {}
     started = time.perf_counter()
     with transaction(conn):
-        for number in range(size // 2):
-            pair = names[2 * number:2 * number + 2]
-            persons.index_record(conn, _record(conn, number), "F0",
-                                 _envelope(number, pair), touched)
-    indexed = time.perf_counter() - started
+        _index(conn, names, range(size // 2), persons.Touched())
+    figures[f"index {size:,} mentions ({size // 2:,} records)"] = \
+        f"{time.perf_counter() - started:.1f} s"
     started = time.perf_counter()
     with transaction(conn):
         persons.regroup(conn)
-    everything = time.perf_counter() - started
+    (count,) = conn.execute("SELECT count(*) FROM person_summary").fetchone()
+    figures[f"group all of them and build the summary ({count:,} persons)"] = \
+        f"{time.perf_counter() - started:.1f} s"
+    started = time.perf_counter()
+    with transaction(conn):
+        person_summary.rebuild(conn)
+    figures["of which the summary alone"] = f"{time.perf_counter() - started:.1f} s"
     touched = persons.Touched()
     started = time.perf_counter()
     with transaction(conn):
-        for number in range(size // 2, size // 2 + 50):
-            pair = names[2 * number:2 * number + 2]
-            persons.index_record(conn, _record(conn, number), "F0",
-                                 _envelope(number, pair), touched)
+        _index(conn, names, range(size // 2, size // 2 + 50), touched)
         persons.regroup(conn, touched)
-    one_import = time.perf_counter() - started
     reached = len(persons.reachable(conn, touched))
-    (count,) = conn.execute("SELECT count(DISTINCT person) FROM archive_mentions").fetchone()
-    print(f"{size} mentions indexed in {indexed:.1f} s; all regrouped in {everything:.1f} s "
-          f"({count} persons); an import of 50 records (100 mentions) indexed and regrouped in "
-          f"{one_import:.2f} s, reaching {reached} mentions")
-    conn.close()
+    figures["an import of 50 records (100 mentions): indexed, regrouped, summary refreshed"] = \
+        f"{time.perf_counter() - started:.2f} s, reaching {reached:,} mentions"
+    figures["peak memory after indexing"] = f"{peak_mb():.0f} MB"
+    figures.update(_web(law, conn))
+    figures["peak memory at the end"] = f"{peak_mb():.0f} MB"
+    law.close()
+    return figures
 
 
-def main() -> None:
+def _web(law, conn: Connection) -> dict[str, str]:
+    client = create_app(law.config).test_client()
+    assert sign_in(client).status_code == 302
+
+    def get(url: str) -> Callable[[], object]:
+        def fetch() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        return fetch
+
+    def search(query: str) -> Callable[[], object]:
+        token = csrf_token(client.get("/archive/people/").get_data(as_text=True))
+
+        def fetch() -> None:
+            assert client.post("/archive/people/search", data={
+                "csrf_token": token, "query": query}).status_code == 302
+            get("/archive/people/")()
+        return fetch
+
+    big, = conn.execute("SELECT person FROM person_summary ORDER BY mentions DESC, person "
+                        "LIMIT 1").fetchone()
+    (persons_count,) = conn.execute("SELECT count(*) FROM person_summary").fetchone()
+    typical, typical_mentions = conn.execute(
+        "SELECT person, mentions FROM person_summary ORDER BY mentions, person LIMIT 1 OFFSET ?",
+        (persons_count // 2,)).fetchone()
+    (big_mentions,) = conn.execute("SELECT mentions FROM person_summary WHERE person = ?",
+                                   (big,)).fetchone()
+    spellings = [text for (text,) in conn.execute(
+        "SELECT text FROM person_spellings WHERE person = ?", (big,))]
+    latin = next(t for t in spellings if not _is_arabic(t)).split()
+    arabic = next(t for t in spellings if _is_arabic(t)).split()
+    figures = {
+        "People list, first page": timed(get("/archive/people/")),
+        "People list, filtered by act and source": timed(get(
+            f"/archive/people/?act=sexual_slavery&source={SOURCES[1][0]}")),
+        "People list, filtered by qualification, page 20": timed(get(
+            "/archive/people/?qualification=rs:7(1)(g)&page=20")),
+        f"name search, Latin ({' '.join(latin[:2])!r}), first page":
+            timed(search(" ".join(latin[:2]))),
+        f"name search, Arabic ({' '.join(arabic[:2])!r}), first page":
+            timed(search(" ".join(arabic[:2]))),
+        f"name search, one word ({latin[0]!r})": timed(search(latin[0])),
+        f"person page, the largest person ({big_mentions} mentions)":
+            timed(get(f"/archive/people/{big}"), 3),
+        f"person page, a typical person ({typical_mentions} mentions)":
+            timed(get(f"/archive/people/{typical}")),
+    }
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=200_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        run(args.size, Path(folder))
+        figures = run(args.size, Path(folder))
+    print(f"\n### The perpetrator index, {args.size:,} mentions\n\n| What | Figure |\n"
+          "| --- | --- |")
+    for name, value in figures.items():
+        print(f"| {name} | {value} |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """One measured operation of `make bench` in a process of its own, so its peak resident memory
 (``ru_maxrss``) is its own: export, verify, import, or a large attachment through encryption and
-back. Prints one JSON line. Run by tools/bench.py, not by hand."""
+back (and, for tools/bench_import.py, an import without the perpetrator index). Prints one
+JSON line. Run by tools/bench.py, not by hand."""
 
 from __future__ import annotations
 
@@ -46,8 +47,11 @@ def main(home: str, operation: str, *args: str) -> dict:
     elif operation == "verify":
         bundle = bundle_reader.verify(Path(args[0]), own_keys.identities(conn, vault))
         result["records"] = len(bundle.records)
-    elif operation == "import":
+    elif operation in ("import", "import-without-index"):
         path, trust = args
+        if operation == "import-without-index":  # the baseline: the import as before the index
+            for name in ("catch_up", "index_record", "drop_withdrawn", "regroup"):
+                setattr(importer.persons, name, lambda *_args, **_kwargs: 0)
         imported = importer.import_bundle(conn, vault, user, Path(path),
                                          own_keys.identities(conn, vault), trust=trust)
         result["records"] = sum(imported.counts[k] for k in ("new", "updated", "unchanged"))

@@ -204,6 +204,21 @@ def _weak_keys(name: Name) -> Iterator[tuple[str, ...]]:
             yield ("k", kunya.kind, word)
 
 
+def _distinct_names(group: Group) -> list[Name]:
+    """The group's names, one for each identity (the first of its mentions that has it)."""
+    kept: dict[tuple[object, ...], Name] = {}
+    for mention in group.mentions:
+        name = _read(mention)
+        kept.setdefault(identity(name), name)
+    return list(kept.values())
+
+
+def candidate_keys(group: Group) -> set[str]:
+    """The keys under which :func:`candidates` compares the group with others (each written
+    as one string)."""
+    return {"\x1f".join(key) for name in _distinct_names(group) for key in _weak_keys(name)}
+
+
 class _Persons:
     """A union-find over mentions that refuses a union joining two groups when a person said
     two of their mentions are different, or when two of their names conflict."""
@@ -325,11 +340,7 @@ def candidates(groups: list[Group], decisions: Decisions | None = None,
     names: list[list[Name]] = []
     blocks: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for index, found in enumerate(groups):
-        kept: dict[tuple[object, ...], Name] = {}
-        for mention in found.mentions:
-            name = _read(mention)
-            kept.setdefault(identity(name), name)
-        names.append(list(kept.values()))
+        names.append(_distinct_names(found))
         for name in names[-1]:
             for key in _weak_keys(name):
                 blocks[key].add(index)

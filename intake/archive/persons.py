@@ -10,7 +10,8 @@ record (:func:`drop_withdrawn`); then the mentions touched are grouped again (:f
 and each group keeps the person id most of its mentions had (ties: the oldest id), never one
 another group kept; a new group gets a new id, and an id is never reused. Records from a
 compromised source stay indexed and grouped (nothing is hidden: docs/archive.md); they are not
-counted.
+counted. Each regroup refreshes the summary of the persons it changed, inside the same
+transaction (archive/person_summary.py).
 
 Grouping compares only mentions that share a blocking key, so only the mentions reachable from
 those touched (through a shared key, a person, or a decision) are grouped again: the same
@@ -26,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from intake.archive import catalogue
+from intake.archive import catalogue, person_summary
 from intake.archive.grouping import (
     Decisions,
     Group,
@@ -166,9 +167,18 @@ def regroup(conn: Connection, touched: Touched | None = None) -> None:
         mentions.setdefault(key, Mention(key, name, tuple(json.loads(aliases))))
         held[key][person] += 1
     groups = group(mentions.values(), decisions(conn, set(mentions)))
-    changed = [(person, m.id) for found, person in zip(groups, _ids(conn, groups, held), strict=True)
-               for m in found.mentions if set(held[m.id]) != {person}]
+    now = {m.id: person for found, person in zip(groups, _ids(conn, groups, held), strict=True)
+           for m in found.mentions}
+    changed = [(person, key) for key, person in now.items() if set(held[key]) != {person}]
     conn.executemany("UPDATE archive_mentions SET person = ? WHERE mention_id = ?", changed)
+    if touched is None:
+        person_summary.rebuild(conn)
+        return
+    # The persons whose mentions changed, were added, erased or named again: their summary.
+    affected = set(touched.persons) | {now[key] for key in touched.mentions if key in now}
+    affected |= {person for person, key in changed} | {
+        person for _person, key in changed for person in held[key] if person is not None}
+    person_summary.refresh(conn, affected)
 
 
 def reachable(conn: Connection, touched: Touched) -> set[str]:

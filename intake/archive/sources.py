@@ -88,6 +88,7 @@ def mark(conn: Connection, vault: Vault, actor: User, fingerprint: str, since: s
         conn.execute("UPDATE sources SET compromised_since = ?, compromised_by = ?, "
                      "compromised_marked_at = ? WHERE fingerprint = ?",
                      (day, actor.id, now_utc(), source.fingerprint))
+        _recount(conn, source.fingerprint)
         audit.record(conn, vault, actor, "source_compromised", source=source.fingerprint,
                      since=day, flagged=_flagged(conn, source.fingerprint, day))
     return find(conn, source.fingerprint)
@@ -101,9 +102,17 @@ def unmark(conn: Connection, vault: Vault, actor: User, fingerprint: str) -> boo
             return False
         conn.execute("UPDATE sources SET compromised_since = NULL, compromised_by = NULL, "
                      "compromised_marked_at = NULL WHERE fingerprint = ?", (source.fingerprint,))
+        _recount(conn, source.fingerprint)
         audit.record(conn, vault, actor, "source_cleared", source=source.fingerprint,
                      since=source.compromised_since)
     return True
+
+
+def _recount(conn: Connection, fingerprint: str) -> None:
+    """The People list's counts of the persons the source names, with the mark as it is now."""
+    from intake.archive import person_summary  # it reads corroboration.py, which reads this
+
+    person_summary.refresh_source(conn, fingerprint)
 
 
 def is_compromised(record: ArchiveRecord) -> bool:

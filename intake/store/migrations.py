@@ -12,6 +12,57 @@ from intake.store.transactions import transaction
 if TYPE_CHECKING:
     from intake.store.connection import Connection
 
+_PERSON_SUMMARY = """
+CREATE TABLE person_summary (
+    person TEXT PRIMARY KEY REFERENCES persons (id),
+    names TEXT NOT NULL,
+    testimonies INTEGER NOT NULL,
+    organisations INTEGER NOT NULL,
+    acts TEXT NOT NULL,
+    mentions INTEGER NOT NULL
+);
+CREATE INDEX person_summary_by_rank ON person_summary (testimonies DESC, organisations DESC, person);
+CREATE TABLE person_facets (
+    kind TEXT NOT NULL CHECK (kind IN ('act', 'role', 'source')),
+    value TEXT NOT NULL,
+    person TEXT NOT NULL,
+    PRIMARY KEY (kind, value, person)
+) WITHOUT ROWID;
+CREATE INDEX person_facets_by_person ON person_facets (person);
+CREATE TABLE person_spellings (
+    person TEXT NOT NULL,
+    text TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    PRIMARY KEY (person, text)
+) WITHOUT ROWID;
+CREATE TABLE person_words (
+    key TEXT NOT NULL,
+    word TEXT NOT NULL,
+    person TEXT NOT NULL,
+    PRIMARY KEY (key, word, person)
+) WITHOUT ROWID;
+CREATE INDEX person_words_by_person ON person_words (person);
+CREATE TABLE person_blocks (
+    key TEXT NOT NULL,
+    person TEXT NOT NULL,
+    PRIMARY KEY (key, person)
+) WITHOUT ROWID;
+CREATE INDEX person_blocks_by_person ON person_blocks (person);
+CREATE INDEX archive_records_unindexed ON archive_records (seq) WHERE persons_indexed = 0
+"""
+
+
+def _person_summary(conn: Connection) -> None:
+    """The People list's summary of each person (archive/person_summary.py), built from the
+    mentions already indexed; and an index of the records not indexed yet, so the People pages
+    can tell at once whether a store from before the index still has some to catch up."""
+    from intake.archive import person_summary  # the summary is computed as the archive reads it
+
+    for statement in filter(str.strip, _PERSON_SUMMARY.split(";")):
+        conn.execute(statement)
+    person_summary.rebuild(conn)
+
+
 MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -219,6 +270,7 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     CREATE INDEX person_decisions_by_first ON person_decisions (first);
     CREATE INDEX person_decisions_by_second ON person_decisions (second);
     """,
+    _person_summary,
 )
 
 

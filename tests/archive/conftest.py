@@ -1,10 +1,14 @@
 """What the archive's tests share: two field laptops of different organisations and an archive,
-closed after the test; and two export times, for the compromised-since mark."""
+closed after the test; two export times, for the compromised-since mark; and the check that
+the People list's summary is what the mentions give."""
 
 from __future__ import annotations
 
 import pytest
 
+from intake.archive import corroboration, person_summary
+from intake.store.connection import Connection
+from intake.store.transactions import transaction
 from tests.archive_homes import make_archive, make_home
 
 MARCH, JUNE = "2026-03-01T10:00:00+00:00", "2026-06-01T09:30:00+00:00"
@@ -17,3 +21,22 @@ def homes(tmp_path):
     yield made
     for home in made:
         home.close()
+
+
+def snapshot(conn: Connection) -> dict[str, list[tuple]]:
+    return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
+            for table in person_summary.TABLES}
+
+
+def assert_summary_right(conn: Connection) -> None:
+    """The summary kept is the one built from the mentions now, and the list it gives is
+    corroboration.persons, in its order."""
+    kept = snapshot(conn)
+    listed, total = person_summary.page(conn, {}, None, 0, 10**6)
+    everyone = corroboration.persons(conn)
+    assert [(s.id, s.names, s.testimonies, s.organisations, s.acts) for s in listed] == [
+        (p.id, p.names, p.testimonies, p.organisations, p.acts) for p in everyone]
+    assert total == len(everyone)
+    with transaction(conn):
+        person_summary.rebuild(conn)
+    assert snapshot(conn) == kept

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from intake.archive import corroboration, person_decisions, persons, sources
+from intake.archive.person_summary import TABLES
 from intake.home import audit
 from intake.records import testimonies, withdrawal
 from intake.store.connection import connect
 from intake.store.migrations import MIGRATIONS
-from tests.archive.conftest import JUNE, MARCH
+from tests.archive.conftest import JUNE, MARCH, assert_summary_right
 from tests.archive_homes import Home, fingerprint, send
 from tests.conftest import full_record
 
@@ -51,6 +52,7 @@ def ship(homes, tmp_path, monkeypatch):
 
 
 def by_name(law: Home) -> dict[str, corroboration.Person]:
+    assert_summary_right(law.conn)  # the People list's summary follows every change
     return {name: person for person in corroboration.persons(law.conn) for name in person.names}
 
 
@@ -89,6 +91,7 @@ def test_ids_hold_across_a_new_version_and_later_imports(homes, ship):
 
 
 def person_with(law: Home, mention_id: str) -> corroboration.Person:
+    assert_summary_right(law.conn)
     return next(p for p in corroboration.persons(law.conn)
                 if mention_id in {m.id for m in p.mentions})
 
@@ -206,7 +209,9 @@ def test_a_store_made_before_the_index_migrates_and_the_next_import_indexes_it(h
     ship(first, [record_naming(first, HAMID)])
     index = next(number for number, script in enumerate(MIGRATIONS)
                  if isinstance(script, str) and "archive_mentions" in script)
-    for table in ("archive_mentions", "archive_mention_keys", "person_decisions", "persons"):
+    law.conn.execute("DROP INDEX archive_records_unindexed")
+    for table in ("archive_mentions", "archive_mention_keys", "person_decisions", *TABLES,
+                  "persons"):
         law.conn.execute(f"DROP TABLE {table}")
     law.conn.execute("ALTER TABLE archive_records DROP COLUMN persons_indexed")
     law.conn.execute(f"PRAGMA user_version = {index}")

@@ -155,3 +155,51 @@ def test_a_decision_refused_says_why_and_a_form_without_its_token_does_nothing(c
     before = [p.id for p in corroboration.persons(law.conn)]
     client.post(f"/archive/people/{person.id}/distinct", data={"other": "x"})
     assert [p.id for p in corroboration.persons(law.conn)] == before
+
+
+def test_filters_by_qualification_and_source_keep_each_other_and_ignore_unknown_values(
+        client, law):
+    page = client.get("/archive/people/").get_data(as_text=True)
+    assert "Rome Statute, art. 7(1)(g)" in page and "All qualifications" in page
+    assert "Field Org" in page and "Second Org" in page and "All sources" in page
+    slavery = client.get("/archive/people/?qualification=rs:7(1)(g)").get_data(as_text=True)
+    assert HAMID in slavery and "Hamid al-Dulaimi" not in slavery
+    fields = {fp: org for fp, org in law.conn.execute("SELECT fingerprint, organisation "
+                                                      "FROM sources")}
+    second = next(fp for fp, org in fields.items() if org == "Second Org")
+    first = next(fp for fp, org in fields.items() if org == "Field Org")
+    assert "Hamid al-Dulaimi" in client.get(f"/archive/people/?source={second}").get_data(
+        as_text=True)
+    alone = client.get(f"/archive/people/?source={first}").get_data(as_text=True)
+    assert HAMID in alone and "Hamid al-Dulaimi" not in alone
+    both = client.get(f"/archive/people/?source={second}&act=abduction&qualification=rs:7(1)(g)"
+                      ).get_data(as_text=True)
+    assert HAMID in both and "Hamid al-Dulaimi" not in both
+    links = re.findall(r'href="(/archive/people/\?[^"]*)"', both)
+    assert any(f"source={second}" in link and "qualification=" in link and "act=" in link
+               for link in links)  # each filter's links keep the others chosen
+    unknown = client.get("/archive/people/?qualification=rs:99&source=nobody&act=x&role=y")
+    assert unknown.status_code == 200
+    text = unknown.get_data(as_text=True)
+    assert HAMID in text and "Hamid al-Dulaimi" in text  # unknown values filter nothing
+
+
+def test_a_search_and_a_filter_together_page_in_the_store(client, law):
+    post(client, "/archive/people/search", query="Hamid")
+    page = client.get("/archive/people/?act=sexual_slavery").get_data(as_text=True)
+    assert HAMID in page and "Hamid al-Dulaimi" not in page
+    assert "1 person" in visible(page)
+
+
+def test_the_people_pages_index_a_store_from_before_the_index_when_opened(client, law):
+    law.conn.execute("DELETE FROM archive_mentions")
+    law.conn.execute("DELETE FROM archive_mention_keys")
+    for table in ("person_summary", "person_facets", "person_spellings", "person_words",
+                  "person_blocks"):
+        law.conn.execute(f"DELETE FROM {table}")  # noqa: S608
+    law.conn.execute("UPDATE archive_records SET persons_indexed = 0")
+    assert corroboration.persons(law.conn) == []
+    page = client.get("/archive/people/").get_data(as_text=True)
+    assert HAMID in page and "Hamid al-Dulaimi" in page
+    assert not law.conn.execute("SELECT 1 FROM archive_records WHERE persons_indexed = 0"
+                                ).fetchone()

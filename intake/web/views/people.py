@@ -1,5 +1,6 @@
 """The People pages of an archive (supervisors and administrators): the persons of the perpetrator
-index (archive/corroboration.py) listed, searched in any spelling and filtered by act and role;
+index listed from its summary (archive/person_summary.py), searched in any spelling
+(archive/person_search.py) and filtered by act, qualification, role and source;
 and one person with every incident and its legal qualifications, the bars to amnesty, the
 persons they may be the same as, and the forms that merge, split and part them
 (archive/person_decisions.py). Search words stay in the server-side session."""
@@ -14,11 +15,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from intake.archive import corroboration, grouping, legal_context, person_decisions, persons
+from intake.archive import (
+    corroboration,
+    grouping,
+    legal_context,
+    person_decisions,
+    person_search,
+    person_summary,
+    persons,
+)
 from intake.archive.corroboration import IndexedMention, Person
-from intake.archive.names import fold_arabic, read_word, same_word
+from intake.bundles import fingerprints
 from intake.records import qualifications
 from intake.records.qualifications import Bar, Provision
+from intake.store.connection import Connection
 from intake.web import dates, labels
 from intake.web.forms import ConfirmForm, SearchForm
 from intake.web.i18n import left_to_right
@@ -26,7 +36,6 @@ from intake.web.request import config, current_vault, db, login_required, signed
 
 bp = Blueprint("people", __name__, url_prefix="/archive/people")
 
-_WORD = re.compile(r"\w+")
 _GRAVE_ARTICLES = ("7", "8")  # crimes against humanity, war crimes
 
 
@@ -51,26 +60,69 @@ class Grave:
     testimonies: int
 
 
+def _catch_up() -> None:
+    """A store made before the index has records not indexed yet: index them now, so the People
+    pages are never empty while the archive holds testimonies naming perpetrators."""
+    if db().execute("SELECT 1 FROM archive_records WHERE persons_indexed = 0 LIMIT 1").fetchone():
+        persons.catch_up(db(), current_vault())
+
+
 @bp.route("/")
 @login_required("supervisor", "admin")
 def index() -> ResponseReturnValue:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    everyone = corroboration.persons(db())
-    acts = sorted({a.act for p in everyone for a in p.acts}, key=list(labels.ACTS).index)
-    roles = sorted({m.role for p in everyone for m in p.mentions if m.role})
-    act = request.args.get("act", "")
-    act = act if act in acts else ""
-    role = request.args.get("role", "")
-    role = role if role in roles else ""
+    _catch_up()
+    conn = db()
+    options = {kind: _ordered(kind, person_summary.values(conn, kind))
+               for kind in person_summary.KINDS}
+    filters = {kind: request.args.get(kind, "") for kind in person_summary.KINDS}
+    filters = {kind: value for kind, value in filters.items() if value in options[kind]}
     query = session.get("people_query", "")
-    found = [p for p in everyone if _matches(query, p)
-             and (not act or any(a.act == act for a in p.acts))
-             and (not role or any(m.role == role for m in p.mentions))]
+    among = person_search.find(conn, query) if query else None
     size = config().page_size
-    return render_template("archive/people.html", rows=found[(page - 1) * size:page * size],
-                           total=len(found), page=page, pages=max(1, math.ceil(len(found) / size)),
-                           act=act, acts=acts, role=role, roles=roles, names=labels.ACTS,
+    rows, total = person_summary.page(conn, filters, among, (page - 1) * size, size)
+    return render_template("archive/people.html", rows=rows, total=total, page=page,
+                           pages=max(1, math.ceil(total / size)), filters=filters,
+                           act=filters.get("act", ""), acts=options["act"],
+                           role=filters.get("role", ""), roles=options["role"],
+                           qualification=filters.get("qualification", ""),
+                           qualifications=[(code, _qualification(code))
+                                           for code in options["qualification"]],
+                           source=filters.get("source", ""),
+                           sources=_sources(conn, options["source"]),
+                           names={code: str(name) for code, name in labels.ACTS.items()},
+                           readable=fingerprints.readable,
                            search=SearchForm(data={"query": query}))
+
+
+def _ordered(kind: str, values: list[str]) -> list[str]:
+    """A filter's values in the order the page lists them: acts in the taxonomy's order,
+    qualifications the Rome Statute's articles first, then Iraqi law's provisions."""
+    if kind == "act":
+        return sorted((v for v in values if v in labels.ACTS), key=list(labels.ACTS).index)
+    if kind == "qualification":
+        provisions = list(labels.PROVISIONS)
+        return sorted(values, key=lambda code: (
+            code.startswith("iq:"), provisions.index(code[3:]) if code[3:] in provisions else 0,
+            [(int(part), "") if part.isdigit() else (0, part) for part in _PART.findall(code)]))
+    return values
+
+
+_PART = re.compile(r"\d+|[^\d()]+")
+
+
+def _qualification(code: str) -> str:
+    """A qualification's code (person_summary.qualification_code) in words."""
+    if code.startswith("iq:"):
+        return str(labels.PROVISIONS.get(code[3:], code[3:]))
+    return _("Rome Statute") + ", " + _("art. %(article)s", article=code[3:])
+
+
+def _sources(conn: Connection, fingerprints: list[str]) -> list[tuple[str, str]]:
+    """The sources some person is named by, with their organisation, by organisation."""
+    organisation = dict(conn.execute("SELECT fingerprint, organisation FROM sources"))
+    return sorted(((fp, organisation.get(fp, "")) for fp in fingerprints),
+                  key=lambda item: (item[1], item[0]))
 
 
 @bp.route("/search", methods=["POST"])
@@ -85,6 +137,7 @@ def search() -> ResponseReturnValue:
 @bp.route("/<person_id>")
 @login_required("supervisor", "admin")
 def person(person_id: str) -> ResponseReturnValue:
+    _catch_up()
     found = corroboration.persons(db(), person_id)
     if not found:
         abort(404)
@@ -149,23 +202,6 @@ def distinct(person_id: str) -> ResponseReturnValue:
     return redirect(url_for("people.person", person_id=person_id))
 
 
-def _matches(query: str, person: Person) -> bool:
-    """Whether every word of the query spells a word of one of the person's names or aliases,
-    in any script (archive/names.py), or the folded query is part of one of them."""
-    if not query:
-        return True
-    folded = fold_arabic(query)
-    asked = [read_word(word) for word in _WORD.findall(query)]
-    for mention in person.mentions:
-        for text in (mention.name, *mention.aliases):
-            if folded in fold_arabic(text):
-                return True
-            words = [read_word(word) for word in _WORD.findall(text)]
-            if asked and all(any(same_word(a, w) for w in words) for a in asked):
-                return True
-    return False
-
-
 def _qualified(act: str) -> list[str]:
     """The act's Rome Statute articles and Iraqi provisions, in words."""
     said = []
@@ -224,16 +260,19 @@ def _group(person: Person) -> grouping.Group:
 
 def _candidates(person: Person) -> list[Candidate]:
     """The persons this one may be the same as, with the parts of their names that agree and
-    those that conflict."""
-    everyone = {p.id: p for p in corroboration.persons(db())}
-    groups = [_group(p) for p in everyone.values()]
-    owner = {g.mentions[0].id: pid for pid, g in zip(everyone, groups, strict=True)}
+    those that conflict: grouping.candidates around this person, among the persons sharing one
+    of its keys (person_summary.neighbours), which are the only ones it can pair it with."""
+    around = {p.id: p for p in corroboration.persons_in(
+        db(), {person.id, *person_summary.neighbours(db(), person.id)})}
+    groups = [_group(p) for p in around.values()]
+    owner = {g.mentions[0].id: pid for pid, g in zip(around, groups, strict=True)}
     known = {m.id for g in groups for m in g.mentions}
     found = []
     for candidate in grouping.candidates(groups, persons.decisions(db(), known),
-                                         around=groups[list(everyone).index(person.id)]):
+                                         limit=person_summary.CANDIDATE_LIMIT,
+                                         around=groups[list(around).index(person.id)]):
         first, second = (owner[g.mentions[0].id] for g in (candidate.first, candidate.second))
-        other = everyone[second if first == person.id else first]
+        other = around[second if first == person.id else first]
         found.append(Candidate(other, _parts(candidate.comparison.agree),
                                _parts(candidate.comparison.conflict)))
     return found

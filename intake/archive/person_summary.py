@@ -1,0 +1,203 @@
+"""The People list's summary of each person of the perpetrator index, kept in the store so that
+the list, its filters, its search and a person's "possibly the same as" never read every
+mention (docs/archive.md, "The perpetrator index"; docs/benchmarks.md).
+
+For each person: their names and counts as archive/corroboration.py gives them
+(``person_summary``); what the list filters on (``person_facets``: each act, role and source of
+their mentions; a qualification is looked for as the acts it qualifies); their spellings and the
+words of them for the search (``person_spellings``, ``person_words``: archive/person_search.py);
+and the keys under which they may be the same as another person (``person_blocks``:
+grouping.candidate_keys).
+
+The summary is a cache of what corroboration.py computes from the mentions, never a second
+truth: :func:`refresh` recomputes the persons given, inside the caller's transaction.
+persons.regroup refreshes every person whose mentions it changed or whose mentions were added,
+erased or named again; sources.mark and sources.unmark refresh every person a source names
+(the compromised mark changes what is counted). A change of the name rules needs
+:func:`rebuild` (what the migration that made these tables ran).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from intake.archive import corroboration, grouping
+from intake.archive.corroboration import ActCount, Person
+from intake.archive.names import fold_arabic
+from intake.archive.person_search import word_keys
+from intake.records import qualifications
+from intake.store.connection import Connection
+
+TABLES = ("person_summary", "person_facets", "person_spellings", "person_words", "person_blocks")
+KINDS = ("act", "qualification", "role", "source")
+CANDIDATE_LIMIT = 50  # grouping.candidates' default: a key more persons share is too weak
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One row of the People list."""
+
+    id: str
+    names: tuple[str, ...]
+    testimonies: int
+    organisations: int
+    acts: tuple[ActCount, ...]
+
+
+def qualification_code(found: qualifications.Qualification) -> str:
+    """A qualification as the list's filter writes it: ``rs:7(1)(g)`` for a Rome Statute
+    article, ``iq:`` and the provision's id for Iraqi law."""
+    if isinstance(found, qualifications.Provision):
+        return "iq:" + found.id
+    return "rs:" + found.article
+
+
+def _qualifications(act: str) -> list[str]:
+    try:
+        return [qualification_code(q) for q in qualifications.qualifications(act)]
+    except KeyError:  # not an act of the taxonomy: nothing to qualify it by
+        return []
+
+
+def _acts_qualified(conn: Connection) -> dict[str, list[str]]:
+    """Each qualification some person's acts have, with those acts (a person has a
+    qualification when one of their acts has it: the acts are what is stored)."""
+    found: dict[str, list[str]] = {}
+    for act in values(conn, "act"):
+        for code in _qualifications(act):
+            found.setdefault(code, []).append(act)
+    return found
+
+
+def refresh(conn: Connection, person_ids: Iterable[str]) -> None:
+    """Compute the summary of these persons again (a person left without mentions leaves it)."""
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for table in TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE person IN ({marks})", chunk)  # noqa: S608
+    _insert(conn, corroboration.persons_in(conn, ids))
+
+
+def rebuild(conn: Connection) -> None:
+    """The summary of every person, from the mentions."""
+    for table in TABLES:
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608
+    _insert(conn, corroboration.persons(conn))
+
+
+def refresh_source(conn: Connection, fingerprint: str) -> None:
+    """Refresh every person the source's records name (its compromised mark changed)."""
+    refresh(conn, [p for (p,) in conn.execute(
+        "SELECT DISTINCT person FROM archive_mentions WHERE source = ? AND person IS NOT NULL",
+        (fingerprint,))])
+
+
+def _insert(conn: Connection, found: Iterable[Person]) -> None:
+    summaries, facets, spellings, words, blocks = [], [], [], [], []
+    for p in found:
+        summaries.append((p.id, json.dumps(p.names, ensure_ascii=False), p.testimonies,
+                          p.organisations,
+                          json.dumps([[a.act, a.testimonies, a.organisations] for a in p.acts]),
+                          len(p.mentions)))
+        values = {("act", a.act) for a in p.acts}
+        values |= {("role", m.role) for m in p.mentions if m.role}
+        values |= {("source", m.source) for m in p.mentions}
+        facets += [(kind, value, p.id) for kind, value in values]
+        texts = {text for m in p.mentions for text in (m.name, *m.aliases) if text}
+        spellings += [(p.id, text, fold_arabic(text)) for text in texts]
+        tokens = {token for text in texts for token in _WORD.findall(text)}
+        words += [(key, token, p.id) for token in tokens for key in word_keys(token)]
+        group = grouping.Group(tuple(grouping.Mention(m.id, m.name, m.aliases)
+                                     for m in sorted(p.mentions, key=lambda m: m.id)))
+        blocks += [(key, p.id) for key in grouping.candidate_keys(group)]
+    conn.executemany("INSERT INTO person_summary (person, names, testimonies, organisations, "
+                     "acts, mentions) VALUES (?, ?, ?, ?, ?, ?)", summaries)
+    conn.executemany("INSERT INTO person_facets (kind, value, person) VALUES (?, ?, ?)", facets)
+    conn.executemany("INSERT INTO person_spellings (person, text, folded) VALUES (?, ?, ?)",
+                     spellings)
+    conn.executemany("INSERT INTO person_words (key, word, person) VALUES (?, ?, ?)", words)
+    conn.executemany("INSERT INTO person_blocks (key, person) VALUES (?, ?)", blocks)
+
+
+def values(conn: Connection, kind: str) -> list[str]:
+    """The values of one kind of filter some person has (each distinct value once, read from
+    the index one step at a time, not from every row)."""
+    if kind == "qualification":
+        return sorted(_acts_qualified(conn))
+    return [value for (value,) in conn.execute(
+        "WITH RECURSIVE v(value) AS (SELECT min(value) FROM person_facets WHERE kind = ?1 "
+        "UNION ALL SELECT (SELECT min(value) FROM person_facets WHERE kind = ?1 AND value > "
+        "v.value) FROM v WHERE v.value IS NOT NULL) SELECT value FROM v WHERE value IS NOT NULL",
+        (kind,))]
+
+
+_ORDER = "ORDER BY s.testimonies DESC, s.organisations DESC, s.person"
+_COLUMNS = "SELECT s.person, s.names, s.testimonies, s.organisations, s.acts FROM person_summary s"
+
+
+def _where(conn: Connection, filters: dict[str, str]) -> tuple[str, list[str]]:
+    clauses, params = [], []
+    for kind, value in sorted(filters.items()):
+        if kind == "qualification":
+            kind, chosen = "act", _acts_qualified(conn).get(value, [])
+        else:
+            chosen = [value]
+        marks = ", ".join("?" * len(chosen))
+        clauses.append("EXISTS (SELECT 1 FROM person_facets f WHERE f.kind = ? AND "  # noqa: S608
+                       f"f.value IN ({marks}) AND f.person = s.person)")
+        params += [kind, *chosen]
+    return " AND ".join(clauses), params
+
+
+def page(conn: Connection, filters: dict[str, str], among: set[str] | None, offset: int,
+         limit: int) -> tuple[list[Summary], int]:
+    """One page of the persons with every filter's value (among those found by a search, when
+    ``among`` is given), the most independent testimonies first, then organisations, then id;
+    and how many there are in all."""
+    where, params = _where(conn, filters)
+    if among is None:
+        condition = f" WHERE {where}" if where else ""
+        (total,) = conn.execute(f"SELECT count(*) FROM person_summary s{condition}",  # noqa: S608
+                                params).fetchone()
+        rows = conn.execute(f"{_COLUMNS}{condition} {_ORDER} LIMIT ? OFFSET ?",  # noqa: S608
+                            [*params, limit, offset]).fetchall()
+        return [_summary(row) for row in rows], total
+    ranked = []
+    ids = sorted(among)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        condition = f"s.person IN ({', '.join('?' * len(chunk))})" + (f" AND {where}" if where else "")
+        ranked += conn.execute("SELECT s.person, s.testimonies, s.organisations FROM "  # noqa: S608
+                               f"person_summary s WHERE {condition}", [*chunk, *params]).fetchall()
+    ranked.sort(key=lambda row: (-row[1], -row[2], row[0]))
+    shown = [person for person, _t, _o in ranked[offset:offset + limit]]
+    rows = {row[0]: row for row in conn.execute(
+        f"{_COLUMNS} WHERE s.person IN ({', '.join('?' * len(shown))})", shown)}  # noqa: S608
+    return [_summary(rows[person]) for person in shown], len(ranked)
+
+
+def _summary(row: tuple) -> Summary:
+    person, names, testimonies, organisations, acts = row
+    return Summary(person, tuple(json.loads(names)), testimonies, organisations,
+                   tuple(ActCount(*act) for act in json.loads(acts)))
+
+
+def neighbours(conn: Connection, person_id: str, limit: int = CANDIDATE_LIMIT) -> set[str]:
+    """The persons sharing with this one a key under which grouping.candidates compares them
+    (a key more than ``limit`` persons share is left out there, and here)."""
+    found: set[str] = set()
+    for (key,) in conn.execute("SELECT key FROM person_blocks WHERE person = ?",
+                               (person_id,)).fetchall():
+        members = [p for (p,) in conn.execute(
+            "SELECT person FROM person_blocks WHERE key = ? LIMIT ?", (key, limit + 1))]
+        if len(members) <= limit:
+            found.update(members)
+    found.discard(person_id)
+    return found

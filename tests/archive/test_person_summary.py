@@ -1,0 +1,176 @@
+"""The People list's summary (archive/person_summary.py) and search (archive/person_search.py):
+the summary is what corroboration.py computes from the mentions, after every change; the search
+through the word index finds exactly the persons the rule finds over every person; a person's
+candidates among its neighbours are those grouping.candidates finds among everyone; and a store
+migrated from before the summary gets one."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from intake.archive import corroboration, grouping, person_search, person_summary, persons, sources
+from intake.archive.names import fold_arabic, read_word, same_word
+from intake.store import migrations
+from intake.store.connection import connect
+from intake.store.migrations import MIGRATIONS
+from tests.archive.conftest import JUNE, assert_summary_right, snapshot
+from tests.archive.test_persons import HAMID, HAMID_AR, Sender, record_naming
+from tests.archive_homes import Home, fingerprint
+
+SETS = Path(__file__).parent
+_WORD = re.compile(r"\w+")
+
+
+@pytest.fixture
+def ship(homes, tmp_path, monkeypatch):
+    return Sender(tmp_path, monkeypatch, homes[2])
+
+
+def name_set(law: Home, source: str, *names: str) -> None:
+    """The name test sets indexed as records of ``source``, 25 to an import."""
+    rows = [json.loads((SETS / name).read_text("utf-8")) for name in names]
+    flat = [row for found in rows for row in found]
+    random.Random(5).shuffle(flat)
+    for start in range(0, len(flat), 25):
+        touched = persons.Touched()
+        for row in flat[start:start + 25]:
+            seq = law.conn.execute(
+                "INSERT INTO archive_records (source, record_id, purpose, witness_code, version, "
+                "bundle_id, imported_at, data_key, sealed) SELECT ?, ?, 'trial', ?, 1, "
+                "bundle_id, '', x'00', x'00' FROM archive_records LIMIT 1",
+                (source, row["id"], f"W-{row['id']}")).lastrowid
+            persons.index_record(law.conn, seq, source, {
+                "id": row["id"], "witness_code": f"W-{row['id']}", "document": {"incidents": [{
+                    "acts": ["torture"] if sum(map(ord, row["id"])) % 2 else ["abduction"],
+                    "perpetrators": [{"name": row["name"], "aliases": row["aliases"],
+                                      "role": row.get("case", "")[:2]}]}]}},
+                touched)
+        persons.regroup(law.conn, touched)
+
+
+@pytest.fixture
+def indexed(homes, ship):
+    first, _second, law = homes
+    ship(first, [record_naming(first, HAMID)])
+    name_set(law, fingerprint(first), "name_mentions.json", "name_mentions_heldout.json")
+    return law
+
+
+def tokens() -> list[str]:
+    found = set()
+    for name in ("name_mentions.json", "name_mentions_heldout.json"):
+        for row in json.loads((SETS / name).read_text("utf-8")):
+            for text in (row["name"], *row["aliases"]):
+                found.update(_WORD.findall(text))
+    return sorted(found)
+
+
+def test_the_search_keys_never_miss_two_words_same_word_joins():
+    words = tokens()
+    assert len(words) > 200
+    for a, b in combinations(words, 2):
+        for x, y in ((a, b), (b, a)):
+            if same_word(read_word(x), read_word(y)):
+                assert person_search.word_keys(x) & person_search.word_keys(y), (x, y)
+
+
+def matches(query: str, person: corroboration.Person) -> bool:
+    """The rule, over one person's mentions (what the People list did for every person)."""
+    folded = fold_arabic(query)
+    asked = [read_word(word) for word in _WORD.findall(query)]
+    for mention in person.mentions:
+        for text in (mention.name, *mention.aliases):
+            if folded in fold_arabic(text):
+                return True
+            words = [read_word(word) for word in _WORD.findall(text)]
+            if asked and all(any(same_word(a, w) for w in words) for a in asked):
+                return True
+    return False
+
+
+@pytest.mark.slow
+def test_the_search_finds_exactly_what_the_rule_finds_over_every_person(indexed):
+    everyone = corroboration.persons(indexed.conn)
+    words = tokens()
+    rng = random.Random(11)
+    queries = [*rng.sample(words, 60), *(" ".join(rng.sample(words, 2)) for _ in range(40)),
+               *(w[1:4] for w in rng.sample(words, 20)), "ال", "abu", "Abou Yasser", "أبو",
+               "al-Hamawi", "-", "Hamid Jasim", "حامد جاسم", "nobody at all"]
+    for query in queries:
+        expected = {p.id for p in everyone if matches(query, p)}
+        assert person_search.find(indexed.conn, query) == expected, query
+
+
+@pytest.mark.slow
+def test_a_persons_candidates_among_its_neighbours_are_those_among_everyone(indexed):
+    everyone = corroboration.persons(indexed.conn)
+    groups = {p.id: grouping.Group(tuple(grouping.Mention(m.id, m.name, m.aliases)
+                                         for m in sorted(p.mentions, key=lambda m: m.id)))
+              for p in everyone}
+    decided = persons.decisions(indexed.conn, {m.id for p in everyone for m in p.mentions})
+    listed = list(groups.values())
+    seen = 0
+    for pid, found in groups.items():
+        around = {pid, *person_summary.neighbours(indexed.conn, pid)}
+        near = [group for other, group in groups.items() if other in around]  # in list order
+        ours = grouping.candidates(near, decided, around=found)
+        theirs = grouping.candidates(listed, decided, around=found)
+        assert [(c.first, c.second, c.comparison) for c in ours] == [
+            (c.first, c.second, c.comparison) for c in theirs], pid
+        seen += len(theirs)
+    assert seen > 10
+
+
+def test_the_summary_follows_a_compromised_mark_and_its_clearing(homes, ship):
+    first, second, law = homes
+    ship(first, [record_naming(first, HAMID, acts=("abduction", "sexual_slavery"))])
+    ship(second, [record_naming(second, HAMID_AR)], exported_at=JUNE)
+    assert_summary_right(law.conn)
+    hamid = person_summary.page(law.conn, {}, None, 0, 10)[0][0]
+    assert (hamid.testimonies, hamid.organisations) == (2, 2)
+    sources.mark(law.conn, law.vault, law.user, fingerprint(second), "2026-05-01")
+    assert_summary_right(law.conn)
+    marked = person_summary.page(law.conn, {}, None, 0, 10)[0][0]
+    assert (marked.id, marked.testimonies, marked.organisations) == (hamid.id, 1, 1)
+    assert person_summary.page(law.conn, {"source": fingerprint(second)}, None, 0, 10)[1] == 1
+    sources.unmark(law.conn, law.vault, law.user, fingerprint(second))
+    assert_summary_right(law.conn)
+    assert person_summary.page(law.conn, {}, None, 0, 10)[0][0] == hamid
+
+
+@pytest.mark.slow
+def test_the_filters_select_in_the_store(indexed):
+    conn = indexed.conn
+    everyone = corroboration.persons(conn)
+    assert person_summary.values(conn, "act") == ["abduction", "torture"]
+    assert "rs:7(1)(f)" in person_summary.values(conn, "qualification")  # torture's
+    torture = {p.id for p in everyone if any(a.act == "torture" for a in p.acts)}
+    rows, total = person_summary.page(conn, {"qualification": "rs:7(1)(f)"}, None, 0, 1000)
+    assert {r.id for r in rows} == torture and total == len(torture)
+    found = person_search.find(conn, "Hamid")
+    rows, total = person_summary.page(conn, {"act": "abduction"}, found, 1, 2)
+    expected = [p.id for p in everyone if p.id in found
+                and any(a.act == "abduction" for a in p.acts)]
+    assert [r.id for r in rows] == expected[1:3] and total == len(expected)
+
+
+def test_a_store_from_before_the_summary_gets_one_at_its_migration(homes, ship):
+    first, second, law = homes
+    ship(first, [record_naming(first, HAMID)])
+    ship(second, [record_naming(second, HAMID_AR), record_naming(second, "Abu Muhannad")])
+    before = snapshot(law.conn)
+    assert before["person_summary"]
+    law.conn.execute("DROP INDEX archive_records_unindexed")
+    for table in person_summary.TABLES:
+        law.conn.execute(f"DROP TABLE {table}")
+    law.conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(migrations._person_summary)}")
+    law.conn.close()
+    law.conn = connect(law.config.database_path, law.vault.db_key)
+    assert law.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert snapshot(law.conn) == before

@@ -1,0 +1,68 @@
+"""The import of a trial bundle with and without the perpetrator index, on the same bundle in
+the same run: does the index, kept inside the import's transaction, keep import throughput
+within 1.5× of an import without it? `python -m tools.bench_import [SIZE]` (10,000 by default);
+each import runs in a process of its own (tools/bench_worker.py), into a fresh archive."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from intake.bundles import own_keys, recipient_keys
+from intake.records import testimonies
+from intake.store.transactions import transaction
+from intake.vault import agefile
+from tools.bench import Home, machine, memory, worker
+from tools.bench_data import testimonies as synthetic
+
+
+def run(size: int, tmp: Path) -> dict[str, str]:
+    field = Home(tmp / "field", "Bench Org")
+    documents = synthetic(size)
+    started = time.perf_counter()
+    with transaction(field.conn):
+        for _ in range(size):
+            testimonies.create(field.conn, field.vault, field.user, next(documents),
+                               completed=True)
+    created = time.perf_counter() - started
+    figures = {"create": f"{size / created:.0f} records/s"}
+    law = Home(tmp / "law", "Bench Law")
+    own_keys.create_identity(law.conn, law.vault)
+    recipient = agefile.public_key(own_keys.identities(law.conn, law.vault)[0])
+    recipient_keys.add_recipient(field.conn, "Bench Law", recipient)
+    bundle = tmp / "trial.intake.age"
+    worker(field.config.home, "export", "trial", str(bundle))
+    trust = own_keys.signing_key(field.conn, field.vault).fingerprint
+    law.close()
+    field.close()
+    fresh = tmp / "law-fresh"
+    shutil.copytree(law.config.home, fresh)  # the same empty archive for each import
+    rates = {}
+    for label, operation in (("without the index", "import-without-index"),
+                             ("with the index", "import")):
+        shutil.rmtree(law.config.home)
+        shutil.copytree(fresh, law.config.home)
+        got = worker(law.config.home, operation, str(bundle), trust)
+        rates[label] = got["records"] / got["seconds"]
+        figures[f"import {label}"] = (f"{rates[label]:.0f} records/s ({got['seconds']:.1f} s), "
+                                      f"{memory(got)}")
+    figures["ratio"] = f"×{rates['without the index'] / rates['with the index']:.2f}"
+    return figures
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    print(f"Machine: {machine()}")
+    with tempfile.TemporaryDirectory() as name:
+        figures = run(size, Path(name))
+    print(f"\n### Import of {size:,} records, with and without the perpetrator index\n\n"
+          "| What | Figure |\n| --- | --- |")
+    for name, value in figures.items():
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
