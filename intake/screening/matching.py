@@ -60,6 +60,12 @@ class Match:
 
 
 @dataclass(frozen=True)
+class RowResult:
+    row: ListedPerson
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
 class IndexedName:
     """A mention of a person of the index: its id, name and aliases as written."""
 
