@@ -28,7 +28,8 @@ EVENTS = ("sign_in", "failed_sign_ins", "view", "create", "edit", "complete", "d
           "panic_set", "panic_removed", "attachment_added", "attachment_viewed",
           "attachment_removed", "mode_changed", "source_compromised", "source_cleared",
           "restricted_viewed", "persons_merged", "mention_split", "persons_distinct",
-          "screening_saved", "screening_decided", "screening_deleted")
+          "screening_run", "screening_saved", "screening_decided", "screening_exported",
+          "screening_deleted")
 
 
 class Actor(Protocol):

@@ -78,17 +78,26 @@ def save(conn: Connection, vault: Vault, user: User, label: str, read: ReadList,
         if conn.execute("SELECT 1 FROM screenings WHERE label = ?", (label,)).fetchone():
             raise ScreeningError(f"a screening named {label!r} exists already")
         data_key = vault.new_data_key(_key(screening_id))
-        with_candidates = sum(1 for r in results if r.matches)
+        counts = _counts(results)
         conn.execute(
             "INSERT INTO screenings (id, label, created_at, created_by, rows, with_candidates, "
             "confirmed, version, data_key, sealed) VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
-            (screening_id, label, now_utc(), user.name, len(results), with_candidates, data_key,
+            (screening_id, label, now_utc(), user.name, len(results), counts["with_candidates"],
+             data_key,
              vault.seal_record(_key(screening_id), 1, data_key, document)))
-        audit.record(conn, vault, user, "screening_saved", screening=screening_id,
-                     rows=len(results), with_candidates=with_candidates,
-                     candidates=sum(len(r.matches) for r in results),
-                     strong=sum(1 for r in results for m in r.matches if m.level == "strong"))
+        audit.record(conn, vault, user, "screening_saved", screening=screening_id, **counts)
     return summary(conn, screening_id)
+
+
+def record_run(conn: Connection, vault: Vault, user: User, results: list[RowResult]) -> None:
+    """Audit a screening that is not kept (the command line without ``--save``)."""
+    audit.record(conn, vault, user, "screening_run", **_counts(results))
+
+
+def _counts(results: list[RowResult]) -> dict[str, int]:
+    return {"rows": len(results), "with_candidates": sum(1 for r in results if r.matches),
+            "candidates": sum(len(r.matches) for r in results),
+            "strong": sum(1 for r in results for m in r.matches if m.level == "strong")}
 
 
 def listing(conn: Connection) -> list[Summary]:
@@ -153,6 +162,11 @@ def delete(conn: Connection, vault: Vault, user: User, key: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM screenings WHERE id = ?", (screening_id,))
         audit.record(conn, vault, user, "screening_deleted", screening=screening_id)
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` is written like a screening's id."""
+    return bool(_ID.match(text))
 
 
 def _key(screening_id: str) -> str:
