@@ -230,7 +230,7 @@ def test_a_domain_package_loads_without_the_web_or_the_command_line(package):
 
 # The domain's layers, lowest first: a module imports only from its own layer and those below.
 # Top-level modules are the lowest layer, except config.py, which names the vault's KDF costs.
-_LAYERS = ("", "vault", "config", "store", "home", "records", "bundles", "archive")
+_LAYERS = ("", "vault", "config", "store", "home", "records", "bundles", "archive", "screening")
 
 
 def _layer(module: str) -> str | None:

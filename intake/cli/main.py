@@ -2,7 +2,8 @@
 and where each command comes from. Setting up and serving an instance: cli/instance.py; users
 and passphrases: cli/users.py; testimonies: cli/testimonies.py, their files cli/attachments.py;
 keys, identities and recipients: cli/keys.py; evidence bundles: cli/bundles.py; an archive's
-sources and compromised keys: cli/sources.py; the perpetrator index: cli/persons.py; withdrawing
+sources and compromised keys: cli/sources.py; the perpetrator index: cli/persons.py; screening
+lists against it: cli/screening.py; withdrawing
 consent: cli/consent.py; backup, restore, the audit trail and the panic passphrase:
 cli/admin.py. Shared helpers (secrets, one-line errors, signing in) are in cli/common.py."""
 
@@ -21,6 +22,7 @@ from intake.cli import (
     instance,
     keys,
     persons,
+    screening,
     sources,
     testimonies,
     users,
@@ -49,7 +51,8 @@ def _utf8_streams() -> None:
 
 
 for _command in (*instance.COMMANDS, *users.COMMANDS, testimonies.testimony, *keys.COMMANDS,
-                 *bundles.COMMANDS, *sources.COMMANDS, *persons.COMMANDS, consent.consent_group, *admin.COMMANDS):
+                 *bundles.COMMANDS, *sources.COMMANDS, *persons.COMMANDS, *screening.COMMANDS, consent.consent_group,
+                 *admin.COMMANDS):
     main.add_command(_command)
 for _command in attachments.COMMANDS:
     testimonies.testimony.add_command(_command)

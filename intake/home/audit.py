@@ -27,7 +27,9 @@ EVENTS = ("sign_in", "failed_sign_ins", "view", "create", "edit", "complete", "d
           "export", "import", "consent_withdrawn", "backup", "user_added", "passphrase_changed",
           "panic_set", "panic_removed", "attachment_added", "attachment_viewed",
           "attachment_removed", "mode_changed", "source_compromised", "source_cleared",
-          "restricted_viewed", "persons_merged", "mention_split", "persons_distinct")
+          "restricted_viewed", "persons_merged", "mention_split", "persons_distinct",
+          "screening_run", "screening_saved", "screening_decided", "screening_exported",
+          "screening_deleted")
 
 
 class Actor(Protocol):

@@ -271,6 +271,21 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     CREATE INDEX person_decisions_by_second ON person_decisions (second);
     """,
     _person_summary,
+    # A screened list, its candidates and decisions, sealed (screening/screenings.py).
+    """
+    CREATE TABLE screenings (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        with_candidates INTEGER NOT NULL,
+        confirmed INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data_key BLOB NOT NULL,
+        sealed BLOB NOT NULL
+    );
+    """,
 )
 
 

@@ -61,13 +61,14 @@ def create_app(config: Config | None = None) -> Flask:
         export,
         keys,
         people,
+        screening,
         setup,
         sources,
         testimonies,
     )
 
     for blueprint in (setup.bp, auth.bp, testimonies.bp, attachments.bp, export.bp, archive.bp,
-                      people.bp, sources.bp, keys.bp, admin.bp, errors.bp):
+                      people.bp, screening.bp, sources.bp, keys.bp, admin.bp, errors.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -13,11 +13,13 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
@@ -143,3 +145,24 @@ class AttachmentForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])
     duration = DecimalField(validators=[Optional(), NumberRange(min=0, max=24 * 3600)],
                             widget=HiddenInput())
+
+
+class ScreeningForm(FlaskForm):
+    """A list to screen: a file, or names pasted one a line; and the name it is kept under."""
+
+    label = StringField(_l("Name of this screening"), validators=[DataRequired(), Length(max=200)],
+                        render_kw=_NO_AUTOFILL)
+    list_file = FileField(_l("List (CSV with a name column, or text with one name a line)"))
+    pasted = TextAreaField(_l("Or paste the names, one a line"), validators=[Length(max=2_000_000)],
+                           render_kw={**_NO_AUTOFILL, "rows": 8, "dir": "auto"})
+
+
+class DecisionForm(FlaskForm):
+    """A person's decision about one candidate of one row."""
+
+    row = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    person = HiddenField(validators=[DataRequired(), Length(max=40)])
+    decision = RadioField(_l("Decision"), choices=options(labels.SCREENING_DECISIONS),
+                          validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)],
+                         render_kw={"rows": 2, "dir": "auto"})

@@ -3,7 +3,10 @@ kind of code: each table's keys are exactly the domain's codes (tests/web/test_l
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from intake.records import qualifications
 
 # records/consent.py PURPOSES: as the consent form asks, and as a column heading.
 PURPOSES = {
@@ -117,3 +120,27 @@ PASSPHRASE_PROBLEMS = {
 }
 PASSPHRASE_HINT = _l("Use at least 12 characters: four or more unrelated words in any language "
                      "work well. Avoid names, dates and phrases from songs or prayers.")
+# screening/lists.py RowProblem.problem
+LIST_PROBLEMS = {
+    "unclosed_quote": _l("a quotation mark is never closed"),
+    "extra_cells": _l("more cells than the header has columns"),
+    "no_name": _l("no name"),
+    "too_long": _l("a cell is too long to be a name or a note"),
+    "bad_birth_year": _l("the birth year is not a year (screened without it)"),
+}
+# screening/matching.py levels
+MATCH_LEVELS = {"strong": _l("Strong"), "possible": _l("Possible")}
+# screening/screenings.py DECISIONS
+SCREENING_DECISIONS = {"confirmed": _l("Confirmed"), "rejected": _l("Rejected"),
+                       "unsure": _l("Unsure")}
+
+
+def qualified(act: str) -> list[str]:
+    """The act's Rome Statute articles and Iraqi provisions, in words."""
+    said = []
+    for found in qualifications.qualifications(act):
+        if isinstance(found, qualifications.Provision):
+            said.append(str(PROVISIONS[found.id]))
+        else:
+            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=found.article))
+    return said

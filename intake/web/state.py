@@ -1,4 +1,4 @@
-"""What one application keeps in memory besides its sessions: export jobs, the idle store
+"""What one application keeps in memory besides its sessions: export and screening jobs, the idle store
 connections and the uploads in progress of each unlocked vault, the sign-in throttle and the
 key-slot labels last read. It hangs on the app (``app.extensions["intake"]``, made by
 ``create_app``), so two apps in one process share none of it; each collection keeps its lock."""
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from intake.vault.keys import Vault
     from intake.web.export_jobs import Job
     from intake.web.request import ConnectionPool
+    from intake.web.screening_jobs import ScreeningJob
     from intake.web.uploads import Uploads
 
 _KEY = "intake"
@@ -29,6 +30,7 @@ class AppState:
     throttle: LoginThrottle
     jobs: dict[str, Job] = field(default_factory=dict)
     jobs_lock: threading.Lock = field(default_factory=threading.Lock)
+    screening_jobs: dict[str, ScreeningJob] = field(default_factory=dict)
     pools: weakref.WeakKeyDictionary[Vault, ConnectionPool] = field(
         default_factory=weakref.WeakKeyDictionary)
     pools_lock: threading.Lock = field(default_factory=threading.Lock)

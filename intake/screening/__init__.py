@@ -1,0 +1,1 @@
+"""Screening lists against the perpetrator index (docs/screening.md)."""
