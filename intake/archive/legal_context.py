@@ -25,7 +25,8 @@ from typing import Any
 import edtf
 
 from intake.archive import catalogue
-from intake.records.qualifications import Context
+from intake.archive.corroboration import IndexedMention
+from intake.records.qualifications import Bar, Context, amnesty_bars
 from intake.store.connection import Connection
 from intake.vault.keys import Vault
 
@@ -154,3 +155,32 @@ def _captivity(acts: list[str], date: str, ysl: dict[str, Any]) -> bool | None:
     if incident and taken and freed and taken[1] <= incident[0] and incident[1] <= freed[0]:
         return True
     return None
+
+
+def usable_records(conn: Connection, mention: IndexedMention) -> list[int]:
+    """The archive records of the mention's testimony, for each purpose not withdrawn."""
+    return [seq for (seq,) in conn.execute(
+        "SELECT r.seq FROM archive_records r LEFT JOIN archive_withdrawals w ON "
+        "w.source = r.source AND w.record_id = r.record_id AND w.purpose = r.purpose "
+        "WHERE r.source = ? AND r.record_id = ? AND w.withdrawn_at IS NULL ORDER BY r.seq",
+        (mention.source, mention.record_id))]
+
+
+def person_bars(conn: Connection, vault: Vault, mentions: Iterable[IndexedMention]) -> list[Bar]:
+    """The bars to amnesty of a person's incidents, one per provision: its acts together, and
+    the conditions the records do not show (none if one incident's records show them all).
+    What each incident shows comes from its own records; a mention not counted (from a
+    compromised source) bars nothing, as it corroborates nothing."""
+    found: dict[str, Bar] = {}
+    for mention in (m for m in mentions if m.counted):
+        shown = of_records(conn, vault, usable_records(conn, mention), mention.incident,
+                           mention.date)
+        for bar in amnesty_bars(mention.acts, shown):
+            held = found.get(bar.provision.id)
+            if held is None:
+                found[bar.provision.id] = bar
+                continue
+            acts = tuple(a for a in bar.provision.acts if a in {*held.acts, *bar.acts})
+            not_shown = min(held.not_shown, bar.not_shown, key=len)
+            found[bar.provision.id] = Bar(bar.provision, acts, not_shown)
+    return list(found.values())

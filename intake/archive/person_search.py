@@ -31,7 +31,7 @@ def word_keys(token: str) -> frozenset[str]:
     """The search keys of one written word."""
     word = read_word(token)
     consonants = "".join(_COARSE.get(ch, ch) for ch in word.reading if ch not in _VOWELS)
-    keys = {"c" + consonants}
+    keys = {"c" + consonants, *("c" + skeleton for skeleton in word.skeletons)}
     if consonants.endswith("h"):
         keys.add("c" + consonants[:-1])
     if word.arabic:

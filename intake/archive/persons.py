@@ -38,6 +38,7 @@ from intake.archive.grouping import (
 from intake.archive.names import read_name
 from intake.clock import now_utc
 from intake.store.connection import Connection
+from intake.store.settings import get_setting, set_setting
 from intake.store.transactions import transaction
 from intake.vault.crypto import CryptoError
 from intake.vault.keys import Vault
@@ -122,12 +123,27 @@ def _blocks(name: str, aliases: list[str]) -> set[str]:
     return {"\x1f".join(key) for key, _cell in strong_keys(read_name(name, tuple(aliases)))}
 
 
+# The name rules the stored blocking keys and groups were made with (archive/names.py,
+# archive/grouping.py): when a version changes how a name is read or keyed, this changes too,
+# and catch_up reads every mention's keys again and groups everything once.
+RULES = "2026-12-02"
+
+
+def behind(conn: Connection) -> bool:
+    """Whether the index must catch up: records not indexed yet, or keys of older rules."""
+    return bool(conn.execute("SELECT 1 FROM archive_records WHERE persons_indexed = 0 LIMIT 1")
+                .fetchone()) or get_setting(conn, "persons_rules", RULES) != RULES
+
+
 def catch_up(conn: Connection, vault: Vault) -> int:
     """Index the records imported before the index existed (a store of an earlier version),
-    then group again; how many were indexed. A record whose seal no longer opens is skipped."""
+    read every mention's blocking keys again if they were made under older rules (:data:`RULES`),
+    then group again; how many records were indexed. A record whose seal no longer opens is
+    skipped."""
     touched = Touched()
     done = 0
     with transaction(conn):
+        stale = get_setting(conn, "persons_rules", RULES) != RULES
         for (seq,) in conn.execute("SELECT seq FROM archive_records WHERE persons_indexed = 0 "
                                    "ORDER BY seq").fetchall():
             try:
@@ -136,9 +152,23 @@ def catch_up(conn: Connection, vault: Vault) -> int:
                 continue
             index_record(conn, seq, record.source, envelope, touched)
             done += 1
-        if done:
+        if stale:
+            _rekey(conn)
+        if done or stale:
             regroup(conn)
+        if stale:
+            set_setting(conn, "persons_rules", RULES)
     return done
+
+
+def _rekey(conn: Connection) -> None:
+    """Every mention's blocking keys, read again under the current rules."""
+    conn.execute("DELETE FROM archive_mention_keys")
+    rows = conn.execute("SELECT record_seq, mention_id, name, aliases FROM archive_mentions")
+    conn.executemany("INSERT INTO archive_mention_keys (record_seq, mention_id, key) "
+                     "VALUES (?, ?, ?)",
+                     [(seq, key, block) for seq, key, name, aliases in rows.fetchall()
+                      for block in _blocks(name, json.loads(aliases))])
 
 
 def decisions(conn: Connection, known: set[str]) -> Decisions:

@@ -110,15 +110,28 @@ def match_row(row: ListedPerson, persons: Iterable[tuple[str, Iterable[IndexedNa
     ours = read_name(text, aliases)
     found = []
     for person, mentions in persons:
-        best = None
+        best, chosen = None, None
         for mention in mentions:
             theirs = read_name(mention.name, mention.aliases)
             candidate = _judged(person, mention, ours, theirs, compare(ours, theirs), text, aliases)
-            if candidate and (best is None or _rank(candidate) < _rank(best)):
-                best = candidate
+            if candidate and (best is None or _closer(candidate, best, text, mention, chosen)):
+                best, chosen = candidate, mention
         if best:
             found.append(best)
     return sorted(found, key=_rank)[:LIMIT]
+
+
+def _closer(candidate: Match, best: Match, text: str, mention: IndexedName,
+            chosen: IndexedName | None) -> bool:
+    """Whether ``candidate`` ranks before ``best``; between equals, the one written in the row's
+    script, so that the reasons compare like with like ("سالم / جاسم")."""
+    if _rank(candidate) != _rank(best):
+        return _rank(candidate) < _rank(best)
+    return _arabic(mention.name) == _arabic(text) != _arabic(chosen.name if chosen else "")
+
+
+def _arabic(text: str) -> bool:
+    return bool(re.search("[\u0600-\u06ff]", text))
 
 
 def _rank(found: Match) -> tuple[int, float, str]:

@@ -48,19 +48,9 @@ CREATE TABLE person_blocks (
     PRIMARY KEY (key, person)
 ) WITHOUT ROWID;
 CREATE INDEX person_blocks_by_person ON person_blocks (person);
-CREATE INDEX archive_records_unindexed ON archive_records (seq) WHERE persons_indexed = 0
+CREATE INDEX archive_records_unindexed ON archive_records (seq) WHERE persons_indexed = 0;
+INSERT OR REPLACE INTO settings (key, value) VALUES ('persons_rules', 'stale')
 """
-
-
-def _person_summary(conn: Connection) -> None:
-    """The People list's summary of each person (archive/person_summary.py), built from the
-    mentions already indexed; and an index of the records not indexed yet, so the People pages
-    can tell at once whether a store from before the index still has some to catch up."""
-    from intake.archive import person_summary  # the summary is computed as the archive reads it
-
-    for statement in filter(str.strip, _PERSON_SUMMARY.split(";")):
-        conn.execute(statement)
-    person_summary.rebuild(conn)
 
 
 MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
@@ -270,7 +260,10 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     CREATE INDEX person_decisions_by_first ON person_decisions (first);
     CREATE INDEX person_decisions_by_second ON person_decisions (second);
     """,
-    _person_summary,
+    # The People list's summary (archive/person_summary.py). It is built, with the blocking keys
+    # read again under the name rules of this version, by persons.catch_up, which the next
+    # import, People page or persons command runs (archive/persons.py RULES).
+    _PERSON_SUMMARY,
     # A screened list, its candidates and decisions, sealed (screening/screenings.py).
     """
     CREATE TABLE screenings (

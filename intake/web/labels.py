@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from intake.records import qualifications
+from intake.web.i18n import left_to_right
 
 # records/consent.py PURPOSES: as the consent form asks, and as a column heading.
 PURPOSES = {
@@ -142,5 +143,6 @@ def qualified(act: str) -> list[str]:
         if isinstance(found, qualifications.Provision):
             said.append(str(PROVISIONS[found.id]))
         else:
-            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=found.article))
+            article = left_to_right(found.article)  # 7(1)(e), not (e)(1)7, in a right-to-left line
+            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=article))
     return said

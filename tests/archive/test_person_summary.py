@@ -16,7 +16,6 @@ import pytest
 
 from intake.archive import corroboration, grouping, person_search, person_summary, persons, sources
 from intake.archive.names import fold_arabic, read_word, same_word
-from intake.store import migrations
 from intake.store.connection import connect
 from intake.store.migrations import MIGRATIONS
 from tests.archive.conftest import JUNE, assert_summary_right, snapshot
@@ -169,8 +168,29 @@ def test_a_store_from_before_the_summary_gets_one_at_its_migration(homes, ship):
     law.conn.execute("DROP INDEX archive_records_unindexed")
     for table in person_summary.TABLES:
         law.conn.execute(f"DROP TABLE {table}")
-    law.conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(migrations._person_summary)}")
+    law.conn.execute("DROP TABLE screenings")  # made by a later migration
+    law.conn.execute(f"PRAGMA user_version = {_summary_migration()}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)
     assert law.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert persons.behind(law.conn)
+    persons.catch_up(law.conn, law.vault)  # the next import, People page or persons command
+    assert not persons.behind(law.conn)
     assert snapshot(law.conn) == before
+
+
+def _summary_migration() -> int:
+    return next(number for number, script in enumerate(MIGRATIONS)
+                if isinstance(script, str) and "CREATE TABLE person_summary" in script)
+
+
+def test_keys_of_older_name_rules_are_read_again_once(homes, ship):
+    first, _second, law = homes
+    ship(first, [record_naming(first, HAMID)])
+    keys = law.conn.execute("SELECT * FROM archive_mention_keys ORDER BY 1, 2, 3").fetchall()
+    law.conn.execute("UPDATE archive_mention_keys SET key = 'stale'")
+    law.conn.execute("UPDATE settings SET value = 'older' WHERE key = 'persons_rules'")
+    assert persons.behind(law.conn)
+    assert persons.catch_up(law.conn, law.vault) == 0
+    assert law.conn.execute("SELECT * FROM archive_mention_keys ORDER BY 1, 2, 3").fetchall() == keys
+    assert not persons.behind(law.conn)

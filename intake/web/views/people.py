@@ -27,11 +27,9 @@ from intake.archive import (
 from intake.archive.corroboration import IndexedMention, Person
 from intake.bundles import fingerprints
 from intake.records import qualifications
-from intake.records.qualifications import Bar, Provision
 from intake.store.connection import Connection
 from intake.web import dates, labels
 from intake.web.forms import ConfirmForm, SearchForm
-from intake.web.i18n import left_to_right
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("people", __name__, url_prefix="/archive/people")
@@ -61,9 +59,9 @@ class Grave:
 
 
 def _catch_up() -> None:
-    """A store made before the index has records not indexed yet: index them now, so the People
-    pages are never empty while the archive holds testimonies naming perpetrators."""
-    if db().execute("SELECT 1 FROM archive_records WHERE persons_indexed = 0 LIMIT 1").fetchone():
+    """A store made before the index has records not indexed yet, or keys of older name rules:
+    catch up now, so the People pages never miss what the archive's testimonies name."""
+    if persons.behind(db()):
         persons.catch_up(db(), current_vault())
 
 
@@ -142,7 +140,7 @@ def person(person_id: str) -> ResponseReturnValue:
     if not found:
         abort(404)
     shown = found[0]
-    bars = _bars(shown.mentions)
+    bars = legal_context.person_bars(db(), current_vault(), shown.mentions)
     barred = {act for bar in bars for act in bar.acts}
     grave = [Grave(a.act, a.testimonies) for a in shown.acts
              if a.act in barred or _grave_article(a.act)]
@@ -202,55 +200,18 @@ def distinct(person_id: str) -> ResponseReturnValue:
     return redirect(url_for("people.person", person_id=person_id))
 
 
-def _qualified(act: str) -> list[str]:
-    """The act's Rome Statute articles and Iraqi provisions, in words."""
-    said = []
-    for found in qualifications.qualifications(act):
-        if isinstance(found, Provision):
-            said.append(str(labels.PROVISIONS[found.id]))
-        else:
-            article = left_to_right(found.article)
-            said.append(_("Rome Statute") + ", " + _("art. %(article)s", article=article))
-    return said
-
-
 def _grave_article(act: str) -> bool:
     return any(isinstance(q, qualifications.RomeStatuteArticle)
                and q.article.startswith(_GRAVE_ARTICLES) for q in qualifications.qualifications(act))
 
 
 def _incidents(person: Person) -> list[Incident]:
-    return [Incident(m, [(str(labels.ACTS.get(a, a)), _qualified(a)) for a in m.acts],
+    return [Incident(m, [(str(labels.ACTS.get(a, a)), labels.qualified(a)) for a in m.acts],
                      dates.in_words(m.date), _records(m)) for m in person.mentions]
 
 
 def _records(mention: IndexedMention) -> list[int]:
-    """The archive records of the mention's testimony, for each purpose not withdrawn."""
-    return [seq for (seq,) in db().execute(
-        "SELECT r.seq FROM archive_records r LEFT JOIN archive_withdrawals w ON "
-        "w.source = r.source AND w.record_id = r.record_id AND w.purpose = r.purpose "
-        "WHERE r.source = ? AND r.record_id = ? AND w.withdrawn_at IS NULL ORDER BY r.seq",
-        (mention.source, mention.record_id))]
-
-
-def _bars(mentions: tuple[IndexedMention, ...]) -> list[Bar]:
-    """The bars to amnesty of every incident's acts, one per provision: its acts together, and
-    the conditions the records do not show (none if one incident's record shows them all).
-    What each incident shows comes from its own records (archive/legal_context.py); a mention
-    not counted (from a compromised source) bars nothing, as it corroborates nothing."""
-    found: dict[str, Bar] = {}
-    for mention in (m for m in mentions if m.counted):
-        context = legal_context.of_records(db(), current_vault(), _records(mention),
-                                           mention.incident, mention.date)
-        for bar in qualifications.amnesty_bars(mention.acts, context):
-            held = found.get(bar.provision.id)
-            if held is None:
-                found[bar.provision.id] = bar
-                continue
-            acts = tuple(a for a in bar.provision.acts if a in {*held.acts, *bar.acts})
-            not_shown = min(held.not_shown, bar.not_shown, key=len)
-            found[bar.provision.id] = Bar(bar.provision, acts, not_shown)
-    return list(found.values())
+    return legal_context.usable_records(db(), mention)
 
 
 def _group(person: Person) -> grouping.Group:
