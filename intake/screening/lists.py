@@ -29,6 +29,7 @@ COLUMNS = ("id", "name", "father", "grandfather", "tribe", "mother", "kunya", "b
            "case", "prison", "notes")
 MAX_ROWS = 100_000
 MAX_CELL = 1_000  # characters; a name or a note longer than this is not one
+PROBLEMS = ("unclosed_quote", "extra_cells", "no_name", "too_long", "bad_birth_year")
 _DELIMITERS = (",", ";", "\t")
 _QUOTED_LINES = 50  # a quoted cell (a note) may span this many lines before it is refused
 
@@ -49,7 +50,22 @@ _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "012
 
 
 class ListError(Exception):
-    """The list as a whole cannot be read (not text, empty, too many rows)."""
+    """The list as a whole cannot be read: ``code`` says why (:data:`LIST_ERRORS`), the
+    message says it in English."""
+
+    def __init__(self, code: str):
+        super().__init__(LIST_ERRORS[code])
+        self.code = code
+
+
+LIST_ERRORS = {
+    "encoding": "not UTF-8 or UTF-16 text: save the list as CSV UTF-8",
+    "binary": "not a text file",
+    "empty": "the list is empty",
+    "no_rows": "the list has a header but no rows",
+    "too_many_rows": f"more than {MAX_ROWS:,} rows: split the list",
+    "nothing_given": "choose a file or paste the names",
+}
 
 
 @dataclass(frozen=True)
@@ -92,9 +108,9 @@ def read_list(data: bytes) -> ReadList:
     try:
         text = decode_text(data)
     except UnicodeDecodeError as exc:
-        raise ListError("not UTF-8 or UTF-16 text: save the list as CSV UTF-8") from exc
+        raise ListError("encoding") from exc
     if "\x00" in text:
-        raise ListError("not a text file")
+        raise ListError("binary")
     return read_text(text)
 
 
@@ -103,11 +119,11 @@ def read_text(text: str) -> ReadList:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((n for n, line in enumerate(lines) if _clean(line)), None)
     if first is None:
-        raise ListError("the list is empty")
+        raise ListError("empty")
     header = _find_header(lines[first])
     read = _read_csv(lines, first, *header) if header else _read_lines(lines)
     if not read.rows and not read.problems:
-        raise ListError("the list has a header but no rows")
+        raise ListError("no_rows")
     return read
 
 
@@ -197,7 +213,7 @@ def _read_lines(lines: list[str]) -> ReadList:
 
 def _add(read: ReadList, number: int, given: dict[str, str]) -> None:
     if len(read.rows) >= MAX_ROWS:
-        raise ListError(f"more than {MAX_ROWS:,} rows: split the list")
+        raise ListError("too_many_rows")
     if any(len(value) > MAX_CELL for value in given.values()):
         read.problems.append(RowProblem(number, "too_long"))
         return

@@ -31,6 +31,7 @@ from intake.records.folding import fold
 from intake.screening.lists import ListedPerson
 
 STRONG, POSSIBLE = "strong", "possible"
+LEVELS = (STRONG, POSSIBLE)
 LIMIT = 10  # candidates kept for a row, the closest first
 _WEIGHTS = {"given": 3.0, "father": 3.0, "grandfather": 2.0, "nisba": 2.0, "kunya": 1.5,
             "laqab": 1.0}

@@ -129,6 +129,15 @@ LIST_PROBLEMS = {
     "too_long": _l("a cell is too long to be a name or a note"),
     "bad_birth_year": _l("the birth year is not a year (screened without it)"),
 }
+# screening/lists.py LIST_ERRORS
+LIST_ERRORS = {
+    "encoding": _l("it is not UTF-8 or UTF-16 text: save it as CSV UTF-8"),
+    "binary": _l("it is not a text file"),
+    "empty": _l("the list is empty"),
+    "no_rows": _l("the list has a header but no rows"),
+    "too_many_rows": _l("it has more than 100,000 rows: split it"),
+    "nothing_given": _l("choose a file or paste the names"),
+}
 # screening/matching.py levels
 MATCH_LEVELS = {"strong": _l("Strong"), "possible": _l("Possible")}
 # screening/screenings.py DECISIONS

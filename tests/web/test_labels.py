@@ -14,6 +14,7 @@ from intake.archive.names import read_name
 from intake.bundles import profiles, selection
 from intake.home import mode, passphrase_policy, users
 from intake.records import attachments, consent, qualifications, taxonomy
+from intake.screening import lists, matching, screenings
 from intake.web import labels
 
 
@@ -29,8 +30,13 @@ from intake.web import labels
     (labels.ROLES, users.ROLES),
     (labels.PASSPHRASE_PROBLEMS, tuple(passphrase_policy.PROBLEMS)),
     (labels.MODES, mode.MODES),
+    (labels.LIST_PROBLEMS, lists.PROBLEMS),
+    (labels.LIST_ERRORS, tuple(lists.LIST_ERRORS)),
+    (labels.MATCH_LEVELS, matching.LEVELS),
+    (labels.SCREENING_DECISIONS, screenings.DECISIONS),
 ], ids=["purposes", "short names", "export purposes", "methods", "acts", "provisions", "kinds",
-        "exclusion reasons", "roles", "passphrase problems", "modes"])
+        "exclusion reasons", "roles", "passphrase problems", "modes", "list problems",
+        "list errors", "match levels", "screening decisions"])
 def test_every_code_has_a_label_and_every_label_a_code(table, codes):
     assert len(set(codes)) == len(codes)
     assert list(table) == list(codes)

@@ -37,9 +37,12 @@ def index() -> ResponseReturnValue:
             read = _read(form)
             label = " ".join((form.label.data or "").split())
             if any(s.label == label for s in screenings.listing(db())):
-                raise ScreeningError(_("A screening with this name exists already."))
-        except (ListError, ScreeningError) as exc:
-            flash(_("The list cannot be screened: %(reason)s", reason=str(exc)), "error")
+                raise ScreeningError(label)
+        except ListError as exc:
+            flash(_("The list cannot be screened: %(reason)s",
+                    reason=labels.LIST_ERRORS[exc.code]), "error")
+        except ScreeningError:
+            flash(_("A screening with this name exists already."), "error")
         else:
             job = screening_jobs.start(config(), current_vault(), signed_in_user(), label, read)
             return redirect(url_for("screening.job", job_id=job.id))
@@ -53,7 +56,7 @@ def _read(form: ScreeningForm) -> ReadList:
         return read_list(upload.read())
     if (form.pasted.data or "").strip():
         return read_text(form.pasted.data or "")
-    raise ListError(_("choose a file or paste the names"))
+    raise ListError("nothing_given")
 
 
 @bp.route("/jobs/<job_id>")
