@@ -210,7 +210,7 @@ def field_names(browser: Browser, app, record_id: str) -> list[str]:  # type: ig
 def target(app, rule, record_id: str, number: int = 2) -> str:  # type: ignore[no-untyped-def]
     values = {"record_id": record_id, "number": number, "seq": 1, "job_id": "nosuchjob",
               "attachment_id": "nosuchattachment", "fingerprint": "nosuchsource",
-              "person_id": "P-nosuchperson"}
+              "person_id": "P-nosuchperson", "screening_id": "S-00000000", "language": "en"}
     with app.test_request_context():
         from flask import url_for
 

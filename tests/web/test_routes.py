@@ -25,6 +25,7 @@ RULES = {
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
     "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN, "sources": SUPERVISORS,
     "sources.mark": ADMINS, "sources.clear": ADMINS, "people": SUPERVISORS,
+    "screening": SUPERVISORS,
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete", "attachments.add",
@@ -53,7 +54,7 @@ def url(app, rule, record_id: str) -> str:
     values = {"filename": "intake.css", "record_id": record_id, "number": 2, "seq": 1,
               "job_id": "nosuchjob", "attachment_id": "nosuchattachment",
               "upload_id": "nosuchupload", "fingerprint": "nosuchsource",
-              "person_id": "P-nosuchone"}
+              "person_id": "P-nosuchone", "screening_id": "S-00000000", "language": "ar"}
     with app.test_request_context():
         from flask import url_for
 
