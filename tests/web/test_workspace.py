@@ -21,8 +21,9 @@ from tests.conftest import ADMIN, OTHER_PASSPHRASE, PASSPHRASE, csrf_token, sign
 
 FIELD_MENU = ["/", "/testimonies/new", "/export/", "/archive/", "/keys/", "/admin/backup",
               "/admin/users", "/admin/audit", "/passphrase"]
-ARCHIVE_MENU = ["/archive/", "/archive/people/", "/archive/bundles", "/archive/sources", "/keys/",
-                "/admin/backup", "/admin/users", "/admin/audit", "/passphrase"]
+ARCHIVE_MENU = ["/archive/", "/archive/people/", "/archive/screening/", "/archive/bundles",
+                "/archive/sources", "/keys/", "/admin/backup", "/admin/users", "/admin/audit",
+                "/passphrase"]
 
 
 def menu(page: str) -> list[str]:
@@ -83,7 +84,7 @@ def test_an_archive_menu_offers_each_role_only_its_pages(client, config, conn, v
     add_user(config, vault, "Sami", "supervisor", OTHER_PASSPHRASE)
     add_user(config, vault, "Dilan", "interviewer", OTHER_PASSPHRASE)
     app = create_app(config)
-    for name, expected in (("Sami", ARCHIVE_MENU[:6] + ["/passphrase"]),
+    for name, expected in (("Sami", ARCHIVE_MENU[:7] + ["/passphrase"]),
                            ("Dilan", ["/passphrase"])):
         person = app.test_client()
         assert sign_in(person, name, OTHER_PASSPHRASE).status_code == 302
