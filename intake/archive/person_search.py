@@ -1,7 +1,8 @@
 """Searching the People list for a name in any spelling, through the summary's tables
 (archive/person_summary.py) rather than every person.
 
-A person matches a query when its folded form is part of one of their names or aliases, or when
+A person matches a query when its folded form is part of one of their names or aliases (found
+under the trigrams of the folded spellings, ``person_grams``), or when
 every word of the query spells (names.same_word) a word of one name or alias. The words of every
 spelling are stored under :func:`word_keys`, keys two words share whenever ``same_word`` holds
 (the Arabic they both spell, or their consonants, read coarsely, with a final h or without): a
@@ -49,9 +50,7 @@ def _select_in(conn: Connection, query: str, values: list[str], *params: str) ->
 
 def find(conn: Connection, query: str) -> set[str]:
     """The ids of the persons matching the query (module docstring)."""
-    folded = fold_arabic(query)
-    found = {person for (person,) in conn.execute(
-        "SELECT DISTINCT person FROM person_spellings WHERE instr(folded, ?) > 0", (folded,))}
+    found = _containing(conn, fold_arabic(query))
     asked = _WORD.findall(query)
     if not asked:
         return found
@@ -75,6 +74,19 @@ def find(conn: Connection, query: str) -> set[str]:
         if any(_spells(spelled, text) for text in held):
             found.add(person)
     return found
+
+
+def _containing(conn: Connection, folded: str) -> set[str]:
+    """The persons of whom some folded spelling holds ``folded``: looked up under its trigrams
+    (the FTS5 table person_grams) when it has three letters or more, and checked with instr;
+    a shorter one is looked for in every spelling."""
+    if len(folded) < 3:
+        return {person for (person,) in conn.execute(
+            "SELECT DISTINCT person FROM person_folded WHERE instr(folded, ?) > 0", (folded,))}
+    phrase = '"' + folded.replace('"', '""') + '"'
+    return {person for (person,) in conn.execute(
+        "SELECT DISTINCT f.person FROM person_grams g JOIN person_folded f ON f.id = g.rowid "
+        "WHERE person_grams MATCH ? AND instr(f.folded, ?) > 0", (phrase, folded))}
 
 
 def _spells(spelled: Iterable[set[str]], text: str) -> bool:

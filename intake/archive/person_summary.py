@@ -31,7 +31,9 @@ from intake.archive.person_search import word_keys
 from intake.records import qualifications
 from intake.store.connection import Connection
 
-TABLES = ("person_summary", "person_facets", "person_spellings", "person_words", "person_blocks")
+TABLES = ("person_summary", "person_facets", "person_spellings", "person_folded", "person_words",
+          "person_blocks")
+BATCH = 2000  # persons built at once by rebuild: what it holds in memory
 KINDS = ("act", "qualification", "role", "source")
 CANDIDATE_LIMIT = 50  # grouping.candidates' default: a key more persons share is too weak
 
@@ -86,10 +88,13 @@ def refresh(conn: Connection, person_ids: Iterable[str]) -> None:
 
 
 def rebuild(conn: Connection) -> None:
-    """The summary of every person, from the mentions."""
+    """The summary of every person, from the mentions, :data:`BATCH` persons at a time."""
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")  # noqa: S608
-    _insert(conn, corroboration.persons(conn))
+    ids = [person for (person,) in conn.execute(
+        "SELECT DISTINCT person FROM archive_mentions WHERE person IS NOT NULL ORDER BY person")]
+    for start in range(0, len(ids), BATCH):
+        _insert(conn, corroboration.persons_in(conn, ids[start:start + BATCH]))
 
 
 def refresh_source(conn: Connection, fingerprint: str) -> None:
@@ -100,7 +105,7 @@ def refresh_source(conn: Connection, fingerprint: str) -> None:
 
 
 def _insert(conn: Connection, found: Iterable[Person]) -> None:
-    summaries, facets, spellings, words, blocks = [], [], [], [], []
+    summaries, facets, spellings, folded, words, blocks = [], [], [], [], [], []
     for p in found:
         summaries.append((p.id, json.dumps(p.names, ensure_ascii=False), p.testimonies,
                           p.organisations,
@@ -109,9 +114,10 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
         values = {("act", a.act) for a in p.acts}
         values |= {("role", m.role) for m in p.mentions if m.role}
         values |= {("source", m.source) for m in p.mentions}
-        facets += [(kind, value, p.id) for kind, value in values]
+        facets += [(kind, value, p.id, p.testimonies, p.organisations) for kind, value in values]
         texts = {text for m in p.mentions for text in (m.name, *m.aliases) if text}
         spellings += [(p.id, text, fold_arabic(text)) for text in texts]
+        folded += [(p.id, form) for form in {fold_arabic(text) for text in texts}]
         tokens = {token for text in texts for token in _WORD.findall(text)}
         words += [(key, token, p.id) for token in tokens for key in word_keys(token)]
         group = grouping.Group(tuple(grouping.Mention(m.id, m.name, m.aliases)
@@ -119,9 +125,11 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
         blocks += [(key, p.id) for key in grouping.candidate_keys(group)]
     conn.executemany("INSERT INTO person_summary (person, names, testimonies, organisations, "
                      "acts, mentions) VALUES (?, ?, ?, ?, ?, ?)", summaries)
-    conn.executemany("INSERT INTO person_facets (kind, value, person) VALUES (?, ?, ?)", facets)
+    conn.executemany("INSERT INTO person_facets (kind, value, person, testimonies, organisations) "
+                     "VALUES (?, ?, ?, ?, ?)", facets)
     conn.executemany("INSERT INTO person_spellings (person, text, folded) VALUES (?, ?, ?)",
                      spellings)
+    conn.executemany("INSERT INTO person_folded (person, folded) VALUES (?, ?)", folded)
     conn.executemany("INSERT INTO person_words (key, word, person) VALUES (?, ?, ?)", words)
     conn.executemany("INSERT INTO person_blocks (key, person) VALUES (?, ?)", blocks)
 
@@ -156,18 +164,59 @@ def _where(conn: Connection, filters: dict[str, str]) -> tuple[str, list[str]]:
     return " AND ".join(clauses), params
 
 
+def _chosen(conn: Connection, filters: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Each filter as the facet kind and the values it accepts (a qualification: its acts)."""
+    chosen = []
+    for kind, value in sorted(filters.items()):
+        if kind == "qualification":
+            chosen.append(("act", _acts_qualified(conn).get(value, [])))
+        else:
+            chosen.append((kind, [value]))
+    return chosen
+
+
+def _from_facets(conn: Connection, filters: dict[str, str], offset: int,
+                 limit: int) -> tuple[list[Summary], int]:
+    """A filtered page counted and ordered from the facet rows, which hold each person's rank
+    (index person_facets_by_rank): the first filter's rows in the list's order, each other
+    filter a probe of the same person's rows."""
+    (kind, values), *others = _chosen(conn, filters)
+    if not values:
+        return [], 0
+    where = f"f.kind = ? AND f.value IN ({', '.join('?' * len(values))})"
+    params = [kind, *values]
+    for other, accepted in others:
+        marks = ", ".join("?" * len(accepted))
+        where += (" AND EXISTS (SELECT 1 FROM person_facets g WHERE g.kind = ? AND "  # noqa: S608
+                  f"g.value IN ({marks}) AND g.person = f.person)")
+        params += [other, *accepted]
+    (total,) = conn.execute(f"SELECT count(DISTINCT f.person) FROM person_facets f "  # noqa: S608
+                            f"WHERE {where}", params).fetchone()
+    shown = [person for (_t, _o, person) in conn.execute(
+        "SELECT DISTINCT f.testimonies, f.organisations, f.person FROM person_facets f "  # noqa: S608
+        f"WHERE {where} ORDER BY f.testimonies DESC, f.organisations DESC, f.person "
+        "LIMIT ? OFFSET ?", [*params, limit, offset])]
+    return _rows(conn, shown), total
+
+
+def _rows(conn: Connection, shown: list[str]) -> list[Summary]:
+    rows = {row[0]: row for row in conn.execute(
+        f"{_COLUMNS} WHERE s.person IN ({', '.join('?' * len(shown))})", shown)}  # noqa: S608
+    return [_summary(rows[person]) for person in shown]
+
+
 def page(conn: Connection, filters: dict[str, str], among: set[str] | None, offset: int,
          limit: int) -> tuple[list[Summary], int]:
     """One page of the persons with every filter's value (among those found by a search, when
     ``among`` is given), the most independent testimonies first, then organisations, then id;
     and how many there are in all."""
+    if among is None and filters:
+        return _from_facets(conn, filters, offset, limit)
     where, params = _where(conn, filters)
     if among is None:
-        condition = f" WHERE {where}" if where else ""
-        (total,) = conn.execute(f"SELECT count(*) FROM person_summary s{condition}",  # noqa: S608
-                                params).fetchone()
-        rows = conn.execute(f"{_COLUMNS}{condition} {_ORDER} LIMIT ? OFFSET ?",  # noqa: S608
-                            [*params, limit, offset]).fetchall()
+        (total,) = conn.execute("SELECT count(*) FROM person_summary s").fetchone()
+        rows = conn.execute(f"{_COLUMNS} {_ORDER} LIMIT ? OFFSET ?",  # noqa: S608
+                            [limit, offset]).fetchall()
         return [_summary(row) for row in rows], total
     ranked = []
     ids = sorted(among)
@@ -178,9 +227,7 @@ def page(conn: Connection, filters: dict[str, str], among: set[str] | None, offs
                                f"person_summary s WHERE {condition}", [*chunk, *params]).fetchall()
     ranked.sort(key=lambda row: (-row[1], -row[2], row[0]))
     shown = [person for person, _t, _o in ranked[offset:offset + limit]]
-    rows = {row[0]: row for row in conn.execute(
-        f"{_COLUMNS} WHERE s.person IN ({', '.join('?' * len(shown))})", shown)}  # noqa: S608
-    return [_summary(rows[person]) for person in shown], len(ranked)
+    return _rows(conn, shown), len(ranked)
 
 
 def _summary(row: tuple) -> Summary:

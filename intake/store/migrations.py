@@ -52,6 +52,35 @@ CREATE INDEX archive_records_unindexed ON archive_records (seq) WHERE persons_in
 INSERT OR REPLACE INTO settings (key, value) VALUES ('persons_rules', 'stale')
 """
 
+_PERSON_SUMMARY_INDEXES = (
+    "ALTER TABLE person_facets ADD COLUMN testimonies INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE person_facets ADD COLUMN organisations INTEGER NOT NULL DEFAULT 0",
+    "UPDATE person_facets SET (testimonies, organisations) = (SELECT s.testimonies, "
+    "s.organisations FROM person_summary s WHERE s.person = person_facets.person)",
+    "CREATE INDEX person_facets_by_rank ON person_facets "
+    "(kind, value, testimonies DESC, organisations DESC, person)",
+    "CREATE TABLE person_folded (id INTEGER PRIMARY KEY, person TEXT NOT NULL, "
+    "folded TEXT NOT NULL)",
+    "CREATE INDEX person_folded_by_person ON person_folded (person)",
+    "CREATE VIRTUAL TABLE person_grams USING fts5 (folded, content='person_folded', "
+    "content_rowid='id', tokenize='trigram case_sensitive 1')",
+    "CREATE TRIGGER person_folded_added AFTER INSERT ON person_folded BEGIN "
+    "INSERT INTO person_grams (rowid, folded) VALUES (new.id, new.folded); END",
+    "CREATE TRIGGER person_folded_removed AFTER DELETE ON person_folded BEGIN "
+    "INSERT INTO person_grams (person_grams, rowid, folded) "
+    "VALUES ('delete', old.id, old.folded); END",
+    "INSERT INTO person_folded (person, folded) SELECT DISTINCT person, folded FROM person_spellings",
+)
+
+
+def _person_summary_indexes(conn: Connection) -> None:
+    """The People list's rank in each facet row, so that a filter counts and pages from one
+    index; and the folded spellings under trigrams, so that the part-of-a-name test of a search
+    reads only the spellings holding the query's trigrams (archive/person_summary.py,
+    archive/person_search.py). Statements one by one: the triggers hold semicolons."""
+    for statement in _PERSON_SUMMARY_INDEXES:
+        conn.execute(statement)
+
 
 MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     """
@@ -279,6 +308,9 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
         sealed BLOB NOT NULL
     );
     """,
+    # The summary's rank in the facet rows and its folded spellings under trigrams, filled from
+    # the summary's own tables.
+    _person_summary_indexes,
 )
 
 

@@ -168,7 +168,8 @@ def test_a_store_from_before_the_summary_gets_one_at_its_migration(homes, ship):
     law.conn.execute("DROP INDEX archive_records_unindexed")
     for table in person_summary.TABLES:
         law.conn.execute(f"DROP TABLE {table}")
-    law.conn.execute("DROP TABLE screenings")  # made by a later migration
+    law.conn.execute("DROP TABLE screenings")  # made by later migrations
+    law.conn.execute("DROP TABLE person_grams")
     law.conn.execute(f"PRAGMA user_version = {_summary_migration()}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)
@@ -194,3 +195,49 @@ def test_keys_of_older_name_rules_are_read_again_once(homes, ship):
     assert persons.catch_up(law.conn, law.vault) == 0
     assert law.conn.execute("SELECT * FROM archive_mention_keys ORDER BY 1, 2, 3").fetchall() == keys
     assert not persons.behind(law.conn)
+
+
+def test_filtered_pages_count_and_order_as_the_list_does(homes, ship):
+    first, second, law = homes
+    ship(first, [record_naming(first, HAMID, "Abu Muhannad", acts=("abduction", "torture")),
+                 record_naming(first, "Salim Khalaf", acts=("torture",))])
+    ship(second, [record_naming(second, HAMID_AR, acts=("sexual_slavery",)),
+                  record_naming(second, "Salim Khalaf", "Yasser Ali")])
+    conn = law.conn
+    everyone = corroboration.persons(conn)  # the list's order
+    held = {p.id: {("act", a.act) for a in p.acts} | {("source", m.source) for m in p.mentions}
+            | {("role", m.role) for m in p.mentions if m.role}
+            | {("qualification", code) for a in p.acts for code in person_summary._qualifications(a.act)}
+            for p in everyone}
+    kinds = {kind: person_summary.values(conn, kind) for kind in person_summary.KINDS}
+    choices = [{}, *({kind: value} for kind, values in kinds.items() for value in values),
+               *({"act": act, "source": source} for act in kinds["act"] for source in kinds["source"]),
+               *({"qualification": code, "source": source, "role": "guard"}
+                 for code in kinds["qualification"] for source in kinds["source"])]
+    for filters in choices:
+        expected = [p.id for p in everyone if set(filters.items()) <= held[p.id]]
+        for offset, limit in ((0, 100), (1, 2), (len(expected), 5)):
+            rows, total = person_summary.page(conn, filters, None, offset, limit)
+            assert [r.id for r in rows] == expected[offset:offset + limit], filters
+            assert total == len(expected), filters
+
+
+def test_a_summary_from_before_the_rank_and_trigram_indexes_gets_them_at_its_migration(homes, ship):
+    first, second, law = homes
+    ship(first, [record_naming(first, HAMID, aliases=("Abu Muhannad",))])
+    ship(second, [record_naming(second, HAMID_AR), record_naming(second, "Salim Khalaf")])
+    before = snapshot(law.conn)
+    queries = ("ami", "Hamid", "حامد", "uhann", "al", "nobody")
+    found = {query: person_search.find(law.conn, query) for query in queries}
+    law.conn.execute("DROP INDEX person_facets_by_rank")
+    law.conn.execute("ALTER TABLE person_facets DROP COLUMN testimonies")
+    law.conn.execute("ALTER TABLE person_facets DROP COLUMN organisations")
+    law.conn.execute("DROP TABLE person_folded")
+    law.conn.execute("DROP TABLE person_grams")
+    law.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    law.conn.close()
+    law.conn = connect(law.config.database_path, law.vault.db_key)
+    assert not persons.behind(law.conn)  # filled from the summary, not built again
+    assert snapshot(law.conn) == before
+    assert {query: person_search.find(law.conn, query) for query in queries} == found
+    assert found["Hamid"] and found["uhann"] and not found["nobody"]

@@ -214,7 +214,8 @@ def test_a_store_made_before_the_index_migrates_and_the_next_import_indexes_it(h
                   "persons"):
         law.conn.execute(f"DROP TABLE {table}")
     law.conn.execute("ALTER TABLE archive_records DROP COLUMN persons_indexed")
-    law.conn.execute("DROP TABLE screenings")  # made by a later migration
+    law.conn.execute("DROP TABLE screenings")  # made by later migrations
+    law.conn.execute("DROP TABLE person_grams")
     law.conn.execute(f"PRAGMA user_version = {index}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)
