@@ -73,9 +73,12 @@ def standalone() -> Iterator[None]:
 
 
 def unshown(bar: Bar) -> str:
-    """The conditions of a bar its records do not show, in words."""
+    """The conditions of a bar its records do not show, in words (``not_in_record``: the facts
+    the provision names that no field of a record holds, as the person's page says them)."""
+    codes = [f for c in bar.not_shown
+             for f in (bar.provision.conditions.not_in_record if c == "not_in_record" else (c,))]
     return ", ".join(str(labels.CONDITIONS.get(c) or labels.RECORD_FACTS.get(c) or c)
-                     for c in bar.not_shown)
+                     for c in codes)
 
 
 def _stylesheet() -> str:

@@ -134,6 +134,7 @@ def test_a_pasted_list_screened_decided_and_briefed_in_arabic(page, archive, tmp
             assert codes and all(code.strip() for code in codes)
             assert bundles <= set(re.findall(r"[0-9a-f]{64}", text))
             assert all(signer in text for signer in signers.values())
+            assert "not_in_record" not in text  # the facts the records do not hold, in words
             shot(page, f"screening-{lang}-brief")
             pdf = tmp_path / f"brief-{lang}.pdf"
             page.pdf(path=str(pdf), format="A4", print_background=True)
