@@ -90,17 +90,22 @@ def screen_in_this_process(home: Path, rows: int, profile: bool) -> dict[str, ob
             "peak": peak_mb(), "opened": before}
 
 
+def _child(*args: str) -> dict:
+    """Run this module in a process of its own (started from this small one: Linux carries a
+    parent's resident size into ``ru_maxrss`` across fork and exec); its last line, as JSON."""
+    done = subprocess.run([sys.executable, "-m", "tools.bench_screening", *args], check=True,
+                          capture_output=True, text=True, env=os.environ)
+    if done.stderr:
+        print(done.stderr, file=sys.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(size: int, folder: Path, profile: bool = False) -> dict[str, str]:
-    home, figures = build(size, folder)
-    figures["peak memory of building it"] = f"{peak_mb():.0f} MB"
+    built = _child("--build", str(folder), "--size", str(size))
+    home, figures = Path(built["home"]), built["figures"]
+    figures["peak memory of building it"] = f"{built['peak']:.0f} MB"
     for rows in LISTS:  # each in a fresh process: its own peak, as the server's screening job
-        done = subprocess.run(
-            [sys.executable, "-m", "tools.bench_screening", "--child", str(home),
-             "--rows", str(rows)] + (["--profile"] if profile else []),
-            check=True, capture_output=True, text=True, env=os.environ)
-        if profile:
-            print(done.stderr, file=sys.stderr)
-        got = json.loads(done.stdout.strip().splitlines()[-1])
+        got = _child("--child", str(home), "--rows", str(rows), *(["--profile"] * profile))
         figures[f"screen a list of {rows:,} rows"] = (
             f"{got['seconds']:.2f} s; {got['with']:,} rows with candidates, "
             f"{got['candidates']:,} candidates ({got['strong']:,} strong)")
@@ -116,7 +121,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile each screening")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=10, help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.build:
+        home, figures = build(args.size, args.build)
+        print(json.dumps({"home": str(home), "figures": figures, "peak": peak_mb()}))
+        return
     if args.child:
         print(json.dumps(screen_in_this_process(args.child, args.rows, args.profile)))
         return
