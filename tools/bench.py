@@ -13,7 +13,8 @@ derivation (unlocking is measured once, not in every worker).
 Last, tools/bench_index.py: the ways the search index can forget a record's words
 (INDEX_BENCH_SIZES, 10,000 and 100,000 by default); tools/bench_persons.py, the perpetrator
 index and the People pages through the app, and tools/bench_names.py, the name grouping
-(PERSONS_BENCH_SIZE mentions, 200,000 by default).
+(PERSONS_BENCH_SIZE mentions, 200,000 by default). The Makefile then runs
+tools/bench_screening.py, screening lists against the index (SCREENING_BENCH_SIZE mentions).
 
 Prints Markdown tables (docs/benchmarks.md quotes a run). Needs `age` and `wrk`; as root on
 Debian it installs what is missing.

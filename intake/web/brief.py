@@ -40,9 +40,10 @@ def confirmed(screening: Screening) -> list[tuple[int, Match]]:
 
 
 def render_brief(screening: Screening, evidence: dict[str, Evidence | None], language: str,
-                 organisation: str) -> str:
+                 organisation: str, linked: bool = False) -> str:
     """The brief as one HTML document (inside an application context: the command line makes
-    one, web/app.py's own)."""
+    one, web/app.py's own). ``linked``: the page served by the server, whose Content Security
+    Policy refuses an inline stylesheet, links the server's own instead."""
     from intake.web.views.screening import said  # the reasons as the pages say them
 
     rows = {r.row.row: r.row for r in screening.results}
@@ -52,7 +53,7 @@ def render_brief(screening: Screening, evidence: dict[str, Evidence | None], lan
             evidence=evidence, reason=said, acts=labels.ACTS, provisions=labels.PROVISIONS,
             qualified=labels.qualified, unshown=unshown, lang=language,
             dir=text_direction(language), organisation=organisation,
-            printed=now_utc(), css=_stylesheet())
+            printed=now_utc(), css="" if linked else _stylesheet(), linked=linked)
 
 
 @contextmanager
@@ -72,9 +73,12 @@ def standalone() -> Iterator[None]:
 
 
 def unshown(bar: Bar) -> str:
-    """The conditions of a bar its records do not show, in words."""
+    """The conditions of a bar its records do not show, in words (``not_in_record``: the facts
+    the provision names that no field of a record holds, as the person's page says them)."""
+    codes = [f for c in bar.not_shown
+             for f in (bar.provision.conditions.not_in_record if c == "not_in_record" else (c,))]
     return ", ".join(str(labels.CONDITIONS.get(c) or labels.RECORD_FACTS.get(c) or c)
-                     for c in bar.not_shown)
+                     for c in codes)
 
 
 def _stylesheet() -> str:

@@ -164,7 +164,7 @@ def brief_page(screening_id: str, language: str) -> ResponseReturnValue:
     found = _screening(screening_id)
     _exported(found, f"brief-{language}")
     evidence = _evidence(set(report.confirmed_persons(found)))
-    return brief.render_brief(found, evidence, language, organisation(db()))
+    return brief.render_brief(found, evidence, language, organisation(db()), linked=True)
 
 
 @bp.route("/<screening_id>/delete", methods=["POST"])
