@@ -25,7 +25,7 @@ from intake.screening.lists import ReadList
 from intake.screening.matching import IndexedName, RowResult, listed_name, match_row
 from intake.store.connection import Connection
 
-GIVEN_NAME_BLOCK = 500
+GIVEN_NAME_BLOCK = 100
 _MENTIONS = (
     "SELECT m.mention_id, m.name, m.aliases, b.exported_at, s.compromised_since "
     "FROM archive_mentions m JOIN archive_records r ON r.seq = m.record_seq "
