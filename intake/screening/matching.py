@@ -109,12 +109,13 @@ def match_row(row: ListedPerson, persons: Iterable[tuple[str, Iterable[IndexedNa
     """The persons that may be the row's, strongest first (at most :data:`LIMIT`)."""
     text, aliases = listed_name(row)
     ours = read_name(text, aliases)
+    our_words = _as_written(text, *aliases)
     found = []
     for person, mentions in persons:
         best, chosen = None, None
         for mention in mentions:
             theirs = read_name(mention.name, mention.aliases)
-            candidate = _judged(person, mention, ours, theirs, compare(ours, theirs), text, aliases)
+            candidate = _judged(person, mention, ours, theirs, compare(ours, theirs), our_words)
             if candidate and (best is None or _closer(candidate, best, text, mention, chosen)):
                 best, chosen = candidate, mention
         if best:
@@ -140,7 +141,7 @@ def _rank(found: Match) -> tuple[int, float, str]:
 
 
 def _judged(person: str, mention: IndexedName, ours: Name, theirs: Name, comparison: Comparison,
-            text: str, aliases: tuple[str, ...]) -> Match | None:
+            our_words: dict[Word, str]) -> Match | None:
     if "order" in comparison.conflict and not _reordered(ours, theirs):
         comparison = replace(comparison, conflict=tuple(c for c in comparison.conflict
                                                         if c != "order"))
@@ -150,7 +151,7 @@ def _judged(person: str, mention: IndexedName, ours: Name, theirs: Name, compari
     if comparison.verdict == "different" and not ("given" in agree and agree - {"given"}):
         return None
     strong = ("given" in agree and "father" in agree and not conflict and not comparison.doubt)
-    reasons = _reasons(ours, theirs, comparison, _as_written(text, *aliases),
+    reasons = _reasons(ours, theirs, comparison, our_words,
                        _as_written(mention.name, *mention.aliases))
     return Match(person, mention.mention, round(_score(reasons), 3),
                  STRONG if strong else POSSIBLE, tuple(reasons))

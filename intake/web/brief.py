@@ -20,12 +20,13 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template
 from flask_babel import Babel, force_locale
+from flask_babel import gettext as _
 
 from intake.clock import now_utc
 from intake.records.qualifications import Bar
 from intake.resources import templates_folder, translations_folder
 from intake.screening.evidence import Evidence
-from intake.screening.matching import Match
+from intake.screening.matching import Match, Reason
 from intake.screening.screenings import Screening
 from intake.web import labels
 from intake.web.i18n import text_direction
@@ -44,8 +45,6 @@ def render_brief(screening: Screening, evidence: dict[str, Evidence | None], lan
     """The brief as one HTML document (inside an application context: the command line makes
     one, web/app.py's own). ``linked``: the page served by the server, whose Content Security
     Policy refuses an inline stylesheet, links the server's own instead."""
-    from intake.web.views.screening import said  # the reasons as the pages say them
-
     rows = {r.row.row: r.row for r in screening.results}
     with force_locale(language):
         return render_template(
@@ -86,3 +85,19 @@ def _stylesheet() -> str:
     if "css" not in cache:
         cache["css"] = (Path(current_app.static_folder or "") / "intake.css").read_text("utf-8")
     return cache["css"]
+
+
+def said(reason: Reason) -> str:
+    """One reason in the reader's language."""
+    part = labels.NAME_PARTS[reason.part]
+    if reason.relation == "agree":
+        return _("%(part)s agrees: %(ours)s", part=part, ours=reason.ours)
+    if reason.relation == "conflict":
+        return _("%(part)s differs: %(ours)s / %(theirs)s", part=part, ours=reason.ours,
+                 theirs=reason.theirs)
+    if reason.relation == "doubt":
+        return _("%(part)s is spelled closely: %(ours)s / %(theirs)s", part=part,
+                 ours=reason.ours, theirs=reason.theirs)
+    if reason.ours:
+        return _("%(part)s %(ours)s is not in the index", part=part, ours=reason.ours)
+    return _("%(part)s %(theirs)s is not on the list", part=part, theirs=reason.theirs)

@@ -18,7 +18,7 @@ from intake.home.instance import organisation
 from intake.screening import report, screenings
 from intake.screening.evidence import Evidence, for_person
 from intake.screening.lists import ListError, ReadList, read_list, read_text
-from intake.screening.matching import Reason, RowResult
+from intake.screening.matching import RowResult
 from intake.screening.screenings import Screening, ScreeningError
 from intake.web import brief, labels, screening_jobs
 from intake.web.forms import ConfirmForm, DecisionForm, ScreeningForm
@@ -32,20 +32,19 @@ _ROLES = ("supervisor", "admin")
 @login_required(*_ROLES)
 def index() -> ResponseReturnValue:
     form = ScreeningForm()
+    label = " ".join((form.label.data or "").split())
     if form.validate_on_submit():
         try:
             read = _read(form)
-            label = " ".join((form.label.data or "").split())
-            if any(s.label == label for s in screenings.listing(db())):
-                raise ScreeningError(label)
         except ListError as exc:
             flash(_("The list cannot be screened: %(reason)s",
                     reason=labels.LIST_ERRORS[exc.code]), "error")
-        except ScreeningError:
-            flash(_("A screening with this name exists already."), "error")
         else:
-            job = screening_jobs.start(config(), current_vault(), signed_in_user(), label, read)
-            return redirect(url_for("screening.job", job_id=job.id))
+            if any(s.label == label for s in screenings.listing(db())):
+                flash(_("A screening with this name exists already."), "error")
+            else:
+                job = screening_jobs.start(config(), current_vault(), signed_in_user(), label, read)
+                return redirect(url_for("screening.job", job_id=job.id))
     return render_template("screening/index.html", form=form, rows=screenings.listing(db()),
                            confirm=ConfirmForm()), 422 if form.is_submitted() else 200
 
@@ -81,7 +80,7 @@ def results(screening_id: str) -> ResponseReturnValue:
     evidence = _evidence({m.person for r in shown for m in r.matches})
     return render_template("screening/results.html", s=found, rows=shown, page=page,
                            pages=max(1, math.ceil(len(rows) / size)), evidence=evidence,
-                           reason=said, problems=labels.LIST_PROBLEMS,
+                           reason=brief.said, problems=labels.LIST_PROBLEMS,
                            levels=labels.MATCH_LEVELS, decisions=labels.SCREENING_DECISIONS,
                            acts=labels.ACTS, provisions=labels.PROVISIONS,
                            qualified=labels.qualified, form=DecisionForm(),
@@ -189,19 +188,3 @@ def _screening(screening_id: str) -> Screening:
 def _exported(found: Screening, kind: str) -> None:
     audit.record(db(), current_vault(), signed_in_user(), "screening_exported",
                  screening=found.summary.id, kind=kind)
-
-
-def said(reason: Reason) -> str:
-    """One reason in the reader's language."""
-    part = labels.NAME_PARTS[reason.part]
-    if reason.relation == "agree":
-        return _("%(part)s agrees: %(ours)s", part=part, ours=reason.ours)
-    if reason.relation == "conflict":
-        return _("%(part)s differs: %(ours)s / %(theirs)s", part=part, ours=reason.ours,
-                 theirs=reason.theirs)
-    if reason.relation == "doubt":
-        return _("%(part)s is spelled closely: %(ours)s / %(theirs)s", part=part,
-                 ours=reason.ours, theirs=reason.theirs)
-    if reason.ours:
-        return _("%(part)s %(ours)s is not in the index", part=part, ours=reason.ours)
-    return _("%(part)s %(theirs)s is not on the list", part=part, theirs=reason.theirs)
