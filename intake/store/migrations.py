@@ -64,6 +64,9 @@ _PERSON_SUMMARY_INDEXES = (
     "CREATE INDEX person_folded_by_person ON person_folded (person)",
     "CREATE VIRTUAL TABLE person_grams USING fts5 (folded, content='person_folded', "
     "content_rowid='id', tokenize='trigram case_sensitive 1')",
+    # A withdrawn or renamed perpetrator's trigrams leave the index's pages, not just its lists
+    # (FTS5 secure-delete, as store/search_index.py does for the testimonies' words).
+    "INSERT INTO person_grams (person_grams, rank) VALUES ('secure-delete', 1)",
     "CREATE TRIGGER person_folded_added AFTER INSERT ON person_folded BEGIN "
     "INSERT INTO person_grams (rowid, folded) VALUES (new.id, new.folded); END",
     "CREATE TRIGGER person_folded_removed AFTER DELETE ON person_folded BEGIN "
