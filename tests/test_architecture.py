@@ -212,7 +212,8 @@ def test_the_boundary_fence_finds_what_it_looks_for():
         "web/x.py: intake.cli.main"]
 
 
-@pytest.mark.parametrize("package", ["vault", "store", "home", "records", "bundles", "archive"])
+@pytest.mark.parametrize("package", ["printing", "vault", "store", "home", "records", "bundles",
+                                     "archive"])
 def test_a_domain_package_loads_without_the_web_or_the_command_line(package):
     """Importing every module of the package, in a fresh interpreter, loads no web framework and
     no click (a lazy import would escape the fence above; this catches it through any path)."""
@@ -229,8 +230,9 @@ def test_a_domain_package_loads_without_the_web_or_the_command_line(package):
 
 
 # The domain's layers, lowest first: a module imports only from its own layer and those below.
-# Top-level modules are the lowest layer, except config.py, which names the vault's KDF costs.
-_LAYERS = ("", "vault", "config", "store", "home", "records", "bundles", "archive", "screening")
+# Top-level modules are the lowest layer, except config.py, which names the vault's KDF costs;
+# printing (the PDF writer and its fonts) sits just above them and knows nothing of records.
+_LAYERS = ("", "printing", "vault", "config", "store", "home", "records", "bundles", "archive", "screening")
 
 
 def _layer(module: str) -> str | None:
