@@ -1,0 +1,48 @@
+"""Reading a printed document back as a person's tools would: its text by poppler's pdftotext
+(in logical order, the bidi marks pdftotext adds removed), its fonts by pdffonts, and a check,
+with fontTools, that each character of a text has a glyph in one of the shipped faces."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from intake.printing import fonts
+
+_BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pdf_text(data: bytes) -> str:
+    """The document's text, pages in order, each line's words in logical (reading) order, and
+    runs of white space made one space."""
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
+                            capture_output=True, check=True)
+    return re.sub(r"\s+", " ", _BIDI_MARKS.sub("", result.stdout.decode("utf-8")))
+
+
+def pdf_fonts(data: bytes) -> list[str]:
+    """The embedded fonts' names, without their subset prefix."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(data)
+        file.flush()
+        lines = subprocess.run(["pdffonts", file.name], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+    return sorted({line.split()[0].split("+")[-1] for line in lines if line.strip()})
+
+
+def without_glyph(text: str) -> set[str]:
+    """The characters of ``text`` no shipped face can draw (white space and marks aside)."""
+    covered = set().union(*(fonts.characters(face.family) for face in fonts.FACES))
+    return {c for c in text if not c.isspace() and not _BIDI_MARKS.match(c) and ord(c) not in covered}
+
+
+def page_images(data: bytes, folder: Path, stem: str, resolution: int = 70) -> list[Path]:
+    """Each page as a PNG (pdftoppm), for a person to look at."""
+    source = folder / f"{stem}.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", str(resolution), "-png", str(source), str(folder / stem)],
+                   check=True)
+    source.unlink()
+    return sorted(folder.glob(f"{stem}*.png"))
