@@ -9,6 +9,7 @@ its order. A character the language's own face lacks is drawn from the other shi
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
@@ -24,11 +25,22 @@ RIGHT_TO_LEFT = frozenset({"ar", "ckb", "syr"})
 _BODY = 10.5
 _LINE = 5.6  # mm per line of body text
 _GREY = (90, 90, 90)
+# fpdf2's markdown, with markers no typed text holds (private-use characters, removed from the
+# text first), so that a survivor's "**", "--", backslash or "[text](link)" prints as typed.
+_BOLD, _ITALICS, _STRIKE, _UNDERLINE, _ESCAPE = "\ue000\ue000", "\ue001\ue001", "\ue002\ue002", \
+    "\ue003\ue003", "\ue004"
+_PRIVATE = re.compile("[\ue000-\ue004]")
 
 
 class Paper(FPDF):
     """One document in ``language``. ``header_text`` heads every page; ``footer_text`` (such as a
     custody reference) sits above the page number ("2 / 5": digits read alike in every language)."""
+
+    MARKDOWN_BOLD_MARKER, MARKDOWN_ITALICS_MARKER = _BOLD, _ITALICS
+    MARKDOWN_STRIKETHROUGH_MARKER, MARKDOWN_UNDERLINE_MARKER = _STRIKE, _UNDERLINE
+    MARKDOWN_MARKERS = (_BOLD, _ITALICS, _STRIKE, _UNDERLINE)
+    MARKDOWN_ESCAPE_CHARACTER = _ESCAPE
+    MARKDOWN_LINK_REGEX = re.compile(r"(?!)")  # matches nothing
 
     def __init__(self, *, language: str, title: str, header_text: str = "", footer_text: str = ""):
         super().__init__(orientation="portrait", unit="mm", format="A4")
@@ -54,16 +66,29 @@ class Paper(FPDF):
 
     def heading(self, text: str, level: int = 1) -> None:
         size = {1: 16, 2: 13, 3: 11.5}[level]
+        if self.will_page_break(size * 0.5 + 25):  # a heading stays with what it heads
+            self.add_page()
         self.ln(3 if level > 1 else 0)
         self._font(size, bold=True)
         self._lines(text, size * 0.5)
         self._font(_BODY)
         self.ln(1.5)
 
-    def paragraph(self, text: str, *, bold: bool = False, small: bool = False) -> None:
+    def paragraph(self, text: str, *, bold: bool = False, small: bool = False,
+                  marked: re.Pattern[str] | None = None) -> None:
+        """A paragraph; the parts of it that ``marked`` matches (such as redaction markers) are
+        drawn bold and underlined."""
         size = 9 if small else _BODY
         self._font(size, bold=bold)
-        self._lines(text, _LINE * size / _BODY)
+        text = _PRIVATE.sub("", text)
+        if marked is None:
+            self._lines(text, _LINE * size / _BODY)
+        else:
+            shown = marked.sub(lambda m: f"{_UNDERLINE}{_BOLD}{m.group()}{_BOLD}{_UNDERLINE}",
+                               text)
+            self.set_x(self.l_margin)
+            self.multi_cell(0, _LINE * size / _BODY, shown, align=self._align, markdown=True,
+                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self._font(_BODY)
         self.ln(1)
 

@@ -27,6 +27,7 @@ from wtforms.widgets import HiddenInput
 from intake.home.users import ROLES
 from intake.records.attachments import KINDS
 from intake.web import labels
+from intake.web.i18n import LANGUAGES, language_name
 
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 _NEW_SECRET = {"autocomplete": "new-password"}
@@ -166,3 +167,12 @@ class DecisionForm(FlaskForm):
                           validators=[InputRequired()])
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)],
                          render_kw={"rows": 2, "dir": "auto"})
+
+
+class DocumentForm(FlaskForm):
+    """Printing a document (web/views/documents.py): its language and, for a trial record's
+    statement, whether to add the restricted annex."""
+    language = SelectField(_l("Language of the document"), validate_choice=False,
+                           choices=options((code, language_name(code)) for code in LANGUAGES))
+    restricted_annex = BooleanField(_l("Add the restricted narrative as an annex (criminal "
+                                       "proceedings only; recorded in the audit trail)"))

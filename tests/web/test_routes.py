@@ -25,12 +25,14 @@ RULES = {
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
     "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN, "sources": SUPERVISORS,
     "sources.mark": ADMINS, "sources.clear": ADMINS, "people": SUPERVISORS,
-    "screening": SUPERVISORS,
+    "screening": SUPERVISORS, "documents.blank_consent": SIGNED_IN,
+    "documents.consent_of": SIGNED_IN, "documents.testimony": SUPERVISORS,
+    "documents.archive_record": SUPERVISORS,
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete", "attachments.add",
                  "attachments.show", "attachments.delete", "attachments.start",
-                 "attachments.piece"}
+                 "attachments.piece", "documents.consent_of"}
 
 
 def rule_for(endpoint: str):

@@ -96,7 +96,8 @@ def _record(seq: int, show_restricted: bool) -> ResponseReturnValue:
                            restricted=shown, history=history,
                            bundle=catalogue.bundle(db(), found.bundle_id),
                            purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable,
-                           files=files, kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm())
+                           files=files, kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm(),
+                           language_tag=envelope["document"].get("interview", {}).get("language", ""))
 
 
 @bp.route("/records/<int:seq>/attachments/<attachment_id>")

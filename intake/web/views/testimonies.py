@@ -31,6 +31,7 @@ from intake.home import audit, backup_reminder
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import acts
+from intake.web import consent_form
 from intake.web.bundle_forms import WithdrawForm
 from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
 from intake.web.i18n import LANGUAGES, select_locale, text_direction
@@ -106,7 +107,7 @@ def _consent_page(form: ConsentForm, testimony: testimonies.Testimony | None) ->
         script_lang = select_locale()
     with force_locale(script_lang):
         script = render_template("interview/consent_script.html", purposes=PURPOSES,
-                                 organisation=session.get("organisation", ""))
+                                 paragraphs=consent_form.script(session.get("organisation", "")))
     return render_template(STEPS[0].template, form=form, step=STEPS[0], steps=STEPS,
                            testimony=testimony, script=Markup(script),  # noqa: S704
                            script_lang=script_lang, script_dir=text_direction(script_lang))
