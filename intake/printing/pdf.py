@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
@@ -30,6 +31,17 @@ _GREY = (90, 90, 90)
 _BOLD, _ITALICS, _STRIKE, _UNDERLINE, _ESCAPE = "\ue000\ue000", "\ue001\ue001", "\ue002\ue002", \
     "\ue003\ue003", "\ue004"
 _PRIVATE = re.compile("[\ue000-\ue004]")
+
+
+def _starts_right_to_left(text: str) -> bool | None:
+    """Whether the first strong character of ``text`` is right-to-left (None: it has none)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return None
 
 
 class Paper(FPDF):
@@ -75,9 +87,18 @@ class Paper(FPDF):
         self.ln(1.5)
 
     def paragraph(self, text: str, *, bold: bool = False, small: bool = False,
-                  marked: re.Pattern[str] | None = None) -> None:
+                  marked: re.Pattern[str] | None = None, own_direction: bool = False) -> None:
         """A paragraph; the parts of it that ``marked`` matches (such as redaction markers) are
-        drawn bold and underlined."""
+        drawn bold and underlined. With ``own_direction`` (free text in any script) it runs in
+        the direction of its first strong character, as HTML's dir="auto" does."""
+        if own_direction and (rtl := _starts_right_to_left(text)) is not None \
+                and rtl != self.right_to_left:
+            self._set_direction(rtl)
+            try:
+                self.paragraph(text, bold=bold, small=small, marked=marked)
+            finally:
+                self._set_direction(not rtl)
+            return
         size = 9 if small else _BODY
         self._font(size, bold=bold)
         text = _PRIVATE.sub("", text)
@@ -201,6 +222,10 @@ class Paper(FPDF):
         self.set_text_color(0)
 
     # Inside
+
+    def _set_direction(self, right_to_left: bool) -> None:
+        self.right_to_left = right_to_left
+        self.set_text_shaping(use_shaping_engine=True, direction="rtl" if right_to_left else "ltr")
 
     @property
     def r_margin_x(self) -> float:

@@ -19,8 +19,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from intake.bundles.redaction import MARKER_PATTERN
-from intake.printing.pdf import Paper
+from intake.printing.pdf import RIGHT_TO_LEFT, Paper
 from intake.web import statement as display
+from intake.web.i18n import left_to_right
 from intake.web.statement import Block, Row
 
 # What a statement may say of the survivor: always, and with consent to disclose their identity.
@@ -34,8 +35,11 @@ class Custody:
 
     rows: list[Row]  # label and value, e.g. Bundle SHA-256 and its hex
 
-    def line(self) -> str:
-        return " · ".join(f"{row.label}: {row.value}" for row in self.rows)
+    def line(self, right_to_left: bool) -> str:
+        """One line for the foot of every page; on a right-to-left page each value is kept left
+        to right as a unit (a fingerprint's groups must not be reordered)."""
+        isolate = left_to_right if right_to_left else str
+        return " · ".join(f"{row.label}: {isolate(row.value)}" for row in self.rows)
 
 
 def envelope_for_statement(envelope: dict, identity: bool) -> dict:
@@ -54,7 +58,7 @@ def build(*, organisation: str, envelope: dict, witness_code: str, custody: Cust
     s = display.statement(envelope)
     document = envelope.get("document", {})
     paper = Paper(language=language, title=_("Witness statement"), header_text=organisation,
-                  footer_text=custody.line())
+                  footer_text=custody.line(language in RIGHT_TO_LEFT))
     paper.heading(_("Witness statement"))
     paper.field(_("Witness code"), witness_code)
     paper.paragraph(_("Printed on %(date)s", date=format_date(format="long")), small=True)
@@ -117,7 +121,7 @@ def _block(paper: Paper, block: Block) -> None:
 
 def _marked(paper: Paper, text: str) -> None:
     """A paragraph of free text, its redaction markers drawn as marked (printing/pdf.py)."""
-    paper.paragraph(text, marked=MARKER_PATTERN)
+    paper.paragraph(text, marked=MARKER_PATTERN, own_direction=True)
 
 
 def _incident(paper: Paper, number: int, incident: display.Incident) -> None:
@@ -129,13 +133,13 @@ def _incident(paper: Paper, number: int, incident: display.Incident) -> None:
     for row in incident.rows:
         paper.field(row.label, row.value)
     if incident.perpetrators:
-        paper.paragraph(_("Perpetrators"), bold=True)
+        paper.heading(_("Perpetrators"), 3)
         for p in incident.perpetrators:
             text = p.name + (f" ({', '.join(p.aliases)})" if p.aliases else "")
             text += "".join(f"; {row.label}: {row.value}" for row in p.rows)
             _marked(paper, f"• {text}")
     if incident.others:
-        paper.paragraph(_("Other victims and witnesses"), bold=True)
+        paper.heading(_("Other victims and witnesses"), 3)
         for other in incident.others:
             _marked(paper, f"• {other.label}" + (f": {other.value}" if other.value else ""))
     if incident.description:
