@@ -4,7 +4,8 @@ and passphrases: cli/users.py; testimonies: cli/testimonies.py, their files cli/
 keys, identities and recipients: cli/keys.py; evidence bundles: cli/bundles.py; an archive's
 sources and compromised keys: cli/sources.py; the perpetrator index: cli/persons.py; screening
 lists against it: cli/screening.py; withdrawing
-consent: cli/consent.py; backup, restore, the audit trail and the panic passphrase:
+consent: cli/consent.py; printed documents: cli/documents.py, in the group of
+cli/document_group.py; backup, restore, the audit trail and the panic passphrase:
 cli/admin.py. Shared helpers (secrets, one-line errors, signing in) are in cli/common.py."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from intake.cli import (
     attachments,
     bundles,
     consent,
+    document_group,
+    documents,
     instance,
     keys,
     persons,
@@ -56,6 +59,9 @@ for _command in (*instance.COMMANDS, *users.COMMANDS, testimonies.testimony, *ke
     main.add_command(_command)
 for _command in attachments.COMMANDS:
     testimonies.testimony.add_command(_command)
+main.add_command(document_group.document)
+for _command in documents.COMMANDS:
+    document_group.document.add_command(_command)
 
 if __name__ == "__main__":
     main()

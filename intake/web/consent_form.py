@@ -129,7 +129,7 @@ def _minor(paper: Paper, guardian: dict, blank: bool) -> None:
 
 
 def _withdrawn(consent: dict, purpose: str) -> bool:
-    last = next((h for h in reversed(consent.get("history", []))
+    last: dict = next((h for h in reversed(consent.get("history", []))
                  if h.get("purpose") == purpose), {})
     return last.get("method") == "withdrawal"
 

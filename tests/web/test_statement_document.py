@@ -59,8 +59,8 @@ def page_count(data: bytes) -> int:
     return int(re.search(rb"Pages:\s+(\d+)", info).group(1))
 
 
-def _printed(law) -> list[dict]:
-    return [{"event": e.event, **e.detail} for e in audit.entries(law.conn)
+def _printed(side) -> list[dict]:
+    return [{"event": e.event, **e.detail} for e in audit.entries(side.conn)
             if e.event in ("document_printed", "restricted_viewed")]
 
 
@@ -80,12 +80,12 @@ def _in_order(text: str, *parts: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_statement_reads_in_every_language(archived, language):
-    client, seq, law = archived
+    client, seq, side = archived
     data = _print(client, seq, language=language)
     text = pdf_text(data)
     assert not without_glyph(text)
     assert set(pdf_fonts(data)) <= SHIPPED
-    with create_app(law.config).test_request_context(), _force(language):
+    with create_app(side.config).test_request_context(), _force(language):
         from flask_babel import gettext as _
 
         _in_order(text, "Legal Team", _("Witness statement"), "W-0001", _("Interview"),
@@ -97,13 +97,13 @@ def test_the_statement_reads_in_every_language(archived, language):
     # place), but pdftotext reorders such a line's runs on a page of the other direction, so
     # the words either side of the marker are looked for in the narrative, each in its order.
     assert "أخذونا من" in narrative and "إلى تلعفر" in narrative
-    bundle = law.conn.execute("SELECT file_sha256 FROM bundles").fetchone()[0]
+    bundle = side.conn.execute("SELECT file_sha256 FROM bundles").fetchone()[0]
     assert text.count(bundle) >= page_count(data) >= 1  # the custody reference on every page
     assert GRAPHIC not in text
     assert "Nadia" not in text and "0750" not in text and "19960042" not in text
-    assert _printed(law)[-1] == {"event": "document_printed", "kind": "statement",
+    assert _printed(side)[-1] == {"event": "document_printed", "kind": "statement",
                                  "language": language, "archive_record": str(seq),
-                                 "record_id": _printed(law)[-1]["record_id"],
+                                 "record_id": _printed(side)[-1]["record_id"],
                                  "witness_code": "W-0001"}
 
 
@@ -114,12 +114,12 @@ def _force(language):
 
 
 def test_the_restricted_annex_only_when_asked_and_audited(archived):
-    client, seq, law = archived
+    client, seq, side = archived
     assert GRAPHIC not in pdf_text(_print(client, seq, language="en"))
     text = pdf_text(_print(client, seq, language="en", restricted_annex="y"))
     assert "Annex: restricted narrative (graphic detail)" in text
     assert text.index(GRAPHIC) > text.index("Read-back and signatures")
-    events = _printed(law)[-2:]
+    events = _printed(side)[-2:]
     assert events[0]["restricted_annex"] == "yes" and events[0]["kind"] == "statement"
     assert events[1]["event"] == "restricted_viewed" and events[1]["printed"] == "statement"
 
@@ -154,7 +154,7 @@ def test_a_testimony_prints_as_a_statement_for_a_supervisor(signed_in, conn, vau
     text = pdf_text(response.data)
     _in_order(text, "W-0001", "Khanke camp", "Sold twice in Raqqa.", record.id)
     assert "Nadia" not in text and GRAPHIC not in text and "Tired at the end" not in text
-    assert text.count(record.id) >= page_count(data := response.data) >= 1
+    assert text.count(record.id) >= page_count(response.data) >= 1
 
 
 def test_the_statement_in_english_looks_right(archived, tmp_path):
