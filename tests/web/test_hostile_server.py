@@ -197,7 +197,8 @@ def field_names(browser: Browser, app, record_id: str) -> list[str]:  # type: ig
     """Every field name on every page the app shows, plus the ones only other pages post."""
     names = {"text", "reason", "purpose", "note", "kind", "duration", "go", "name",
              "public_key", "lang", "next", "query", "recovery_key", "written_down",
-             "organisation", "confirm", "passphrase", "current", "role", "recipients"}
+             "organisation", "confirm", "passphrase", "current", "role", "recipients",
+             "language", "restricted_annex"}
     pages = ["/", "/login", "/recover", "/passphrase", "/admin/users", "/admin/backup",
              "/keys/", "/export/", "/archive/", "/archive/import", f"/testimonies/{record_id}",
              "/testimonies/new", *[f"/testimonies/{record_id}/step/{n}" for n in range(1, 9)]]
