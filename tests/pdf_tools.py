@@ -1,6 +1,14 @@
 """Reading a printed document back as a person's tools would: its text by poppler's pdftotext
 (in logical order, the bidi marks pdftotext adds removed), its fonts by pdffonts, and a check,
-with fontTools, that each character of a text has a glyph in one of the shipped faces."""
+with fontTools, that each character of a text has a glyph in one of the shipped faces.
+
+pdftotext rebuilds reading order from where each glyph sits, and some of what it gives back is
+its own: the bidi marks it adds, brackets it does not mirror in a right-to-left line, spaces and
+full stops it drops or moves where a line changes direction. So texts are compared ``plain``:
+letters and digits only, in order. And where an Arabic vowel mark (tashkeel) sits above a word,
+pdftotext reads the mark as a line of its own and the line splits there: ``reads`` then asks for
+each part between such words, each in order, and the marked word itself.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,27 @@ from pathlib import Path
 from intake.printing import fonts
 
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_VOWEL_MARKS = re.compile("[\u064b-\u065f\u0670]")
+_NOT_COMPARED = re.compile(r"[\W_]", re.UNICODE)
+
+
+def plain(text: str) -> str:
+    """``text`` as it is compared: its letters and digits, in order, without vowel marks."""
+    return _NOT_COMPARED.sub("", _VOWEL_MARKS.sub("", text))
+
+
+def reads(document_text: str, expected: str) -> bool:
+    """Whether ``expected`` is in the document's text in reading order (see above)."""
+    parts, current = [], []
+    for word in expected.split():
+        if _VOWEL_MARKS.search(word):
+            parts += [" ".join(current), word]
+            current = []
+        else:
+            current.append(word)
+    parts.append(" ".join(current))
+    found = plain(document_text)
+    return all(plain(part) in found for part in parts if plain(part))
 
 
 def pdf_text(data: bytes) -> str:
