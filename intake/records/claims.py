@@ -179,7 +179,7 @@ def update_application(conn: Connection, vault: Vault, viewer: User, record_id: 
         record = testimonies.load(conn, vault, record_id, viewer)
         ysl = record.document.get("ysl", {})
         old = ysl.get("application", {}).get("status", "")
-        kept = {k: v for k, v in application.items() if v not in ("", None)}
+        kept = {k: v for k, v in application.items() if v is not None}
         saved = testimonies.save(conn, vault, viewer, record_id,
                                  {**record.document, "ysl": {**ysl, "application": kept}},
                                  draft=record.status != "complete")
