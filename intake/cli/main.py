@@ -4,8 +4,9 @@ and passphrases: cli/users.py; testimonies: cli/testimonies.py, their files cli/
 keys, identities and recipients: cli/keys.py; evidence bundles: cli/bundles.py; an archive's
 sources and compromised keys: cli/sources.py; the perpetrator index: cli/persons.py; screening
 lists against it: cli/screening.py; reparations claims: cli/claims.py, whose claim pack joins
-the ``document`` group of cli/document_group.py; withdrawing consent: cli/consent.py; backup, restore, the audit trail and the panic passphrase:
-cli/admin.py. Shared helpers (secrets, one-line errors, signing in) are in cli/common.py."""
+the ``document`` group of cli/document_group.py; withdrawing consent: cli/consent.py; backup,
+restore, the audit trail and the panic passphrase: cli/admin.py. Shared helpers (secrets,
+one-line errors, signing in) are in cli/common.py."""
 
 from __future__ import annotations
 

@@ -21,8 +21,13 @@ from intake.records.schema import DocumentError
 from intake.web import claim_pack, documents, labels
 from intake.web.forms import options
 from intake.web.i18n import LANGUAGES, language_name
-from intake.web.interview import COMMUNITIES, RELATIVE_STATUSES, SEXES, YSL_CATEGORIES, \
-    ClaimStatusForm
+from intake.web.interview import (
+    COMMUNITIES,
+    RELATIVE_STATUSES,
+    SEXES,
+    YSL_CATEGORIES,
+    ClaimStatusForm,
+)
 from intake.web.request import current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
