@@ -490,13 +490,15 @@ class YslForm(FlaskForm):
         return doc.get("ysl", {})
 
     def to_document(self, doc: dict) -> dict:
-        return {**doc, "ysl": {"category": self.category.data or "",
-                               "abduction_date": _t(self.abduction_date),
-                               "release_date": _t(self.release_date),
-                               "age_at_abduction": self.age_at_abduction.data,
-                               "investigation": self.investigation.form.value(),
-                               "application": self.application.form.value(),
-                               "extract": _t(self.extract)}}
+        ysl = {"category": self.category.data or "", "abduction_date": _t(self.abduction_date),
+               "release_date": _t(self.release_date),
+               "age_at_abduction": self.age_at_abduction.data}
+        # The claim's parts only when answered: most testimonies never become a claim.
+        claim = {"investigation": self.investigation.form.value(),
+                 "application": self.application.form.value(), "extract": _t(self.extract)}
+        ysl.update({k: v for k, v in claim.items() if _filled([v] if isinstance(v, dict) else
+                                                                [{"text": v}])})
+        return {**doc, "ysl": ysl}
 
 
 class ClaimStatusForm(FlaskForm):
