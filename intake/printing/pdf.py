@@ -32,8 +32,6 @@ class Paper(FPDF):
 
     def __init__(self, *, language: str, title: str, header_text: str = "", footer_text: str = ""):
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.language = language
-        self.right_to_left = language.split("-")[0] in RIGHT_TO_LEFT
         self.header_text = header_text
         self.footer_text = footer_text
         self.set_margins(18, 16, 18)
@@ -44,11 +42,18 @@ class Paper(FPDF):
         for face in fonts.FACES:
             self.add_font(face.family, "", str(fonts.FOLDER / face.regular))
             self.add_font(face.family, "B", str(fonts.FOLDER / face.bold))
+        self.switch_language(language)
+        self.add_page()
+
+    def switch_language(self, language: str) -> None:
+        """Write what follows in ``language``: its face, fallbacks and direction (a section in
+        another language than the document's, such as an application summary in Arabic)."""
+        self.language = language
+        self.right_to_left = language.split("-")[0] in RIGHT_TO_LEFT
         self.set_text_shaping(use_shaping_engine=True,
                               direction="rtl" if self.right_to_left else "ltr")
         self.set_fallback_fonts(fonts.fallbacks(language), exact_match=False)
         self._font(_BODY)
-        self.add_page()
 
     # The parts of a document
 

@@ -25,7 +25,7 @@ RULES = {
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
     "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN, "sources": SUPERVISORS,
     "sources.mark": ADMINS, "sources.clear": ADMINS, "people": SUPERVISORS,
-    "screening": SUPERVISORS,
+    "screening": SUPERVISORS, "claims": SUPERVISORS,
 }
 OTHERS_RECORD = {"testimonies.step", "testimonies.view", "testimonies.withdraw",
                  "testimonies.complete", "testimonies.delete", "attachments.add",

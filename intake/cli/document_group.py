@@ -1,0 +1,12 @@
+"""The ``intake document`` group: printed documents written to a file the user names
+(docs/documents.md). Its commands come from the modules that build each document:
+``claim`` from cli/claims.py."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group("document")
+def document() -> None:
+    """Write a printed document (such as a claim pack) to a PDF file."""
