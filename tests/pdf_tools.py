@@ -20,7 +20,8 @@ from pathlib import Path
 from intake.printing import fonts
 
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_VOWEL_MARKS = re.compile("[\u064b-\u065f\u0670]")
+# Arabic tashkeel, Syriac vowels and points, and the combining marks Syriac uses (seyame ̈).
+_VOWEL_MARKS = re.compile("[\u064b-\u065f\u0670\u0730-\u074a\u0300-\u036f]")
 _NOT_COMPARED = re.compile(r"[\W_]", re.UNICODE)
 
 
@@ -29,8 +30,9 @@ def plain(text: str) -> str:
     return _NOT_COMPARED.sub("", _VOWEL_MARKS.sub("", text))
 
 
-def reads(document_text: str, expected: str) -> bool:
-    """Whether ``expected`` is in the document's text in reading order (see above)."""
+def segments(expected: str) -> list[str]:
+    """``expected`` cut where pdftotext may split it: the runs of words between words that carry
+    a vowel mark, and those words, each ``plain``."""
     parts, current = [], []
     for word in expected.split():
         if _VOWEL_MARKS.search(word):
@@ -39,8 +41,13 @@ def reads(document_text: str, expected: str) -> bool:
         else:
             current.append(word)
     parts.append(" ".join(current))
+    return [plain(part) for part in parts if plain(part)]
+
+
+def reads(document_text: str, expected: str) -> bool:
+    """Whether ``expected`` is in the document's text in reading order (see above)."""
     found = plain(document_text)
-    return all(plain(part) in found for part in parts if plain(part))
+    return all(part in found for part in segments(expected))
 
 
 def pdf_text(data: bytes) -> str:

@@ -9,21 +9,21 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.test_browser import browser, choose_language, page, server, shot  # noqa: F401
+from tests.e2e.test_browser import browser, choose_language, page, server, shot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 FACES = {"ar": ("Intake Naskh", "منظمة"), "ckb": ("Intake Naskh", "ڕێکخراو"),
          "syr": ("Intake Syriac", "ܟܢܘܫܬܐ")}
 
 
-def _loaded_faces(page: Page) -> list[str]:
-    page.evaluate("document.fonts.ready.then(() => true)")
-    return page.evaluate("[...document.fonts].filter(f => f.status === 'loaded')"
+def _loaded_faces(tab: Page) -> list[str]:
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    return tab.evaluate("[...document.fonts].filter(f => f.status === 'loaded')"
                          ".map(f => f.family.replaceAll('\"', ''))")
 
 
 @pytest.mark.parametrize("language", sorted(FACES))
-def test_a_right_to_left_page_draws_its_script_with_the_shipped_face(page, server, language):
+def test_a_right_to_left_page_draws_its_script_with_the_shipped_face(page, server, language):  # noqa: F811
     face, word = FACES[language]
     page.goto(server.url + "/login")
     choose_language(page, language)

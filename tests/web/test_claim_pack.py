@@ -21,7 +21,7 @@ from intake.web.dates import in_words
 from intake.web.documents import in_language
 from intake.web.i18n import LANGUAGES
 from tests.conftest import full_record
-from tests.pdf_tools import page_images, pdf_text, without_glyph
+from tests.pdf_tools import page_images, pdf_text, reads, segments, without_glyph
 
 ORGANISATION = "مؤسسة جيان"
 EXTRACT = "أخذونا من كوجو إلى تلعفر، ثم بيعت في الرقة. Bi Abu Muhannad."
@@ -70,8 +70,9 @@ def _has_date(text: str, words: str) -> bool:
 
 def _in_order(text: str, *parts: str) -> None:
     at = -1
-    for part in map(_squeezed, parts):
-        found = text.find(part, at + 1)
+    for part in parts:
+        # Where a vowel mark may split a line, the longest stretch between marked words.
+        found = text.find(max(segments(part), key=len), at + 1)
         assert found > at, (part, text)
         at = found
 
@@ -96,7 +97,7 @@ def test_the_claim_pack_reads_back_in_every_language(app, language):
     for expected in (ORGANISATION, "Nadia Xelîl", "ناديه خليل", "W-0042", "GDSA-0031",
                      "118/2019", "محكمة تحقيق سنجار", "Elias Xelîl", "Xidir Xelîl", "Sharya camp",
                      "0750 123 4567", full_name_label, basis, civil_id, "0a" * 32, "b7" * 32):
-        assert _squeezed(expected) in squeezed, (language, expected)
+        assert reads(text, expected), (language, expected)
     for date in (abducted, consent_day):
         assert _has_date(squeezed, date), (language, date)
     # The cover letter, then the Arabic summary, then the checklist, the extract and the annex.
