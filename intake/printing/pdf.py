@@ -174,6 +174,7 @@ class Paper(FPDF):
         label = f"{self.page_no()} / {self.str_alias_nb_pages}"
         # Digits need no shaping, and fpdf2 fills in the page count only in unshaped text.
         self.set_text_shaping(False)
+        self.font_family = ""  # see _font
         self.set_font("sans", "", 7.5)
         self.multi_cell(0, 4, label, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_shaping(use_shaping_engine=True,
@@ -191,6 +192,10 @@ class Paper(FPDF):
         return "R" if self.right_to_left else "L"
 
     def _font(self, size: float, *, bold: bool = False) -> None:
+        # Selected afresh every time: after a run drawn in a fallback face fpdf2 (2.8.9) takes
+        # that face for the current one while its name says otherwise, and would skip the change,
+        # drawing the next paragraph's glyphs in the wrong face.
+        self.font_family = ""
         self.set_font(fonts.main_face(self.language), "B" if bold else "", size)
 
     def _lines(self, text: str, height: float) -> None:

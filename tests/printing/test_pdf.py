@@ -117,3 +117,22 @@ def test_any_mix_of_scripts_prints_without_losing_a_word(parts, language):
     for part in parts:  # each run of letters and of digits (pdftotext may part the two)
         for run in re.findall(r"[^\W\d_]+|\d+", part):
             assert plain(run) in text, (run, text)
+
+
+@pytest.mark.parametrize("language", ["ar", "syr", "en"])
+def test_a_paragraph_after_one_in_a_fallback_face_keeps_its_own_face(language):
+    """A Latin name alone in an Arabic or Syriac document is drawn in a fallback face; the next
+    paragraph must go back to the document's face (fpdf2 2.8.9 skipped that change, and poppler
+    found text with no font: "No font in show")."""
+    sample = SAMPLES[language]
+    document = paper(language)
+    for text in ("Nadia Xelîl", sample, "ناديه خليل", sample, "ܢܕܝܐ", sample):
+        document.paragraph(text)
+    data = document.bytes
+    drawn = subprocess.run(["pdftoppm", "-r", "20", "-png", "-", "/dev/null"], input=data,
+                           capture_output=True)
+    assert b"Syntax Error" not in drawn.stderr, drawn.stderr
+    text = pdf_text(data)
+    assert plain(text).count(plain(sample)) == 3 or reads(text, sample)
+    for name in ("Nadia Xelîl", "ناديه خليل", "ܢܕܝܐ"):
+        assert reads(text, name), (name, text)
