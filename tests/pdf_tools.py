@@ -75,10 +75,13 @@ def without_glyph(text: str) -> set[str]:
 
 
 def page_images(data: bytes, folder: Path, stem: str, resolution: int = 70) -> list[Path]:
-    """Each page as a PNG (pdftoppm), for a person to look at."""
+    """Each page as a PNG (pdftoppm), for a person to look at; a fault poppler meets drawing them
+    fails the test."""
     source = folder / f"{stem}.pdf"
     source.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", str(resolution), "-png", str(source), str(folder / stem)],
-                   check=True)
+    drawn = subprocess.run(["pdftoppm", "-r", str(resolution), "-png", str(source),
+                            str(folder / stem)], check=True, capture_output=True)
+    # poppler draws on past a fault ("No font in show") and only says so here.
+    assert b"Error" not in drawn.stderr, drawn.stderr.decode(errors="replace")
     source.unlink()
     return sorted(folder.glob(f"{stem}*.png"))
