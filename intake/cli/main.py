@@ -3,10 +3,11 @@ and where each command comes from. Setting up and serving an instance: cli/insta
 and passphrases: cli/users.py; testimonies: cli/testimonies.py, their files cli/attachments.py;
 keys, identities and recipients: cli/keys.py; evidence bundles: cli/bundles.py; an archive's
 sources and compromised keys: cli/sources.py; the perpetrator index: cli/persons.py; screening
-lists against it: cli/screening.py; withdrawing
-consent: cli/consent.py; printed documents: cli/documents.py, in the group of
-cli/document_group.py; backup, restore, the audit trail and the panic passphrase:
-cli/admin.py. Shared helpers (secrets, one-line errors, signing in) are in cli/common.py."""
+lists against it: cli/screening.py; reparations claims: cli/claims.py, whose claim pack joins
+the ``document`` group of cli/document_group.py, as the consent form and the witness statement
+of cli/documents.py do; withdrawing consent: cli/consent.py; backup, restore, the audit trail
+and the panic passphrase: cli/admin.py. Shared helpers (secrets, one-line errors, signing in)
+are in cli/common.py."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from intake.cli import (
     admin,
     attachments,
     bundles,
+    claims,
     consent,
     document_group,
     documents,
@@ -55,11 +57,10 @@ def _utf8_streams() -> None:
 
 for _command in (*instance.COMMANDS, *users.COMMANDS, testimonies.testimony, *keys.COMMANDS,
                  *bundles.COMMANDS, *sources.COMMANDS, *persons.COMMANDS, *screening.COMMANDS, consent.consent_group,
-                 *admin.COMMANDS):
+                 claims.claims_group, document_group.document, *admin.COMMANDS):
     main.add_command(_command)
 for _command in attachments.COMMANDS:
     testimonies.testimony.add_command(_command)
-main.add_command(document_group.document)
 for _command in documents.COMMANDS:
     document_group.document.add_command(_command)
 

@@ -56,8 +56,6 @@ class Paper(FPDF):
 
     def __init__(self, *, language: str, title: str, header_text: str = "", footer_text: str = ""):
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.language = language
-        self.right_to_left = language.split("-")[0] in RIGHT_TO_LEFT
         self.header_text = header_text
         self.footer_text = footer_text
         self.set_margins(18, 16, 18)
@@ -68,11 +66,18 @@ class Paper(FPDF):
         for face in fonts.FACES:
             self.add_font(face.family, "", str(fonts.FOLDER / face.regular))
             self.add_font(face.family, "B", str(fonts.FOLDER / face.bold))
+        self.switch_language(language)
+        self.add_page()
+
+    def switch_language(self, language: str) -> None:
+        """Write what follows in ``language``: its face, fallbacks and direction (a section in
+        another language than the document's, such as an application summary in Arabic)."""
+        self.language = language
+        self.right_to_left = language.split("-")[0] in RIGHT_TO_LEFT
         self.set_text_shaping(use_shaping_engine=True,
                               direction="rtl" if self.right_to_left else "ltr")
         self.set_fallback_fonts(fonts.fallbacks(language), exact_match=False)
         self._font(_BODY)
-        self.add_page()
 
     # The parts of a document
 
@@ -215,6 +220,7 @@ class Paper(FPDF):
         label = f"{self.page_no()} / {self.str_alias_nb_pages}"
         # Digits need no shaping, and fpdf2 fills in the page count only in unshaped text.
         self.set_text_shaping(False)
+        self.font_family = ""  # see _font
         self.set_font("sans", "", 7.5)
         self.multi_cell(0, 4, label, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_shaping(use_shaping_engine=True,
@@ -236,6 +242,10 @@ class Paper(FPDF):
         return "R" if self.right_to_left else "L"
 
     def _font(self, size: float, *, bold: bool = False) -> None:
+        # Selected afresh every time: after a run drawn in a fallback face fpdf2 (2.8.9) takes
+        # that face for the current one while its name says otherwise, and would skip the change,
+        # drawing the next paragraph's glyphs in the wrong face.
+        self.font_family = ""
         self.set_font(fonts.main_face(self.language), "B" if bold else "", size)
 
     def _lines(self, text: str, height: float) -> None:

@@ -1,4 +1,6 @@
-"""Attachments: audio recordings, scans of consent forms and ID documents, photos.
+"""Attachments: audio recordings, scans of consent forms, ID and other civil documents,
+investigation papers and medical or psychosocial reports (the papers a reparations claim needs,
+records/claims.py), photos.
 
 Each file is encrypted while it arrives, as an age file (age-encryption.org/v1: 64 KiB
 ChaCha20-Poly1305 chunks) to an X25519 identity of its own; it is never written, nor held whole,
@@ -30,12 +32,16 @@ from intake.store.connection import Connection, file_of
 from intake.vault import agefile
 from intake.vault.keys import Vault
 
-KINDS = ("audio", "consent_form", "id_document", "photo")  # named in web/labels.py
+KINDS = ("audio", "consent_form", "id_document", "civil_document", "investigation_papers",
+         "medical_report", "photo")  # named in web/labels.py
 # What a kind may hold: a recording is audio, a scan an image or a PDF, a photo an image.
 _MEDIA = {
     "audio": re.compile(r"^audio/[a-z0-9.+-]+$"),
     "consent_form": re.compile(r"^(image/[a-z0-9.+-]+|application/pdf)$"),
     "id_document": re.compile(r"^(image/[a-z0-9.+-]+|application/pdf)$"),
+    "civil_document": re.compile(r"^(image/[a-z0-9.+-]+|application/pdf)$"),
+    "investigation_papers": re.compile(r"^(image/[a-z0-9.+-]+|application/pdf)$"),
+    "medical_report": re.compile(r"^(image/[a-z0-9.+-]+|application/pdf)$"),
     "photo": re.compile(r"^image/[a-z0-9.+-]+$"),
 }
 EXTENSIONS = {"audio/webm": "webm", "audio/ogg": "ogg", "audio/mpeg": "mp3", "audio/mp4": "m4a",

@@ -314,6 +314,26 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     # The summary's rank in the facet rows and its folded spellings under trigrams, filled from
     # the summary's own tables.
     _person_summary_indexes,
+    # The papers a reparations claim needs (records/claims.py) as kinds of attachment: SQLite
+    # cannot change a CHECK, so the table is made again with the rows as they are.
+    """
+    CREATE TABLE attachments_new (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('audio', 'consent_form', 'id_document',
+                                           'civil_document', 'investigation_papers',
+                                           'medical_report', 'photo')),
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users (id),
+        sealed BLOB NOT NULL
+    );
+    INSERT INTO attachments_new SELECT id, owner, kind, size, created_at, created_by, sealed
+        FROM attachments;
+    DROP TABLE attachments;
+    ALTER TABLE attachments_new RENAME TO attachments;
+    CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
+    """,
 )
 
 

@@ -57,6 +57,7 @@ def create_app(config: Config | None = None) -> Flask:
         archive,
         attachments,
         auth,
+        claims,
         documents,
         errors,
         export,
@@ -69,7 +70,8 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     for blueprint in (setup.bp, auth.bp, testimonies.bp, attachments.bp, export.bp, archive.bp,
-                      people.bp, screening.bp, sources.bp, keys.bp, admin.bp, documents.bp, errors.bp):
+                      people.bp, screening.bp, claims.bp, sources.bp, keys.bp, admin.bp,
+                      documents.bp, errors.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

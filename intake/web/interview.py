@@ -440,22 +440,72 @@ YSL_CATEGORIES = {
 }
 
 
+class InvestigationForm(Form):
+    """The investigation file the GDSA asks for with a claim (records/claims.py)."""
+
+    office = short_text(_l("Court or investigative office"), "ysl/investigation/office")
+    file_number = short_text(_l("File number"), "ysl/investigation/file_number",
+                             {**_NO_AUTOFILL, "dir": "auto"})
+    date = date_field(_l("Date of the file"), "ysl/investigation/date")
+
+    def value(self) -> dict:
+        return {"office": _t(self.office), "file_number": _t(self.file_number),
+                "date": _t(self.date)}
+
+
+class ApplicationForm(Form):
+    """The survivor's application at the GDSA, here and on the Claims page."""
+
+    number = short_text(_l("GDSA application number"), "ysl/application/number",
+                        {**_NO_AUTOFILL, "dir": "auto"})
+    submitted = date_field(_l("Date submitted"), "ysl/application/submitted")
+    status = SelectField(default="", label=_l("Status of the application"),
+                         choices=options([("", "—"), *labels.CLAIM_STATUSES.items()]))
+    decision_date = date_field(_l("Date of the decision"), "ysl/application/decision_date")
+    note = short_text(_l("Note (for example, which documents were asked for)"),
+                      "ysl/application/note")
+
+    def value(self) -> dict:
+        return {"number": _t(self.number), "submitted": _t(self.submitted),
+                "status": self.status.data or "", "decision_date": _t(self.decision_date),
+                "note": _t(self.note)}
+
+
 class YslForm(FlaskForm):
     category = SelectField(default="", label=_l("Eligibility category"),
                            choices=options([("", "—"), *YSL_CATEGORIES.items()]))
     abduction_date = date_field(_l("Date of abduction"), "ysl/abduction_date")
     release_date = date_field(_l("Date of release or escape"), "ysl/release_date")
     age_at_abduction = IntegerField(_l("Age at abduction"), **limited("ysl/age_at_abduction"))
+    investigation = FormField(InvestigationForm, label=_l("Investigation file"))
+    application = FormField(ApplicationForm, label=_l("Application to the General Directorate "
+                                                      "for Survivors' Affairs (GDSA)"))
+    extract = TextAreaField(_l("Testimony extract for the claim (a few sentences the survivor "
+                               "agrees the Directorate may read; never graphic detail)"),
+                            **limited("ysl/extract", {**_TEXT, "rows": 5},
+                                      filters=(_one_line_break,)))
 
     @staticmethod
     def from_document(doc: dict) -> dict:
         return doc.get("ysl", {})
 
     def to_document(self, doc: dict) -> dict:
-        return {**doc, "ysl": {"category": self.category.data or "",
-                               "abduction_date": _t(self.abduction_date),
-                               "release_date": _t(self.release_date),
-                               "age_at_abduction": self.age_at_abduction.data}}
+        ysl = {"category": self.category.data or "", "abduction_date": _t(self.abduction_date),
+               "release_date": _t(self.release_date),
+               "age_at_abduction": self.age_at_abduction.data}
+        # The claim's parts only when answered: most testimonies never become a claim.
+        claim = {"investigation": self.investigation.form.value(),
+                 "application": self.application.form.value(), "extract": _t(self.extract)}
+        ysl.update({k: v for k, v in claim.items() if _filled([v] if isinstance(v, dict) else
+                                                                [{"text": v}])})
+        return {**doc, "ysl": ysl}
+
+
+class ClaimStatusForm(FlaskForm):
+    """The Claims page's form: the application alone (records/claims.update_application)."""
+
+    application = FormField(ApplicationForm, label=_l("Application to the General Directorate "
+                                                      "for Survivors' Affairs (GDSA)"))
 
 
 # Step 7: relatives, needs and referrals -----------------------------------------------------

@@ -103,7 +103,50 @@ ATTACHMENT_KINDS = {
     "audio": _l("Audio recording"),
     "consent_form": _l("Consent form (scan)"),
     "id_document": _l("ID document (scan)"),
+    "civil_document": _l("Other civil document (scan)"),
+    "investigation_papers": _l("Investigation paperwork (scan)"),
+    "medical_report": _l("Medical or psychosocial report (scan)"),
     "photo": _l("Photo"),
+}
+# records/claims.py STATUSES: a reparations application at the GDSA
+CLAIM_STATUSES = {"prepared": _l("Prepared"), "submitted": _l("Submitted"),
+                  "returned": _l("Returned for documents"), "approved": _l("Approved"),
+                  "rejected": _l("Rejected"), "appealed": _l("Appealed")}
+# records/claims.py DOCUMENTS: the documents checklist of a claim
+CLAIM_DOCUMENTS = {
+    "civil_id": _l("Civil ID"),
+    "civil_documents": _l("Other civil documents"),
+    "investigation": _l("Investigation paperwork"),
+    "medical": _l("Medical or psychosocial reports"),
+    "extract": _l("Testimony extract"),
+}
+# records/claims.py FIELDS: what the record does not yet say for the application summary
+CLAIM_FIELDS = {
+    "name": _l("the survivor's full name"),
+    "sex": _l("the survivor's sex"),
+    "birth": _l("the date or year of birth"),
+    "community": _l("the survivor's community"),
+    "category": _l("the eligibility category"),
+    "abduction_date": _l("the date of abduction"),
+    "release_date": _l("the date of release or escape"),
+    "investigation_file": _l("the investigation file number"),
+}
+# records/claims.py WARNINGS: what in the record contradicts or fails to support the category
+CLAIM_WARNINGS = {
+    "no_consent": _l("The survivor has not agreed to a reparations claim: no claim pack can be "
+                     "printed."),
+    "not_eligible": _l("The record says the survivor is not eligible."),
+    "category_sex": _l("The category is for women and girls, but the survivor is not recorded "
+                       "as female."),
+    "sex_not_recorded": _l("The category is for women and girls, but the survivor's sex is not "
+                           "recorded."),
+    "category_community": _l("The category does not match the survivor's recorded community."),
+    "child_age": _l("The category is for children abducted under 18, but the age at abduction "
+                    "is 18 or more."),
+    "child_age_unknown": _l("The category is for children abducted under 18, but the age at "
+                            "abduction is not recorded."),
+    "age_mismatch": _l("The age at abduction does not match the dates of birth and abduction."),
+    "release_before_abduction": _l("The date of release is before the date of abduction."),
 }
 # bundles/selection.py EXCLUSION_REASONS
 EXCLUSION_REASONS = {"not_complete": _l("Not marked complete"),

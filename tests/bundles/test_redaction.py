@@ -390,7 +390,9 @@ def test_reparations_keeps_identity_contact_and_the_law_but_no_account(record):
     assert document["ysl"] == record["ysl"]
     assert document["incidents"] == [{k: i[k] for k in ("acts", "date", "place")} for i in record["incidents"]]
     assert document["interview"] == {"date": record["interview"]["date"]}
-    for key in ("narrative", "restricted_narrative", "notes", "relatives", "needs"):
+    # A claim names the relatives killed or missing (docs/documents.md, "Claim pack").
+    assert document.get("relatives", []) == record.get("relatives", [])
+    for key in ("narrative", "restricted_narrative", "notes", "needs"):
         assert key not in document
     assert "perpetrators" not in serialized(document)
     text = serialized(document)

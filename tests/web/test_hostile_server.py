@@ -54,6 +54,8 @@ class Markers:
 
 def limit(name: str) -> int:
     """The schema's limit for a form field, guessed from its name (docs/testimony.schema.json)."""
+    if name == "extract":  # ysl.extract, the testimony extract for a claim
+        return 3000
     if LONG_FIELDS.search(name):
         return 200_000
     if DATE_FIELDS.search(name):
@@ -201,7 +203,8 @@ def field_names(browser: Browser, app, record_id: str) -> list[str]:  # type: ig
              "language", "restricted_annex"}
     pages = ["/", "/login", "/recover", "/passphrase", "/admin/users", "/admin/backup",
              "/keys/", "/export/", "/archive/", "/archive/import", f"/testimonies/{record_id}",
-             "/testimonies/new", *[f"/testimonies/{record_id}/step/{n}" for n in range(1, 9)]]
+             "/testimonies/new", *[f"/testimonies/{record_id}/step/{n}" for n in range(1, 9)],
+             "/claims/", f"/claims/{record_id}"]
     for path in pages:
         names.update(_NAMES.findall(browser.request(path)[2]))
     names.discard("csrf_token")

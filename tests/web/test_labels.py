@@ -13,7 +13,7 @@ from intake.archive import grouping
 from intake.archive.names import read_name
 from intake.bundles import profiles, selection
 from intake.home import mode, passphrase_policy, users
-from intake.records import attachments, consent, qualifications, taxonomy
+from intake.records import attachments, claims, consent, qualifications, taxonomy
 from intake.screening import lists, matching, screenings
 from intake.web import labels
 
@@ -34,9 +34,14 @@ from intake.web import labels
     (labels.LIST_ERRORS, tuple(lists.LIST_ERRORS)),
     (labels.MATCH_LEVELS, matching.LEVELS),
     (labels.SCREENING_DECISIONS, screenings.DECISIONS),
+    (labels.CLAIM_STATUSES, claims.STATUSES),
+    (labels.CLAIM_DOCUMENTS, tuple(claims.DOCUMENTS)),
+    (labels.CLAIM_FIELDS, claims.FIELDS),
+    (labels.CLAIM_WARNINGS, claims.WARNINGS),
 ], ids=["purposes", "short names", "export purposes", "methods", "acts", "provisions", "kinds",
         "exclusion reasons", "roles", "passphrase problems", "modes", "list problems",
-        "list errors", "match levels", "screening decisions"])
+        "list errors", "match levels", "screening decisions", "claim statuses",
+        "claim documents", "claim fields", "claim warnings"])
 def test_every_code_has_a_label_and_every_label_a_code(table, codes):
     assert len(set(codes)) == len(codes)
     assert list(table) == list(codes)

@@ -25,7 +25,7 @@ RULES = {
     "export": SUPERVISORS, "archive": SUPERVISORS, "keys": SUPERVISORS, "admin": ADMINS,
     "admin.make_backup": SUPERVISORS, "attachments": SIGNED_IN, "sources": SUPERVISORS,
     "sources.mark": ADMINS, "sources.clear": ADMINS, "people": SUPERVISORS,
-    "screening": SUPERVISORS, "documents.blank_consent": SIGNED_IN,
+    "screening": SUPERVISORS, "claims": SUPERVISORS, "documents.blank_consent": SIGNED_IN,
     "documents.consent_of": SIGNED_IN, "documents.testimony": SUPERVISORS,
     "documents.archive_record": SUPERVISORS,
 }

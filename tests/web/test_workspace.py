@@ -19,9 +19,10 @@ from intake.web.app import create_app
 from tests.archive_homes import fingerprint, make_archive, make_home, send
 from tests.conftest import ADMIN, OTHER_PASSPHRASE, PASSPHRASE, csrf_token, sign_in
 
-FIELD_MENU = ["/", "/testimonies/new", "/export/", "/archive/", "/keys/", "/admin/backup",
+FIELD_MENU = ["/", "/testimonies/new", "/export/", "/claims/", "/archive/", "/keys/", "/admin/backup",
               "/admin/users", "/admin/audit", "/passphrase"]
-ARCHIVE_MENU = ["/archive/", "/archive/people/", "/archive/screening/", "/archive/bundles",
+ARCHIVE_MENU = ["/archive/", "/archive/people/", "/archive/screening/", "/claims/",
+                "/archive/bundles",
                 "/archive/sources", "/keys/", "/admin/backup", "/admin/users", "/admin/audit",
                 "/passphrase"]
 
@@ -84,7 +85,7 @@ def test_an_archive_menu_offers_each_role_only_its_pages(client, config, conn, v
     add_user(config, vault, "Sami", "supervisor", OTHER_PASSPHRASE)
     add_user(config, vault, "Dilan", "interviewer", OTHER_PASSPHRASE)
     app = create_app(config)
-    for name, expected in (("Sami", ARCHIVE_MENU[:7] + ["/passphrase"]),
+    for name, expected in (("Sami", ARCHIVE_MENU[:8] + ["/passphrase"]),
                            ("Dilan", ["/passphrase"])):
         person = app.test_client()
         assert sign_in(person, name, OTHER_PASSPHRASE).status_code == 302
