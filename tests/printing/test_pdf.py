@@ -136,3 +136,17 @@ def test_a_paragraph_after_one_in_a_fallback_face_keeps_its_own_face(language, t
     assert plain(text).count(plain(sample)) == 3 or reads(text, sample)
     for name in ("Nadia Xelîl", "ناديه خليل", "ܢܕܝܐ"):
         assert reads(text, name), (name, text)
+
+
+def test_every_translation_can_be_printed():
+    """Each catalogue's every string has a glyph in a shipped face, so no document in any
+    language shows an empty box."""
+    import polib
+
+    from intake.resources import translations_folder
+
+    for catalogue in sorted(translations_folder().glob("*/LC_MESSAGES/messages.po")):
+        missing = set()
+        for entry in polib.pofile(str(catalogue)):
+            missing |= without_glyph(entry.msgstr + "".join(entry.msgstr_plural.values()))
+        assert missing == set(), (catalogue.parent.parent.name, missing)
