@@ -75,6 +75,7 @@ SCREENING_BENCH_SIZE ?= 200000
 bench: install translations
 	$(PY) -m tools.bench
 	SCREENING_BENCH_SIZE=$(SCREENING_BENCH_SIZE) $(PY) -m tools.bench_screening
+	$(PY) -m tools.bench_documents
 
 # Kill the real server with SIGKILL hundreds of times mid-autosave; check every saved word after each.
 crash: test-install translations

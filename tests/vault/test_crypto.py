@@ -70,8 +70,10 @@ def test_recovery_key_typo_is_caught(data):
         normalise_recovery_key(typo)
 
 
-@pytest.mark.parametrize("text", ["", "ABCD", "Ж" * 44, new_recovery_key() + "A"])
+@pytest.mark.parametrize("text", ["", "ABCD", "Ж" * 44, "one character too many"])
 def test_malformed_recovery_keys(text):
+    if text == "one character too many":  # made here, not at collection, so every worker agrees
+        text = new_recovery_key() + "A"
     with pytest.raises(RecoveryKeyError):
         normalise_recovery_key(text)
 
