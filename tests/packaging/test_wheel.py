@@ -66,7 +66,7 @@ def test_the_wheel_holds_templates_static_files_and_compiled_catalogues(installe
     names = set(zipfile.ZipFile(wheel).namelist())
     templates = {str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")}
     assert templates and {f"intake/{name}" for name in templates} <= names
-    static = {str(p.relative_to(ROOT)) for p in (ROOT / "intake" / "static").iterdir()}
+    static = {str(p.relative_to(ROOT)) for p in (ROOT / "intake" / "static").rglob("*") if p.is_file()}
     assert static and static <= names
     for lang in TRANSLATED:
         assert f"intake/translations/{lang}/LC_MESSAGES/messages.mo" in names, lang
