@@ -9,41 +9,22 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from intake.config import Config
 from tests.conftest import CHEAP_KDF, home_with
-from tests.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
+from tests.e2e.test_browser import (  # noqa: F401 - browser and page are fixtures
     assert_no_plaintext,
+    browser,
+    page,
     press,
     shot,
     sign_in,
 )
 from tests.pdf_tools import pdf_text
 from tests.server import Server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is needed at {CHROMIUM} (run `make test`, which installs it)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -56,7 +37,7 @@ def served(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_claim_from_testimony_to_submitted(page, served):
+def test_a_claim_from_testimony_to_submitted(page, served):  # noqa: F811
     server, home = served
     run = secrets.token_hex(4)
     name, extract = f"Nadia Qlm{run}", f"Birin ji Koço {run}xtract"
