@@ -30,14 +30,16 @@ translations: install
 run: install translations
 	$(VENV)/bin/intake --home $(INTAKE_HOME) serve --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: lint translations system-tools
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 # The suite without the tests marked slow (browser runs, killed processes, the wheel), for a
 # quick check while working; `make test` is what counts.
 test-quick: test-install translations system-tools
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow"
 
 # Coverage-guided fuzzing of the bundle reader (atheris); new inputs go to .fuzz/, seeds are in
 # tools/fuzz_corpus/. Any input that ends in anything but a clean refusal stops it with a crash.

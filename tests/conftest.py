@@ -4,7 +4,11 @@ path as production."""
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,21 @@ CHEAP_KDF = KdfParams(memory_kib=64, time_cost=1, parallelism=1)
 PASSPHRASE = "amber river lantern seven"
 OTHER_PASSPHRASE = "quiet mountain orchard nine"
 ADMIN = "Layla Admin"
+
+
+def _own_temp_folder() -> None:
+    """On a pytest-xdist worker: a temp folder of the worker's own, for this process and every
+    server and browser it starts, so that the leak scans can tell its files from the other
+    workers' (tests/leak_scan.py)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        folder = tempfile.mkdtemp(prefix=f"intake-tmp-{worker}-")
+        os.environ["TMPDIR"] = folder
+        tempfile.tempdir = None
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+_own_temp_folder()
 
 
 @pytest.fixture

@@ -3,16 +3,34 @@ folders), and every file a running process holds open, deleted ones included (``
 
 A needle is a run of bytes taken from the secret content (several samples of a large file, or the
 UTF-8 and UTF-16 forms of a word); a file "holds" it if any needle occurs anywhere in it.
+
+The suite runs on several workers at once (pytest-xdist). Each worker has a temp folder of its
+own (``intake-tmp-gwN-…``, made by tests/conftest.py and handed to every server and browser it
+starts through ``TMPDIR``) and a pytest temp root of its own (``popen-gwN``); a scan skips the
+other workers' folders, whose tests write plaintext there on purpose, and looks at everything
+else, this worker's folders included.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 _BLOCK = 8 * 1024 * 1024
+_WORKER_FOLDER = re.compile(r"popen-(gw\d+)|intake-tmp-(gw\d+)-.*")
+
+
+def another_workers(folder: Path) -> bool:
+    """Whether ``folder`` is another test worker's own temp folder (see above)."""
+    found = _WORKER_FOLDER.fullmatch(folder.name)
+    if not found:
+        return False
+    if found.group(2):
+        return folder.resolve() != Path(tempfile.gettempdir()).resolve()
+    return found.group(1) != os.environ.get("PYTEST_XDIST_WORKER")
 
 
 def temp_folders() -> list[Path]:
@@ -59,7 +77,8 @@ def _files_under(roots: Iterable[Path], exclude: tuple[Path, ...]) -> Iterator[P
     for root in roots:
         for folder, dirs, files in os.walk(root, onerror=lambda _: None):
             here = Path(folder)
-            dirs[:] = [d for d in dirs if (here / d).resolve() not in exclude]
+            dirs[:] = [d for d in dirs if (here / d).resolve() not in exclude
+                       and not another_workers(here / d)]
             for name in files:
                 path = here / name
                 if path.is_file() and not path.is_symlink():

@@ -12,7 +12,6 @@ import getpass
 import os
 import re
 import secrets
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from intake.config import Config
 from intake.home.instance import initialise
 from tests.conftest import ADMIN, CHEAP_KDF, PASSPHRASE
-from tests.leak_scan import holds, temp_folders, text_needles
+from tests.leak_scan import another_workers, holds, temp_folders, text_needles
 from tests.server import Server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -294,12 +293,12 @@ def temp_files_holding(needles: list[bytes], since: float) -> list[str]:
     out: pytest's own temp root (``pytest-of-<user>``), which holds the inputs and outputs tests
     make in plaintext on purpose (this run's and other runs'); the server's home lies inside it
     and every test scans that home separately. Older files cannot be this test's."""
-    pytest_root = Path(tempfile.gettempdir(), f"pytest-of-{getpass.getuser()}").resolve()
+    pytest_root = f"pytest-of-{getpass.getuser()}"
     found = []
     for root in temp_folders():
         for folder, dirs, files in os.walk(root, onerror=lambda _: None):
             here = Path(folder)
-            dirs[:] = [d for d in dirs if (here / d).resolve() != pytest_root]
+            dirs[:] = [d for d in dirs if d != pytest_root and not another_workers(here / d)]
             for name in files:
                 path = here / name
                 try:

@@ -86,7 +86,7 @@ def test_a_pasted_list_screened_decided_and_briefed_in_arabic(page, archive, tmp
         page.fill("input[name=label]", "قائمة الإفراج، تشرين الثاني")
         page.fill("textarea[name=pasted]", "\n".join(LIST) + "\n")
         page.locator("form.screening-form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/archive/screening/S[-\w]+$"), timeout=30000)
+        expect(page).to_have_url(re.compile(r"/archive/screening/S[-\w]+$"), timeout=90000)
         assert "مروان" not in page.url and "Marwan" not in page.url
         expect(page.locator("article.screened")).to_have_count(10)
 
