@@ -81,16 +81,16 @@ class Post:
 
 
 def hostile_posts(names: list[str], mark: Markers, record_fields: bool = True) -> Iterator[Post]:
-    """Every kind of hostile value, each in every field the app has. Every route gets the finding,
-    a body of several megabytes; the values at and one above each limit are that large only for
-    the routes that read a testimony's long fields (``record_fields``)."""
+    """Every kind of hostile value, each in every field the app has. The values at and above the
+    limits make a body of several megabytes only for the routes that read a testimony's long
+    fields (``record_fields``); the others hold those fields to the ordinary limit."""
     def each(make) -> Post:  # type: ignore[no-untyped-def]
         marker = mark()
         return Post([(name, make(marker, name)) for name in names], [marker])
 
     # The finding: a 1,026-character full name (and every other field) one above the limit.
-    yield each(lambda m, n: "Nadia " + filled(m, 1020) if limit(n) == 1000
-               else filled(m, limit(n) + 1))
+    yield each(lambda m, n: "Nadia " + filled(m, 1020) if limit(n, record_fields) == 1000
+               else filled(m, limit(n, record_fields) + 1))
     yield each(lambda m, n: filled(m, limit(n, record_fields)))  # exactly at the limit
     yield each(lambda m, n: filled(m, limit(n, record_fields) + 1))
     yield each(lambda m, _n: f"{m}\x00after\x00")
