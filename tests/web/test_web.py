@@ -1,7 +1,9 @@
 """The web layer through Flask's test client: set-up, sign-in, headers, CSRF, sessions, roles."""
 
+import html
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -215,6 +217,43 @@ def test_a_date_copied_from_right_to_left_text_is_accepted(signed_in):
     assert saved.status_code == 302, saved.get_data(as_text=True)
     page = signed_in.get(step2).get_data(as_text=True)
     assert 'value="2014?"' in page and 'value="ku, ar"' in page
+
+
+def _value(page: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page).group(0)
+    found = re.search(r'\bvalue="([^"]*)"', tag)
+    return html.unescape(found.group(1)) if found else ""
+
+
+def test_a_new_interview_step_starts_with_today_and_the_interviewer(signed_in):
+    token = csrf_token(signed_in.get("/testimonies/new").get_data(as_text=True))
+    step2 = signed_in.post("/testimonies/new", data={"csrf_token": token, "record": "yes"}).location
+    before = date.today().isoformat()
+    page = signed_in.get(step2).get_data(as_text=True)
+    assert _value(page, "date") in {before, date.today().isoformat()}
+    assert _value(page, "interviewer") == ADMIN
+    assert _value(page, "location") == ""  # nothing else is guessed
+
+    # What was saved is what is shown, an answer left empty on purpose included.
+    saved = signed_in.post(step2, data={"csrf_token": token, "date": "2014-08~",
+                                        "interviewer": "", "go": "stay"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    page = signed_in.get(step2).get_data(as_text=True)
+    assert (_value(page, "date"), _value(page, "interviewer")) == ("2014-08~", "")
+
+
+def test_only_the_interviewer_who_made_it_gets_the_defaults(conn, vault, admin, interviewer,
+                                                            signed_in):
+    from intake.records import testimonies
+
+    theirs = testimonies.create(conn, vault, interviewer, {"consent": {"record": True}})
+    mine = testimonies.create(conn, vault, admin, {"consent": {"record": True},
+                                                   "interview": {"location": "Sharya"}})
+    page = signed_in.get(f"/testimonies/{theirs.id}/step/2").get_data(as_text=True)
+    assert (_value(page, "date"), _value(page, "interviewer")) == ("", "")  # a supervisor reviewing
+    page = signed_in.get(f"/testimonies/{mine.id}/step/2").get_data(as_text=True)
+    assert (_value(page, "date"), _value(page, "interviewer"), _value(page, "location")) == (
+        "", "", "Sharya")  # an interview section came with it (an import): left as it is
 
 
 def test_an_abandoned_set_up_forgets_its_secrets(tmp_path):
