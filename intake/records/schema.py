@@ -10,7 +10,7 @@ A problem is reported as the field's path and the rule it breaks, never with a v
 be someone's words: jsonschema's own messages quote the instance ("'Nadia …' is too long"), and
 these lines reach the command line, flash messages and, through exceptions, logs
 (docs/security.md, "No survivor text in logs or error pages"). Only ``null``, ``true`` and
-``false`` are named, as JSON writes them; other values by their kind ("text", "a number"), and
+``false`` are named, as JSON writes them; other values by their kind ("text", "a whole number"), and
 allowed values, taken from the schema, as JSON strings."""
 
 from __future__ import annotations

@@ -204,12 +204,26 @@ def without_nulls(value: object) -> object:
     """``value`` without the fields of its objects, at any depth, that are ``null``:
     KoBoToolbox and ODK export an unanswered question as ``null``, which means "not given"
     (docs/testimony-schema.md, "Import and export"). A ``null`` in a list is not a field and
-    stays, to be refused."""
-    if isinstance(value, dict):
-        return {key: without_nulls(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [without_nulls(item) for item in value]
-    return value
+    stays, to be refused. Walked with a list, not by recursion, so a file nested as deeply as
+    the JSON reader allows gets its one-line refusal from the schema."""
+    if not isinstance(value, dict | list):
+        return value
+    top: dict | list = {} if isinstance(value, dict) else []
+    pending: list[tuple[dict | list, dict | list]] = [(value, top)]
+    while pending:
+        source, copy = pending.pop()
+        for key, item in (source.items() if isinstance(source, dict) else enumerate(source)):
+            if item is None and isinstance(source, dict):
+                continue
+            if isinstance(item, dict | list):
+                inner: dict | list = {} if isinstance(item, dict) else []
+                pending.append((item, inner))
+                item = inner
+            if isinstance(copy, dict):
+                copy[key] = item
+            else:
+                copy.append(item)
+    return top
 
 
 def _without_identity(document: dict) -> dict:

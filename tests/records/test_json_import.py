@@ -139,3 +139,14 @@ def test_no_error_shows_a_python_repr(path, value):
     document = _with(path, value) if path else value
     for line in problems(without_nulls(document)):
         assert not _PYTHON_REPR.search(line), line
+
+
+def test_nulls_are_dropped_at_any_depth_without_recursion():
+    deep: object = None
+    for _ in range(5000):  # deeper than Python's recursion limit
+        deep = {"x": deep, "y": [None, 1]}
+    cleaned = without_nulls(deep)
+    for _ in range(4999):
+        assert cleaned["y"] == [None, 1]  # a null in a list stays
+        cleaned = cleaned["x"]
+    assert cleaned == {"y": [None, 1]}
