@@ -70,7 +70,7 @@ class Session:
         finally:
             connection.close()
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("intake_session="):
+            if name.lower() == "set-cookie" and value.startswith("intake_session_"):
                 self.cookie = value.split(";", 1)[0]
         return response.status, {k.lower(): v for k, v in response.getheaders()}, text
 

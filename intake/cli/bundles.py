@@ -16,7 +16,9 @@ from intake.bundles import reader as bundle_reader
 from intake.cli.common import (
     CliError,
     Session,
+    cli_config,
     one_line_errors,
+    option_acting_user,
     option_passphrase_file,
     refuse_existing_out,
     signed_in,
@@ -83,7 +85,7 @@ def _identities(identity_file: Path | None, user_name: str | None,
                 passphrase_file: Path | None) -> list[str]:
     if identity_file is not None:
         return _identity_file(identity_file)
-    if not user_name:
+    if not user_name and not cli_config().is_initialised:
         raise CliError("give --identity FILE, or --user to use this archive's own identity")
     with unlocked(user_name, passphrase_file) as session:
         found = own_keys.identities(session.conn, session.vault)
@@ -100,8 +102,8 @@ def _report(bundle: bundle_reader.Bundle) -> None:
 @click.command()
 @click.argument("file", type=_existing_file)
 @click.option("--identity", "identity_file", type=_existing_file,
-              help="An age identity file; without it, this archive's identity (needs --user).")
-@click.option("--user", "user_name", envvar="INTAKE_USER", help="Your user name (or INTAKE_USER).")
+              help="An age identity file; without it, this archive's identity (signs in).")
+@option_acting_user
 @option_passphrase_file
 @one_line_errors
 def verify(file: Path, identity_file: Path | None, user_name: str | None,

@@ -9,7 +9,8 @@ a second, new passphrase likewise from a prompt, ``--new-passphrase-file`` or
 
 A command that acts as a user is decorated with :func:`signed_in`: it adds ``--user`` and
 ``--passphrase-file``, unlocks, records the sign-in, checks the role and hands the command a
-:class:`Session`.
+:class:`Session`. Without ``--user``, a home with one user signs that user in; a home with
+several refuses in one line (:func:`acting_user`, the one place that decides).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from intake.config import Config
 from intake.home import audit
 from intake.home.backup import BackupError
 from intake.home.errors import InstanceError
-from intake.home.instance import unlock
+from intake.home.instance import unlock, user_count
 from intake.home.passphrase_policy import WeakPassphrase
 from intake.home.users import User
 from intake.records import testimonies
@@ -98,8 +99,9 @@ option_passphrase_file = click.option("--passphrase-file", type=click.Path(exist
                                 path_type=Path), help="Read the passphrase from this file.")
 option_new_passphrase_file = click.option("--new-passphrase-file", type=click.Path(
     exists=True, dir_okay=False, path_type=Path), help="Read the new passphrase from this file.")
-option_acting_user = click.option("--user", "user_name", envvar="INTAKE_USER", required=True,
-                            help="Your user name (or INTAKE_USER).")
+option_acting_user = click.option("--user", "user_name", envvar="INTAKE_USER",
+                                  help="Your user name (or INTAKE_USER); needed only when the "
+                                       "home has several users.")
 
 
 def cli_config() -> Config:
@@ -115,12 +117,29 @@ class Session:
     conn: Connection
 
 
+def acting_user(user_name: str | None) -> str | None:
+    """Who a command acts as: ``user_name`` when given, else None for the home's only user. A
+    home with several users needs the name; the refusal comes before any passphrase is read."""
+    if user_name is not None:
+        return user_name
+    count = user_count(cli_config())
+    if count > 1:
+        raise several_users(count)
+    return None
+
+
+def several_users(count: int) -> CliError:
+    return CliError(f"this home has {count} users: say which with --user NAME (or INTAKE_USER)")
+
+
 @contextmanager
-def unlocked(user_name: str, passphrase_file: Path | None) -> Iterator[Session]:
-    """Sign ``user_name`` in (the passphrase read as :func:`read_secret` does), record the
-    sign-in, and close the store and the vault afterwards, whatever happens."""
+def unlocked(user_name: str | None, passphrase_file: Path | None) -> Iterator[Session]:
+    """Sign ``user_name`` in (without it, as :func:`acting_user` decides; the passphrase read
+    as :func:`read_secret` does), record the sign-in, and close the store and the vault
+    afterwards, whatever happens."""
+    name = acting_user(user_name)
     passphrase = read_secret(passphrase_file, "INTAKE_PASSPHRASE", "Passphrase")
-    vault, user = unlock(cli_config(), user_name, passphrase)
+    vault, user = unlock(cli_config(), name, passphrase)
     conn = connect(cli_config().database_path, vault.db_key)
     try:
         audit.record(conn, vault, user, "sign_in", via="cli")
@@ -148,7 +167,7 @@ def signed_in(*, roles: tuple[str, ...] = (), to: str = "",
     (:func:`one_line_errors`)."""
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)
-        def signing_in(user_name: str, passphrase_file: Path | None, **params: Any) -> None:
+        def signing_in(user_name: str | None, passphrase_file: Path | None, **params: Any) -> None:
             if before is not None:
                 params.update(before(**params) or {})
             with unlocked(user_name, passphrase_file) as session:

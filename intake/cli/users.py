@@ -9,17 +9,21 @@ import click
 
 from intake.cli.common import (
     Session,
+    acting_user,
     cli_config,
     one_line_errors,
     option_acting_user,
     option_new_passphrase_file,
     read_new_passphrase,
     read_secret,
+    several_users,
     signed_in,
 )
 from intake.home.instance import unlock_with_recovery
 from intake.home.passphrases import add_user, set_passphrase
-from intake.home.users import ROLES
+from intake.home.users import ROLES, list_users
+from intake.store.connection import connect
+from intake.vault.keys import Vault
 
 
 @click.group()
@@ -60,16 +64,30 @@ def passphrase_change(session: Session, new_passphrase_file: Path | None) -> Non
               path_type=Path), help="Read the recovery key from this file.")
 @option_new_passphrase_file
 @one_line_errors
-def recover(user_name: str, recovery_key_file: Path | None,
+def recover(user_name: str | None, recovery_key_file: Path | None,
             new_passphrase_file: Path | None) -> None:
     """Set a new passphrase for a user with the recovery key."""
+    name = acting_user(user_name)
     key = read_secret(recovery_key_file, "INTAKE_RECOVERY_KEY", "Recovery key")
     vault = unlock_with_recovery(cli_config(), key)
     try:
-        set_passphrase(cli_config(), vault, user_name, read_new_passphrase(new_passphrase_file))
+        name = name if name is not None else _only_user(vault)
+        set_passphrase(cli_config(), vault, name, read_new_passphrase(new_passphrase_file))
     finally:
         vault.close()
-    click.echo(f"New passphrase set for {user_name}.")
+    click.echo(f"New passphrase set for {name}.")
+
+
+def _only_user(vault: Vault) -> str:
+    """The one user of the store: the key slots tell how many users there are, not who."""
+    conn = connect(cli_config().database_path, vault.db_key)
+    try:
+        users = list_users(conn)
+    finally:
+        conn.close()
+    if len(users) != 1:
+        raise several_users(len(users))
+    return users[0].name
 
 
 COMMANDS = (user, passphrase, recover)

@@ -82,9 +82,15 @@ def load_slots(config: Config) -> KeySlotFile:
     return KeySlotFile.load(config.keyslot_path)
 
 
-def unlock(config: Config, name: str, passphrase: str) -> tuple[Vault, User]:
-    """The vault and user for a name and passphrase, or :class:`UnlockError`. The panic
-    passphrase, with any name, runs :func:`panic_wipe` and then fails like a wrong passphrase."""
+def user_count(config: Config) -> int:
+    """How many users can sign in with a passphrase (the key slots tell the number, not names)."""
+    return len(load_slots(config).user_labels())
+
+
+def unlock(config: Config, name: str | None, passphrase: str) -> tuple[Vault, User]:
+    """The vault and user for a name and passphrase, or :class:`UnlockError`; with ``name``
+    None, the home's only user. The panic passphrase, with any name, runs :func:`panic_wipe`
+    and then fails like a wrong passphrase."""
     try:
         label, master = load_slots(config).open_user(name, passphrase)
     except PanicUnlock:

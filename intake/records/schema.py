@@ -6,10 +6,12 @@ jsonschema-rs answers "valid or not" in microseconds (imports and exports check 
 only a document it refuses goes through jsonschema, which names each problem and has the last
 word (tests/records/test_schema.py checks the two agree).
 
-A problem is reported as the field's path and the rule it breaks, never with the value:
-jsonschema's own messages quote the instance ("'Nadia …' is too long"), and these lines reach
-the command line, flash messages and, through exceptions, logs (docs/security.md, "No survivor
-text in logs or error pages")."""
+A problem is reported as the field's path and the rule it breaks, never with a value that could
+be someone's words: jsonschema's own messages quote the instance ("'Nadia …' is too long"), and
+these lines reach the command line, flash messages and, through exceptions, logs
+(docs/security.md, "No survivor text in logs or error pages"). Only ``null``, ``true`` and
+``false`` are named, as JSON writes them; other values by their kind ("text", "a whole number"), and
+allowed values, taken from the schema, as JSON strings."""
 
 from __future__ import annotations
 
@@ -38,12 +40,30 @@ _TYPES = {"string": "text", "integer": "a whole number", "number": "a number",
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
 
 
+def json_value(value: object) -> str:
+    """A value as an error may show it: ``null``, ``true`` or ``false`` as JSON writes them;
+    anything else by its kind, since text, and numbers too (a phone or ID number typed as
+    one), can be someone's."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return "a whole number" if isinstance(value, int) or value.is_integer() else "a fraction"
+    kinds: dict[type, str] = {str: "text", list: "a list", dict: "an object"}
+    return kinds.get(type(value), "a value")
+
+
 def _rule(error: ValidationError) -> str:
     """What ``error`` says, in words built from the schema alone (never ``error.message``)."""
     keyword, limit, instance = error.validator, error.validator_value, error.instance
     if keyword == "type":
         types = [limit] if isinstance(limit, str) else limit
-        return "must be " + " or ".join(_TYPES.get(t, t) for t in types)
+        return "must be " + " or ".join(_TYPES.get(t, t) for t in types) + \
+            f", not {json_value(instance)}"
+    if keyword in ("enum", "const"):
+        allowed = ", ".join(json.dumps(value, ensure_ascii=False)
+                            for value in (limit if keyword == "enum" else [limit]))
+        found = "" if isinstance(instance, str) else f", not {json_value(instance)}"
+        return f"must be {'one of ' if keyword == 'enum' else ''}{allowed}{found}"
     if keyword == "required":
         missing = [name for name in limit if not isinstance(instance, dict) or name not in instance]
         return "missing " + ", ".join(missing)
@@ -57,7 +77,6 @@ def _rule(error: ValidationError) -> str:
              "minLength": f"shorter than {limit} characters",
              "maximum": f"more than {limit}", "minimum": f"less than {limit}",
              "maxItems": f"more than {limit} entries", "minItems": f"fewer than {limit} entries",
-             "enum": "not one of the allowed values", "const": "not the allowed value",
              "pattern": "not in the expected form", "anyOf": "not in any allowed form",
              "oneOf": "not in exactly one allowed form", "format": f"not a valid {limit}"}
     return rules.get(keyword, f"breaks the rule {keyword}")

@@ -200,6 +200,32 @@ def _indexed(conn: Connection, row: tuple, previous: dict | None) -> str:
     return indexed_words(conn, "testimony_search", seq)
 
 
+def without_nulls(value: object) -> object:
+    """``value`` without the fields of its objects, at any depth, that are ``null``:
+    KoBoToolbox and ODK export an unanswered question as ``null``, which means "not given"
+    (docs/testimony-schema.md, "Import and export"). A ``null`` in a list is not a field and
+    stays, to be refused. Walked with a list, not by recursion, so a file nested as deeply as
+    the JSON reader allows gets its one-line refusal from the schema."""
+    if not isinstance(value, dict | list):
+        return value
+    top: dict | list = {} if isinstance(value, dict) else []
+    pending: list[tuple[dict | list, dict | list]] = [(value, top)]
+    while pending:
+        source, copy = pending.pop()
+        for key, item in (source.items() if isinstance(source, dict) else enumerate(source)):
+            if item is None and isinstance(source, dict):
+                continue
+            if isinstance(item, dict | list):
+                inner: dict | list = {} if isinstance(item, dict) else []
+                pending.append((item, inner))
+                item = inner
+            if isinstance(copy, dict):
+                copy[key] = item
+            else:
+                copy.append(item)
+    return top
+
+
 def _without_identity(document: dict) -> dict:
     """Drop the read-only keys that ``as_export`` adds, so an exported record imports again."""
     return {k: v for k, v in document.items() if k not in ("id", "witness_code", "status")}
@@ -328,7 +354,9 @@ def summaries(conn: Connection, viewer: User, *, query: str = "", page: int = 1,
 
 
 def import_documents(conn: Connection, vault: Vault, owner: User, documents: list) -> list[str]:
-    """Validate every document first, then create them all in one transaction."""
+    """Validate every document first, then create them all in one transaction. A field that
+    is ``null`` counts as not given (:func:`without_nulls`)."""
+    documents = [without_nulls(document) for document in documents]
     for index, document in enumerate(documents):
         try:
             validate(_without_identity(document) if isinstance(document, dict) else document)

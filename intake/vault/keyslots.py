@@ -132,10 +132,19 @@ class KeySlotFile:
     def set_recovery(self, recovery_key: str, master: bytes, kdf: KdfParams) -> None:
         self.slots[RECOVERY_LABEL] = KeySlot.create(RECOVERY_LABEL, recovery_key, master, kdf)
 
-    def open_user(self, name: str, passphrase: str) -> tuple[str, bytes]:
+    def user_labels(self) -> list[str]:
+        """The labels of the users' slots: how many users there are, never who."""
+        return [label for label in self.slots if label != RECOVERY_LABEL]
+
+    def open_user(self, name: str | None, passphrase: str) -> tuple[str, bytes]:
         """(label, master key) for a user's passphrase, or :class:`UnlockError`;
-        :class:`PanicUnlock` if it is the panic passphrase. Changes nothing either way."""
-        label = self.label_for(name)
+        :class:`PanicUnlock` if it is the panic passphrase. Changes nothing either way. With
+        ``name`` None, the slot of the only user; with none or several, nothing opens."""
+        if name is None:
+            labels = self.user_labels()
+            label = labels[0] if len(labels) == 1 else ""  # "" is no slot: a wrong passphrase
+        else:
+            label = self.label_for(name)
         try:
             return label, self._open(label, passphrase)
         except UnlockError:

@@ -20,7 +20,7 @@ from intake.web.host_check import install_host_check
 from intake.web.i18n import LANGUAGES, language_name, select_locale, text_direction
 from intake.web.request import IntakeRequest, close_db, current_user
 from intake.web.security_headers import set_security_headers
-from intake.web.sessions import MemorySessionInterface
+from intake.web.sessions import MemorySessionInterface, cookie_name
 from intake.web.state import install as install_state
 from intake.web.workspace import install_workspace
 
@@ -42,7 +42,8 @@ def create_app(config: Config | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(translations_folder()),
         BABEL_DEFAULT_LOCALE="en",
     )
-    app.session_interface = MemorySessionInterface(config.idle_timeout_seconds)
+    app.session_interface = MemorySessionInterface(config.idle_timeout_seconds,
+                                                   cookie_name(config.home))
     install_state(app, config)  # jobs, connection pools, uploads, throttle: this app's own
     install_host_check(app)  # first of the request hooks: DNS rebinding (web/host_check.py)
 

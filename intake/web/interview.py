@@ -583,6 +583,16 @@ STEPS = (
 )
 
 
+def with_interview_defaults(step: Step, document: dict, *, interviewer: str,
+                            today: str) -> dict:
+    """``document`` as the interview step starts from: until that step is first saved (the
+    document has no ``interview`` section), with ``today`` as the date and ``interviewer`` as
+    the interviewer. Once saved, what was saved is shown, an answer left empty included."""
+    if step.form is not InterviewForm or "interview" in document:
+        return document
+    return {**document, "interview": {"date": today, "interviewer": interviewer}}
+
+
 def savable_document(step: Step, form: FlaskForm, document: dict) -> tuple[dict, list[str]]:
     """``document`` with the step's answers, except those the schema cannot hold (too long, not
     one of the choices, out of range): each keeps its saved value, so the rest of the step is

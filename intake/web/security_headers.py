@@ -38,7 +38,10 @@ HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": PERMISSIONS_POLICY,
 }
-CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+# Not "cookies": that clears every cookie of the host, whatever its port, so signing out of one
+# instance would sign the browser out of another on the same computer. The sign-out response
+# deletes its own session cookie, the only cookie these pages set (web/sessions.py).
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 def set_security_headers(response: Response) -> Response:

@@ -2,6 +2,8 @@
 
 Following the OWASP Session Management Cheat Sheet: 256-bit ids, HttpOnly and SameSite=Strict
 cookies, a new id at login (no fixation), server state dropped at logout, lock and idle time-out.
+Each instance's cookie has a name of its own (:func:`cookie_name`), since browsers keep cookies
+per host, not per port (RFC 6265, section 8.5).
 The unlocked vault of a session lives here and never leaves the process. A session whose vault
 was closed elsewhere (the panic passphrase closes every vault: instance.panic_wipe) is locked
 by the next request, as if it had timed out.
@@ -9,17 +11,30 @@ by the next request, as if it had timed out.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
 import threading
 import time
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-COOKIE_NAME = "intake_session"
+COOKIE_PREFIX = "intake_session_"
+
+
+def cookie_name(home: Path) -> str:
+    """The session cookie's name for the instance at ``home``: a field laptop's instance and an
+    archive on other ports of one computer would otherwise share one cookie, and signing in to
+    one would sign the other out. A short hash of the home's full path: the same in every
+    process serving that home and across restarts, different for two homes (two restored from
+    one backup included), and naming nothing (docs/security.md, "Sessions")."""
+    path = os.fsencode(home.resolve())
+    return COOKIE_PREFIX + hashlib.sha256(b"testimony-intake session cookie\0" + path).hexdigest()[:12]
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -43,10 +58,11 @@ class MemorySessionInterface(SessionInterface):
     whose vault was closed, is locked (its vault wiped) by the next request or by a reaper
     thread, whichever comes first."""
 
-    def __init__(self, idle_lock_seconds: int):
+    def __init__(self, idle_lock_seconds: int, cookie_name: str):
         self._sessions: dict[str, tuple[float, dict]] = {}
         self._lock = threading.Lock()
         self.idle_lock_seconds = idle_lock_seconds
+        self.cookie_name = cookie_name
         reaper = threading.Thread(target=self._reap_forever, name="session-reaper", daemon=True)
         reaper.start()
 
@@ -57,7 +73,7 @@ class MemorySessionInterface(SessionInterface):
                 self._reap(time.monotonic())
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        sid = request.cookies.get(COOKIE_NAME, "")
+        sid = request.cookies.get(self.cookie_name, "")
         now = time.monotonic()
         with self._lock:
             self._reap(now)
@@ -77,10 +93,10 @@ class MemorySessionInterface(SessionInterface):
             if session:
                 self._sessions[session.sid] = (time.monotonic(), dict(session))
         if session:
-            response.set_cookie(COOKIE_NAME, session.sid, httponly=True, samesite="Strict",
-                                path="/")
+            response.set_cookie(self.cookie_name, session.sid, httponly=True,
+                                samesite="Strict", path="/")
         else:
-            response.delete_cookie(COOKIE_NAME, path="/")
+            response.delete_cookie(self.cookie_name, path="/")
 
     def _reap(self, now: float) -> None:
         for sid, (seen, data) in list(self._sessions.items()):

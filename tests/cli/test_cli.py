@@ -79,6 +79,22 @@ def test_a_bad_import_writes_nothing(runner, home, tmp_path):
     assert result.exit_code == 1 and "not valid JSON" in result.output
 
 
+def test_an_import_with_nulls_as_kobo_writes_them(runner, home, tmp_path):
+    source = tmp_path / "kobo.json"
+    source.write_text('[{"consent": {"record": true, "trial": null}, "notes": null,'
+                      ' "interview": {"date": "2024-03-12", "interpreter": null}},'
+                      ' {"consent": {"record": true}, "notes": false}]', "utf-8")
+    refused = runner.invoke(main, ["testimony", "import", str(source)])
+    assert (refused.exit_code, refused.output) == (
+        1, "Error: record 2: notes: must be text, not false\n")
+    source.write_text(source.read_text("utf-8").replace("false", "null"), "utf-8")
+    imported = runner.invoke(main, ["testimony", "import", str(source)])
+    assert imported.exit_code == 0, imported.output
+    first = json.loads(runner.invoke(main, ["testimony", "show", imported.output.split()[0],
+                                            "--json"]).output)
+    assert first["interview"] == {"date": "2024-03-12"} and "notes" not in first
+
+
 def test_wrong_passphrase_is_one_line(runner, home, monkeypatch):
     monkeypatch.setenv("INTAKE_PASSPHRASE", "wrong wrong wrong")
     result = runner.invoke(main, ["testimony", "list"])

@@ -8,6 +8,7 @@ from intake.cli.common import Session, signed_in
 from intake.cli.main import main
 from intake.config import Config
 from intake.home import audit
+from intake.home.instance import unlock
 from intake.home.passphrases import add_user
 from intake.store.errors import StoreError
 from tests.conftest import ADMIN, PASSPHRASE
@@ -84,12 +85,71 @@ def test_a_wrong_passphrase_is_refused_before_the_role(home, runner, monkeypatch
         1, "Error: wrong name, passphrase or recovery key\n")
 
 
-def test_without_user_click_gives_its_usage_error(home, runner):
-    for args in (["testimony", "list"], ["audit", "show"], ["keys", "show"]):
+def test_without_user_a_home_of_several_users_asks_which_in_one_line(home, runner,
+                                                                     monkeypatch):
+    monkeypatch.delenv("INTAKE_PASSPHRASE")  # refused before any passphrase is asked for
+    for args in (["testimony", "list"], ["audit", "show"], ["keys", "show"], ["recover"]):
         result = runner.invoke(main, args)
-        assert result.exit_code == 2, args
-        assert "Missing option '--user'" in result.output
-        assert result.output.startswith("Usage: ")
+        assert (result.exit_code, result.output) == (
+            1, "Error: this home has 3 users: say which with --user NAME (or INTAKE_USER)\n"), args
+
+
+@pytest.fixture
+def one_user_home(config, admin, runner, monkeypatch):
+    monkeypatch.delenv("INTAKE_USER", raising=False)
+    monkeypatch.setenv("INTAKE_PASSPHRASE", PASSPHRASE)
+    return config
+
+
+def test_without_user_the_only_user_of_a_home_signs_in(one_user_home, conn, runner):
+    group, seen = _sessions(one_user_home)
+    result = runner.invoke(group, ["probe"])
+    assert (result.exit_code, result.output) == (0, f"signed in as {ADMIN}\n")
+    assert seen[0].user.role == "admin"
+    listed = runner.invoke(main, ["testimony", "list"])
+    assert (listed.exit_code, listed.output) == (0, "")
+    signed = [entry.actor for entry in audit.entries(conn) if entry.event == "sign_in"]
+    assert signed == [ADMIN, ADMIN]
+
+
+def test_the_only_user_still_needs_the_passphrase(one_user_home, runner, monkeypatch):
+    monkeypatch.setenv("INTAKE_PASSPHRASE", SECOND)
+    result = runner.invoke(main, ["testimony", "list"])
+    assert (result.exit_code, result.output) == (
+        1, "Error: wrong name, passphrase or recovery key\n")
+    named = runner.invoke(main, ["testimony", "list", "--user", "Somebody Else"],
+                          env={"INTAKE_PASSPHRASE": PASSPHRASE})
+    assert (named.exit_code, named.output) == (
+        1, "Error: wrong name, passphrase or recovery key\n")  # a name given is the name used
+
+
+def test_recover_without_user_sets_the_only_users_passphrase(one_user_home, recovery_key,
+                                                             runner, monkeypatch):
+    monkeypatch.setenv("INTAKE_RECOVERY_KEY", recovery_key)
+    monkeypatch.setenv("INTAKE_NEW_PASSPHRASE", SECOND)
+    result = runner.invoke(main, ["recover"])
+    assert (result.exit_code, result.output) == (0, f"New passphrase set for {ADMIN}.\n")
+    assert unlock(one_user_home, None, SECOND)[1].name == ADMIN
+
+
+def test_verify_without_identity_signs_the_only_user_in(one_user_home, runner, tmp_path):
+    bundle = tmp_path / "bundle.age"
+    bundle.write_bytes(b"not opened: this field home has no identity to open it with")
+    result = runner.invoke(main, ["verify", str(bundle)])
+    assert (result.exit_code, result.output) == (
+        1, "Error: this archive has no age identity; run 'intake identity create'\n")
+
+
+def test_without_a_home_the_error_says_so(runner, config, monkeypatch, tmp_path):
+    monkeypatch.delenv("INTAKE_USER", raising=False)
+    result = runner.invoke(main, ["testimony", "list"])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: No instance at {config.home}; run 'intake init' first.\n")
+    bundle = tmp_path / "bundle.age"
+    bundle.write_bytes(b"")
+    verify = runner.invoke(main, ["verify", str(bundle)])
+    assert (verify.exit_code, verify.output) == (
+        1, "Error: give --identity FILE, or --user to use this archive's own identity\n")
 
 
 def test_the_options_keep_their_names_and_environment(home, runner, monkeypatch):
@@ -102,7 +162,7 @@ def test_the_options_keep_their_names_and_environment(home, runner, monkeypatch)
     assert (result.exit_code, result.output) == (0, f"signed in as {ADMIN}\n")
     assert seen[0].user.role == "admin"
     usage = runner.invoke(group, ["probe", "--help"]).output
-    assert "--user TEXT" in usage and "Your user name (or INTAKE_USER)." in usage
+    assert "--user TEXT" in usage and "Your user name (or INTAKE_USER); needed only when" in usage
     assert "--passphrase-file FILE" in usage and "Read the passphrase from this file." in usage
 
 

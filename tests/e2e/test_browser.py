@@ -12,6 +12,7 @@ import getpass
 import os
 import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,8 @@ def interview(page: Page, server: Server, lang: str, marker: dict[str, str]) -> 
 
     expect(page).to_have_url(re.compile(r"/step/2$"))
     record_id = page.url.split("/")[-3]
+    expect(page.locator("#date")).to_have_value(date.today().isoformat())
+    expect(page.locator("#interviewer")).to_have_value(ADMIN)
     page.fill("#date", "2024-03-12")
     page.fill("#location", "Khanke")
     page.select_option("#language", "ku")

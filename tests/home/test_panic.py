@@ -140,14 +140,22 @@ def test_panic_in_the_current_field_of_a_passphrase_change(app, config, recovery
     assert changer.get("/").headers["Location"].endswith("/unlock")
 
 
+@pytest.mark.parametrize("named", [True, False])
 def test_panic_through_any_cli_command(app, config, recovery_key, vault, admin, runner,
-                                       monkeypatch):
+                                       monkeypatch, named):
+    """With --user or without (the home's only user is then meant), the same wipe."""
     someone = _locked_elsewhere(app, config, vault, admin)
-    monkeypatch.setenv("INTAKE_USER", ADMIN)
+    if named:
+        monkeypatch.setenv("INTAKE_USER", ADMIN)
+    else:
+        monkeypatch.delenv("INTAKE_USER", raising=False)
     monkeypatch.setenv("INTAKE_PASSPHRASE", PANIC)
     result = runner.invoke(main, ["testimony", "list"])
     assert result.exit_code == 1 and "wrong name, passphrase or recovery key" in result.output
     _slots_gone_and_sessions_locked(config, someone, vault)
+    again = runner.invoke(main, ["testimony", "list"], env={"INTAKE_PASSPHRASE": PASSPHRASE})
+    assert (again.exit_code, again.output) == (
+        1, "Error: wrong name, passphrase or recovery key\n")  # no slot left: as a wrong one
 
 
 def test_the_panic_check_alone_changes_nothing(config, recovery_key, vault, admin):

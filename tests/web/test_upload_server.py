@@ -86,7 +86,7 @@ class Browser:
         return {**({"Cookie": self.cookie} if self.cookie else {}), **(extra or {})}
 
     def _remember(self, set_cookie: str, page: bytes) -> None:
-        if set_cookie.startswith("intake_session="):
+        if set_cookie.startswith("intake_session_"):
             self.cookie = set_cookie.split(";", 1)[0]
         found = re.search(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
         if found:

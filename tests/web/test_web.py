@@ -1,15 +1,18 @@
 """The web layer through Flask's test client: set-up, sign-in, headers, CSRF, sessions, roles."""
 
+import html
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from intake.config import Config
+from intake.home.instance import initialise
 from intake.web.app import create_app
 from intake.web.security_headers import HEADERS
-from tests.conftest import ADMIN, CHEAP_KDF, PASSPHRASE, csrf_token, sign_in
+from tests.conftest import ADMIN, CHEAP_KDF, OTHER_PASSPHRASE, PASSPHRASE, csrf_token, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,11 +66,12 @@ def test_cookie_is_an_opaque_id_only(client, recovery_key):
     assert "HttpOnly" in cookies[0] and "SameSite=Strict" in cookies[0]
 
 
-def test_session_id_changes_at_sign_in(client, recovery_key):
+def test_session_id_changes_at_sign_in(app, client, recovery_key):
+    name = app.session_interface.cookie_name
     client.get("/login")
-    before = client.get_cookie("intake_session").value
+    before = client.get_cookie(name).value
     sign_in(client)
-    assert client.get_cookie("intake_session").value != before
+    assert client.get_cookie(name).value != before
 
 
 def test_wrong_passphrase_says_one_thing_and_backs_off(client, recovery_key):
@@ -105,11 +109,53 @@ def test_idle_session_is_locked(tmp_path, recovery_key, config):
     assert client.get("/").location.endswith("/unlock")
 
 
-def test_sign_out_clears_site_data(signed_in):
+def test_sign_out_clears_site_data_and_its_own_cookie(app, signed_in):
     token = csrf_token(signed_in.get("/").get_data(as_text=True))
     response = signed_in.post("/logout", data={"csrf_token": token})
-    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'  # cookies: its own only
+    [deleted] = response.headers.getlist("Set-Cookie")
+    assert deleted.startswith(f"{app.session_interface.cookie_name}=;") and "Path=/" in deleted
     assert signed_in.get("/").location.endswith("/login")
+
+
+def _second_home(tmp_path) -> Config:
+    other = Config(home=tmp_path / "archive-home", kdf=CHEAP_KDF, testing=True)
+    initialise(other, "Legal Team", "Rana Lawyer", OTHER_PASSPHRASE, mode="archive")
+    return other
+
+
+def test_two_instances_on_one_computer_keep_their_own_cookies(app, config, recovery_key,
+                                                              tmp_path):
+    """A field laptop's instance and an archive on other ports: the browser sends both their
+    cookies to each (cookies are per host, not per port). Signed in to both, each stays so."""
+    archive = create_app(_second_home(tmp_path))
+    field_name = app.session_interface.cookie_name
+    archive_name = archive.session_interface.cookie_name
+    assert field_name != archive_name
+    assert re.fullmatch(r"intake_session_[0-9a-f]{12}", field_name)
+    assert create_app(config).session_interface.cookie_name == field_name  # stable
+
+    browser = app.test_client()  # one cookie jar for the host, as a browser keeps it
+    assert sign_in(browser).status_code == 302
+    archive_browser = archive.test_client()
+    archive_browser._cookies = browser._cookies  # the same jar: the host's cookies
+    assert sign_in(archive_browser, "Rana Lawyer", OTHER_PASSPHRASE).status_code == 302
+    assert {key[2] for key in browser._cookies} == {field_name, archive_name}
+    assert browser.get("/passphrase").status_code == 200  # still signed in to the field one
+    assert archive_browser.get("/passphrase").status_code == 200
+
+    token = csrf_token(browser.get("/").get_data(as_text=True))
+    browser.post("/logout", data={"csrf_token": token})
+    assert browser.get("/passphrase").location.endswith("/login")
+    assert archive_browser.get("/passphrase").status_code == 200  # signing out of one only
+
+
+def test_the_cookie_keeps_its_flags(app, client, recovery_key):
+    response = client.get("/login")
+    [cookie] = response.headers.getlist("Set-Cookie")
+    name, rest = cookie.split("=", 1)
+    assert name == app.session_interface.cookie_name
+    assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= {part.strip() for part in rest.split(";")}
 
 
 def test_roles(client, interviewer):
@@ -215,6 +261,43 @@ def test_a_date_copied_from_right_to_left_text_is_accepted(signed_in):
     assert saved.status_code == 302, saved.get_data(as_text=True)
     page = signed_in.get(step2).get_data(as_text=True)
     assert 'value="2014?"' in page and 'value="ku, ar"' in page
+
+
+def _value(page: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page).group(0)
+    found = re.search(r'\bvalue="([^"]*)"', tag)
+    return html.unescape(found.group(1)) if found else ""
+
+
+def test_a_new_interview_step_starts_with_today_and_the_interviewer(signed_in):
+    token = csrf_token(signed_in.get("/testimonies/new").get_data(as_text=True))
+    step2 = signed_in.post("/testimonies/new", data={"csrf_token": token, "record": "yes"}).location
+    before = date.today().isoformat()
+    page = signed_in.get(step2).get_data(as_text=True)
+    assert _value(page, "date") in {before, date.today().isoformat()}
+    assert _value(page, "interviewer") == ADMIN
+    assert _value(page, "location") == ""  # nothing else is guessed
+
+    # What was saved is what is shown, an answer left empty on purpose included.
+    saved = signed_in.post(step2, data={"csrf_token": token, "date": "2014-08~",
+                                        "interviewer": "", "go": "stay"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    page = signed_in.get(step2).get_data(as_text=True)
+    assert (_value(page, "date"), _value(page, "interviewer")) == ("2014-08~", "")
+
+
+def test_only_the_interviewer_who_made_it_gets_the_defaults(conn, vault, admin, interviewer,
+                                                            signed_in):
+    from intake.records import testimonies
+
+    theirs = testimonies.create(conn, vault, interviewer, {"consent": {"record": True}})
+    mine = testimonies.create(conn, vault, admin, {"consent": {"record": True},
+                                                   "interview": {"location": "Sharya"}})
+    page = signed_in.get(f"/testimonies/{theirs.id}/step/2").get_data(as_text=True)
+    assert (_value(page, "date"), _value(page, "interviewer")) == ("", "")  # a supervisor reviewing
+    page = signed_in.get(f"/testimonies/{mine.id}/step/2").get_data(as_text=True)
+    assert (_value(page, "date"), _value(page, "interviewer"), _value(page, "location")) == (
+        "", "", "Sharya")  # an interview section came with it (an import): left as it is
 
 
 def test_an_abandoned_set_up_forgets_its_secrets(tmp_path):

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from intake.clock import today_local
 from intake.home import audit, backup_reminder
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
@@ -48,6 +49,7 @@ from intake.web.interview import (
     add_entry,
     make_form,
     savable_document,
+    with_interview_defaults,
 )
 from intake.web.labels import ACTS, ATTACHMENT_KINDS, PURPOSE_SHORT_NAMES, PURPOSES
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
@@ -138,7 +140,7 @@ def step(record_id: str, number: int) -> ResponseReturnValue:
         return redirect(url_for("testimonies.view", record_id=record_id))
     current = STEPS[number - 1]
     if request.method == "GET":
-        form = make_form(current, testimony.document)
+        form = make_form(current, _starting_document(current, testimony))
         return _render_step(current, form, testimony)
 
     form = make_form(current)
@@ -176,6 +178,16 @@ def step(record_id: str, number: int) -> ResponseReturnValue:
         flash(_("Saved."), "success")
         return redirect(url_for("testimonies.step", record_id=record_id, number=number))
     return redirect(url_for("testimonies.view", record_id=record_id))
+
+
+def _starting_document(current: Step, testimony: testimonies.Testimony) -> dict:
+    """The saved document; a new testimony's interview step opened by the interviewer who
+    made it starts with today's date and their name (web/interview.py)."""
+    user = signed_in_user()
+    if testimony.owner_id != user.id:
+        return testimony.document
+    return with_interview_defaults(current, testimony.document, interviewer=user.name,
+                                   today=today_local())
 
 
 def _render_step(current: Step, form: FlaskForm, testimony: testimonies.Testimony) -> str:
