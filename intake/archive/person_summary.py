@@ -115,9 +115,11 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
         values |= {("role", m.role) for m in p.mentions if m.role}
         values |= {("source", m.source) for m in p.mentions}
         facets += [(kind, value, p.id, p.testimonies, p.organisations) for kind, value in values]
-        texts = {text for m in p.mentions for text in (m.name, *m.aliases) if text}
-        spellings += [(p.id, text, fold_arabic(text)) for text in texts]
-        folded += [(p.id, form) for form in {fold_arabic(text) for text in texts}]
+        forms = {text: fold_arabic(text) for m in p.mentions for text in (m.name, *m.aliases)
+                 if text}  # each spelling folded once
+        texts = forms.keys()
+        spellings += [(p.id, text, form) for text, form in forms.items()]
+        folded += [(p.id, form) for form in set(forms.values())]
         tokens = {token for text in texts for token in _WORD.findall(text)}
         words += [(key, token, p.id) for token in tokens for key in word_keys(token)]
         group = grouping.Group(tuple(grouping.Mention(m.id, m.name, m.aliases)
