@@ -73,10 +73,13 @@ lock: test-install
 	$(UV_COMPILE) --extra test -o requirements-test.lock pyproject.toml
 
 # SCREENING_BENCH_SIZE (mentions in the index, 200,000 by default): a smaller one for a quick run.
+# IMPORT_BENCH_SIZE (records, 10,000 by default): the import with and without the perpetrator index.
 SCREENING_BENCH_SIZE ?= 200000
+IMPORT_BENCH_SIZE ?= 10000
 bench: install translations
 	$(PY) -m tools.bench
 	SCREENING_BENCH_SIZE=$(SCREENING_BENCH_SIZE) $(PY) -m tools.bench_screening
+	$(PY) -m tools.bench_import $(IMPORT_BENCH_SIZE)
 	$(PY) -m tools.bench_documents
 
 # Kill the real server with SIGKILL hundreds of times mid-autosave; check every saved word after each.

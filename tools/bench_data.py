@@ -1,13 +1,24 @@
 """Synthetic testimonies for `make bench`: realistic in shape and size (multilingual narratives of
 2–20 KB, incidents with acts, dates and places, relatives, needs, varied consent), reproducible
-from a fixed seed, and valid against the schema. No real person's words or names."""
+from a fixed seed, and valid against the schema. No real person's words or names.
+
+The perpetrators are invented too (:func:`perpetrator`): Iraqi names of four parts (given name,
+father, grandfather, great-grandfather) drawn from tools/bench_names.py's common names and
+invented ones, a nisba, and a kunya, each written in Arabic or Latin letters with the usual
+spelling variants; a record names two, three or four parts, with or without the nisba, or the
+kunya alone or as an alias. A few perpetrators are named in many records and most in few, so
+that an import groups new mentions with those of earlier records, as a real archive's would.
+"""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from functools import lru_cache
+from itertools import accumulate
 
 from intake.records.taxonomy import acts
+from tools.bench_names import _NAMES, _TRIBES, _invented, _is_arabic
 
 SEED = 2014_08_03
 # Short everyday phrases per language; narratives are built by drawing from them.
@@ -36,6 +47,48 @@ COMMUNITIES = ["yazidi", "yazidi", "yazidi", "turkmen", "shabak", "christian"]
 RELATIONS = ["mother", "father", "brother", "sister", "son", "daughter", "husband", "cousin"]
 STATUSES = ["missing", "killed", "survived", "unknown"]
 NEEDS = ["medical", "psychosocial", "legal", "livelihood", "shelter"]
+
+
+PERPETRATORS = 5_000  # invented perpetrators the records name
+ROLES = ["guard", "emir", "driver", "judge", "interrogator", ""]
+
+
+@lru_cache(maxsize=1)
+def _perpetrators() -> tuple[list[tuple[list[str], ...]], list[float]]:
+    """The invented perpetrators, each four name parts, a nisba and the name of the son of
+    their kunya (each part its spellings), and the cumulative weights of drawing them: the
+    n-th named about 1/(n+10) as often as the others together."""
+    rng = random.Random(SEED + 1)
+    pool = _NAMES + [_invented(rng) for _ in range(1000)]  # half the names drawn are common ones
+    weights = [len(pool) / len(_NAMES) - 1] * len(_NAMES) + [1.0] * (len(pool) - len(_NAMES))
+    found = [tuple(pool[n] for n in rng.choices(range(len(pool)), weights, k=5))
+             + (rng.choice(_TRIBES),) for _ in range(PERPETRATORS)]
+    return found, list(accumulate(1 / (n + 10) for n in range(PERPETRATORS)))
+
+
+def _spell(rng: random.Random, spellings: list[str], arabic: bool) -> str:
+    return rng.choice([w for w in spellings if _is_arabic(w) == arabic] or spellings)
+
+
+def perpetrator(rng: random.Random) -> dict:
+    """One mention of an invented perpetrator (module docstring)."""
+    found, weights = _perpetrators()
+    *parts, son, nisba = rng.choices(found, cum_weights=weights)[0]
+    arabic = rng.random() < 0.4
+    kunya = ("أبو " if arabic else rng.choice(["Abu ", "Abu ", "Ebu "])) + _spell(rng, son, arabic)
+    words = [_spell(rng, part, arabic) for part in parts[:rng.choice((2, 3, 3, 4))]]
+    if rng.random() < 0.6:
+        words.append(_spell(rng, nisba, arabic))
+    form = rng.random()
+    if form < 0.1:  # the kunya alone
+        named = {"name": kunya}
+    elif form < 0.2:  # the kunya and the nisba
+        named = {"name": f"{kunya} {_spell(rng, nisba, arabic)}"}
+    elif form < 0.4:
+        named = {"name": " ".join(words), "aliases": [kunya]}
+    else:
+        named = {"name": " ".join(words)}
+    return {**named, "role": rng.choice(ROLES)}
 
 
 def _name(rng: random.Random) -> str:
@@ -87,7 +140,7 @@ def testimony(rng: random.Random) -> dict:
         "narrative": blocks,
         "incidents": [{"acts": rng.sample(taxonomy, rng.randint(1, 3)), "date": _date(rng),
                        "place": rng.choice(PLACES),
-                       "perpetrators": [{"name": f"Abu {rng.choice(GIVEN)}", "role": "guard"}],
+                       "perpetrators": [perpetrator(rng) for _ in range(rng.randint(1, 2))],
                        "description": _narrative(rng, language, 300)}
                       for _ in range(rng.randint(1, 3))],
         "ysl": {"category": "yazidi_female_captivity", "abduction_date": "2014-08-03"}

@@ -1,10 +1,15 @@
 """The import of a trial bundle with and without the perpetrator index, on the same bundle in
 the same run: does the index, kept inside the import's transaction, keep import throughput
-within 1.5× of an import without it? `python -m tools.bench_import [SIZE]` (10,000 by default);
-each import runs in a process of its own (tools/bench_worker.py), into a fresh archive."""
+within 1.5× of an import without it? `python -m tools.bench_import [SIZE]` (10,000 by default;
+`make bench` runs it with IMPORT_BENCH_SIZE); each import runs in a process of its own
+(tools/bench_worker.py), into a fresh archive. The records name tools/bench_data.py's invented
+perpetrators (four-part names, kunyas and nisbas in Arabic and Latin letters, many named in
+several records), so the import's regroup groups what it brings with what it finds. Prints
+records/s both ways, the ratio, each import's peak memory and the load average."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -38,19 +43,30 @@ def run(size: int, tmp: Path) -> dict[str, str]:
     trust = own_keys.signing_key(field.conn, field.vault).fingerprint
     law.close()
     field.close()
+    figures["load average before the imports"] = _load()
     fresh = tmp / "law-fresh"
     shutil.copytree(law.config.home, fresh)  # the same empty archive for each import
-    rates = {}
+    rates, cpu = {}, {}
     for label, operation in (("without the index", "import-without-index"),
                              ("with the index", "import")):
         shutil.rmtree(law.config.home)
         shutil.copytree(fresh, law.config.home)
         got = worker(law.config.home, operation, str(bundle), trust)
         rates[label] = got["records"] / got["seconds"]
-        figures[f"import {label}"] = (f"{rates[label]:.0f} records/s ({got['seconds']:.1f} s), "
-                                      f"{memory(got)}")
-    figures["ratio"] = f"×{rates['without the index'] / rates['with the index']:.2f}"
+        cpu[label] = got["cpu_seconds"]
+        figures[f"import {label}"] = (f"{rates[label]:.0f} records/s ({got['records']:,} records "
+                                      f"in {got['seconds']:.1f} s, CPU {cpu[label]:.1f} s), "
+                                      f"{memory(got)}"
+                                      + (f", {got['mentions']:,} mentions of {got['persons']:,} "
+                                         "persons" if got.get("persons") else ""))
+    figures["ratio"] = (f"×{rates['without the index'] / rates['with the index']:.2f} "
+                        f"(CPU time ×{cpu['with the index'] / cpu['without the index']:.2f})")
+    figures["load average after"] = _load()
     return figures
+
+
+def _load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main() -> None:

@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from itertools import combinations, product
 
 from intake.archive.names import Kunya, Name, Word, identity, read_name, relation, same_word
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One perpetrator as one testimony names them; ``id`` is unique across what is grouped."""
 
@@ -45,7 +46,7 @@ class Comparison:
     conflict: tuple[str, ...]
     doubt: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def parted(self) -> bool:
         """Whether the two are surely different persons: given name, father, grandfather or
         their order conflict, or the nisba does where kunya or given name agree (a nisba
@@ -143,6 +144,14 @@ def compare(a: Name, b: Name) -> Comparison:
         verdict = "possibly"
     else:
         verdict = "different"
+    return _comparison(verdict, agree, conflict, doubt)
+
+
+@lru_cache(maxsize=4096)
+def _comparison(verdict: str, agree: tuple[str, ...], conflict: tuple[str, ...],
+                doubt: tuple[str, ...]) -> Comparison:
+    """One object for each outcome (there are few): grouping keeps the comparison of every pair
+    it compared, millions of them for 200,000 mentions."""
     return Comparison(verdict, agree, conflict, doubt)
 
 
@@ -226,8 +235,11 @@ class _Persons:
     def __init__(self, ids: list[str], names: dict[str, Name], distinct: dict[str, set[str]]):
         self.parent = {i: i for i in ids}
         self.members: dict[str, list[str]] = {i: [i] for i in ids}
-        self.forbidden = {i: set(distinct.get(i, ())) for i in ids}
-        self.names: dict[str, set[Name]] = {i: {names[i]} for i in ids}
+        # Held for the groups that have them alone (one set each would be most of the memory
+        # of grouping 200,000 mentions): the mentions decided apart from a group's, and a
+        # group's names, a tuple while it has one.
+        self.forbidden: dict[str, set[str]] = {i: set(distinct[i]) for i in ids if i in distinct}
+        self.names: dict[str, set[Name] | tuple[Name]] = {i: (names[i],) for i in ids}
         self.verdicts: dict[tuple[Name, Name], Comparison] = {}
 
     def find(self, i: str) -> str:
@@ -246,17 +258,25 @@ class _Persons:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if self.forbidden[ra] & set(self.members[rb]):
+        apart = self.forbidden.get(ra)
+        if apart and not apart.isdisjoint(self.members[rb]):
             return False
-        if checked and any(self.compared(x, y).parted
-                           for x, y in product(self.names[ra], self.names[rb])):
-            return False
+        if checked:
+            verdicts, theirs = self.verdicts, self.names[rb]
+            for x in self.names[ra]:
+                for y in theirs:
+                    if (verdicts.get((x, y)) or self.compared(x, y)).parted:
+                        return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra] += self.members.pop(rb)
-        self.forbidden[ra] |= self.forbidden.pop(rb)
-        self.names[ra] |= self.names.pop(rb)
+        if rb in self.forbidden:
+            self.forbidden.setdefault(ra, set()).update(self.forbidden.pop(rb))
+        held = self.names[ra]
+        if isinstance(held, tuple):
+            held = self.names[ra] = set(held)
+        held.update(self.names.pop(rb))
         return True
 
 
@@ -274,11 +294,14 @@ def _ambiguous(name: Name, others: list[Name], persons: _Persons) -> bool:
     joins neither. A name that has every part a conflict can be on settles them all."""
     if len(name.chains) == 1 and len(name.chains[0]) >= len(_CHAIN_PARTS) and len(name.nisbas) == 1:
         return False
-    for x, y in combinations(others, 2):
-        settled = set(persons.compared(name, x).agree) & set(persons.compared(name, y).agree)
-        between = persons.compared(x, y)
-        if between.parted and (set(between.conflict) - settled):
-            return True
+    # What the name agrees on with each other name, compared once for each (not for each pair).
+    verdicts, compared = persons.verdicts, persons.compared
+    agreed = [frozenset(compared(name, x).agree) for x in others]
+    for i, x in enumerate(others):
+        for j in range(i + 1, len(others)):
+            between = verdicts.get((x, others[j])) or compared(x, others[j])
+            if between.conflict and between.parted and not (agreed[i] & agreed[j]) >= set(between.conflict):
+                return True
     return False
 
 

@@ -175,7 +175,8 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
         sealed = vault.seal_record(key, version, data_key, envelope)
         seq = conn.execute(
             "INSERT INTO archive_records (source, record_id, purpose, witness_code, version, "
-            "bundle_id, imported_at, data_key, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "bundle_id, imported_at, data_key, sealed, persons_indexed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (bundle.fingerprint, record_id, bundle.purpose, envelope["witness_code"], version,
              bundle.bundle_id, stamp, data_key, sealed)).lastrowid
         outcome = "new"
@@ -187,7 +188,7 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
                      "sealed) VALUES (?, ?, ?, ?, ?)", (seq, old_version, old_bundle, old_stamp,
                                                        old_sealed))
         conn.execute("UPDATE archive_records SET witness_code = ?, version = ?, bundle_id = ?, "
-                     "imported_at = ?, sealed = ? WHERE seq = ?",
+                     "imported_at = ?, sealed = ?, persons_indexed = 1 WHERE seq = ?",
                      (envelope["witness_code"], version, bundle.bundle_id, stamp,
                       vault.seal_record(key, version, data_key, envelope), seq))
         # The older version's words leave the index (secure-delete needs exactly those words;
@@ -197,10 +198,10 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
         except CryptoError:
             old = indexed_words(conn, "archive_search", seq)
         reindex(conn, "archive_search", seq, old, _search_body(envelope))
-        persons.index_record(conn, seq, bundle.fingerprint, envelope, touched)
+        persons.index_record(conn, seq, bundle.fingerprint, envelope, touched, marked=True)
         return "updated", Owner(f"archive:{seq}", key, data_key)
     reindex(conn, "archive_search", seq, None, _search_body(envelope))
-    persons.index_record(conn, seq, bundle.fingerprint, envelope, touched)
+    persons.index_record(conn, seq, bundle.fingerprint, envelope, touched, marked=True)
     return outcome, Owner(f"archive:{seq}", key, data_key)
 
 

@@ -115,9 +115,11 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
         values |= {("role", m.role) for m in p.mentions if m.role}
         values |= {("source", m.source) for m in p.mentions}
         facets += [(kind, value, p.id, p.testimonies, p.organisations) for kind, value in values]
-        texts = {text for m in p.mentions for text in (m.name, *m.aliases) if text}
-        spellings += [(p.id, text, fold_arabic(text)) for text in texts]
-        folded += [(p.id, form) for form in {fold_arabic(text) for text in texts}]
+        forms = {text: fold_arabic(text) for m in p.mentions for text in (m.name, *m.aliases)
+                 if text}  # each spelling folded once
+        texts = forms.keys()
+        spellings += [(p.id, text, form) for text, form in forms.items()]
+        folded += [(p.id, form) for form in set(forms.values())]
         tokens = {token for text in texts for token in _WORD.findall(text)}
         words += [(key, token, p.id) for token in tokens for key in word_keys(token)]
         group = grouping.Group(tuple(grouping.Mention(m.id, m.name, m.aliases)
@@ -175,27 +177,36 @@ def _chosen(conn: Connection, filters: dict[str, str]) -> list[tuple[str, list[s
     return chosen
 
 
+def _compound(chosen: list[tuple[str, list[str]]], columns: str) -> tuple[str, list[str]]:
+    """The persons every filter accepts, as one compound SELECT of ``columns`` of the facet rows:
+    each value accepted a range of an index (UNION), each filter's persons intersected with the
+    others' (INTERSECT). Compound SELECTs group from left to right, so the filter with several
+    values (a qualification's acts) comes first and any other such is a subquery."""
+    single = f"SELECT {columns} FROM person_facets WHERE kind = ? AND value = ?"  # noqa: S608
+    parts, params = [], []
+    for n, (kind, accepted) in enumerate(sorted(chosen, key=lambda c: -len(c[1]))):
+        union = " UNION ".join([single] * len(accepted))
+        parts.append(union if n == 0 or len(accepted) == 1 else f"SELECT * FROM ({union})")  # noqa: S608
+        params += [p for value in accepted for p in (kind, value)]
+    return " INTERSECT ".join(parts), params
+
+
 def _from_facets(conn: Connection, filters: dict[str, str], offset: int,
                  limit: int) -> tuple[list[Summary], int]:
-    """A filtered page counted and ordered from the facet rows, which hold each person's rank
-    (index person_facets_by_rank): the first filter's rows in the list's order, each other
-    filter a probe of the same person's rows."""
-    (kind, values), *others = _chosen(conn, filters)
-    if not values:
+    """A filtered page counted and ordered from the facet rows alone: the persons of each
+    filter's values, intersected. The count merges them in the order of the primary key
+    (kind, value, person); the page merges them in the list's order, which the index
+    person_facets_by_rank (kind, value, testimonies DESC, organisations DESC, person) holds,
+    and stops at the page's end."""
+    chosen = _chosen(conn, filters)
+    if not all(accepted for _kind, accepted in chosen):
         return [], 0
-    where = f"f.kind = ? AND f.value IN ({', '.join('?' * len(values))})"
-    params = [kind, *values]
-    for other, accepted in others:
-        marks = ", ".join("?" * len(accepted))
-        where += (" AND EXISTS (SELECT 1 FROM person_facets g WHERE g.kind = ? AND "  # noqa: S608
-                  f"g.value IN ({marks}) AND g.person = f.person)")
-        params += [other, *accepted]
-    (total,) = conn.execute(f"SELECT count(DISTINCT f.person) FROM person_facets f "  # noqa: S608
-                            f"WHERE {where}", params).fetchone()
+    counted, params = _compound(chosen, "person")
+    (total,) = conn.execute(f"SELECT count(*) FROM ({counted})", params).fetchone()  # noqa: S608
+    ranked, params = _compound(chosen, "testimonies, organisations, person")
     shown = [person for (_t, _o, person) in conn.execute(
-        "SELECT DISTINCT f.testimonies, f.organisations, f.person FROM person_facets f "  # noqa: S608
-        f"WHERE {where} ORDER BY f.testimonies DESC, f.organisations DESC, f.person "
-        "LIMIT ? OFFSET ?", [*params, limit, offset])]
+        f"{ranked} ORDER BY 1 DESC, 2 DESC, 3 LIMIT ? OFFSET ?",  # noqa: S608
+        [*params, limit, offset])]
     return _rows(conn, shown), total
 
 

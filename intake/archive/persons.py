@@ -62,13 +62,16 @@ def mention_id(source: str, record_id: str, incident: int, perpetrator: int) -> 
 
 
 def index_record(conn: Connection, seq: int, source: str, envelope: dict,
-                 touched: Touched) -> None:
+                 touched: Touched, *, marked: bool = False) -> None:
     """Replace the record's mentions with those of this version (none once it is withdrawn);
-    a mention named again keeps its person until the next :func:`regroup`."""
+    a mention named again keeps its person until the next :func:`regroup`. ``marked``: the
+    caller wrote the record's row with ``persons_indexed = 1`` already (the importer, which
+    writes it anyway), so that its sealed document is not written a second time here."""
     before = dict(conn.execute("SELECT mention_id, person FROM archive_mentions "
                                "WHERE record_seq = ?", (seq,)).fetchall())
     _erase(conn, [seq], touched)
-    conn.execute("UPDATE archive_records SET persons_indexed = 1 WHERE seq = ?", (seq,))
+    if not marked:
+        conn.execute("UPDATE archive_records SET persons_indexed = 1 WHERE seq = ?", (seq,))
     if conn.execute("SELECT 1 FROM archive_records r JOIN archive_withdrawals w ON "
                     "w.source = r.source AND w.record_id = r.record_id AND w.purpose = r.purpose "
                     "WHERE r.seq = ?", (seq,)).fetchone():
@@ -188,14 +191,18 @@ def regroup(conn: Connection, touched: Touched | None = None) -> None:
         return
     query = ("SELECT mention_id, name, aliases, person FROM archive_mentions "
              "ORDER BY record_seq, incident, perpetrator")
-    rows = conn.execute(query).fetchall() if touched is None else \
+    rows = conn.execute(query) if touched is None else \
         _select_in(conn, query.replace("ORDER", "WHERE mention_id IN ({}) ORDER"),
                    reachable(conn, touched))
+    # Read row by row and held compactly (every mention of the index, for a regroup of all).
     mentions: dict[str, Mention] = {}
-    held: dict[str, Counter[str | None]] = defaultdict(Counter)
+    held: dict[str, tuple[str | None, ...]] = {}  # each mention's persons (one mention, 2 records)
     for key, name, aliases, person in rows:
-        mentions.setdefault(key, Mention(key, name, tuple(json.loads(aliases))))
-        held[key][person] += 1
+        if key not in held:
+            mentions[key] = Mention(key, name, tuple(json.loads(aliases)) if aliases != "[]" else ())
+            held[key] = (person,)
+        elif person not in held[key]:
+            held[key] += (person,)
     groups = group(mentions.values(), decisions(conn, set(mentions)))
     now = {m.id: person for found, person in zip(groups, _ids(conn, groups, held), strict=True)
            for m in found.mentions}
@@ -254,7 +261,8 @@ def _select_values(conn: Connection, query: str, values: Iterable[str]) -> set[s
     return {row[0] for row in _select_in(conn, query, values)}
 
 
-def _ids(conn: Connection, groups: list[Group], held: dict[str, Counter[str | None]]) -> list[str]:
+def _ids(conn: Connection, groups: list[Group],
+         held: dict[str, tuple[str | None, ...]]) -> list[str]:
     """Each group's id: the one most of its mentions had (ties: the oldest), not one another
     group kept; otherwise a new one."""
     age = {pid: n for n, (pid,) in enumerate(conn.execute(

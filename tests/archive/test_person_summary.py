@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from itertools import combinations
+from itertools import combinations, product
 from pathlib import Path
 
 import pytest
@@ -241,3 +241,55 @@ def test_a_summary_from_before_the_rank_and_trigram_indexes_gets_them_at_its_mig
     assert snapshot(law.conn) == before
     assert {query: person_search.find(law.conn, query) for query in queries} == found
     assert found["Hamid"] and found["uhann"] and not found["nobody"]
+
+
+def test_combined_filters_intersect_as_the_reference_rules_do(homes, ship):
+    """Acts several persons share in pairs (an act and a qualification of other acts, a
+    qualification that has three acts), roles and two sources: every pair and triple of filters
+    counts and pages as corroboration.persons does."""
+    first, second, law = homes
+    ship(first, [record_naming(first, HAMID)])
+    ship(second, [record_naming(second, "Salim Khalaf")])
+    rng = random.Random(13)
+    taxonomy = ["abduction", "torture", "rape", "sexual_slavery", "forced_marriage", "killing"]
+    names = ["Hamid Khalaf", "Qasim Jabbar", "Faisal Rashid", "Mazin Hatim", "Ziyad Walid",
+             "Abu Muhannad", "Nabil Sattar", "Hisham Ghazi", "Tariq Shakir", "Kamal Jasim"]
+    sent = [fingerprint(first), fingerprint(second)]
+    touched = persons.Touched()
+    for number in range(60):
+        source = sent[number % 2]
+        seq = law.conn.execute(
+            "INSERT INTO archive_records (source, record_id, purpose, witness_code, version, "
+            "bundle_id, imported_at, data_key, sealed) SELECT ?, ?, 'trial', ?, 1, bundle_id, "
+            "'', x'00', x'00' FROM archive_records WHERE source = ? LIMIT 1",
+            (source, f"c{number}", f"W-c{number}", source)).lastrowid
+        persons.index_record(law.conn, seq, source, {
+            "id": f"c{number}", "witness_code": f"W-c{number}", "document": {"incidents": [{
+                "acts": rng.sample(taxonomy, rng.randint(1, 3)),
+                "perpetrators": [{"name": name, "role": rng.choice(["guard", "emir", ""])}
+                                 for name in rng.sample(names, 2)]}]}}, touched)
+    persons.regroup(law.conn, touched)
+    conn = law.conn
+    assert_summary_right(conn)
+    everyone = corroboration.persons(conn)  # the list's order
+    held = {p.id: {("act", a.act) for a in p.acts} | {("source", m.source) for m in p.mentions}
+            | {("role", m.role) for m in p.mentions if m.role}
+            | {("qualification", code) for a in p.acts
+               for code in person_summary._qualifications(a.act)} for p in everyone}
+    kinds = {kind: person_summary.values(conn, kind) for kind in person_summary.KINDS}
+    assert len(person_summary._acts_qualified(conn)["rs:7(1)(g)"]) == 3  # one filter, three acts
+    choices = [dict(zip(chosen, values, strict=True))
+               for size in (2, 3) for chosen in combinations(person_summary.KINDS, size)
+               for values in product(*(kinds[k] for k in chosen))]
+    assert any(f.get("act") == "torture" and f.get("qualification") == "rs:7(1)(g)"
+               for f in choices)
+    found_some = 0
+    for filters in choices:
+        expected = [p.id for p in everyone if set(filters.items()) <= held[p.id]]
+        found_some += bool(expected)
+        for offset, limit in ((0, 100), (1, 3), (len(expected) - 1, 2)):
+            offset = max(offset, 0)
+            rows, total = person_summary.page(conn, filters, None, offset, limit)
+            assert [r.id for r in rows] == expected[offset:offset + limit], filters
+            assert total == len(expected), filters
+    assert found_some > len(choices) // 2  # the filters meet: most combinations find persons
