@@ -53,7 +53,12 @@ def with_history(old: dict, new: dict, *, at: str, by: str) -> dict:
 
 
 def enforce_refusal(document: dict) -> dict:
-    """The document as it may be stored: without consent to record, only the consent part."""
+    """The document as it may be stored: without consent to record, only the consent part, and
+    for a minor that she is one, so that her refusal stays a refusal (without ``survivor.minor``
+    the guardian's yes alone would read as consent to every purpose)."""
     if consent_given(document, "record"):
         return document
-    return {"consent": document.get("consent", {"record": False})}
+    kept = {"consent": document.get("consent", {"record": False})}
+    if document.get("survivor", {}).get("minor"):
+        kept["survivor"] = {"minor": True}
+    return kept
