@@ -14,7 +14,14 @@ PURPOSES = ("record", "audio", "trial", "identity_to_prosecutors", "reparations"
             "international", "research", "recontact")
 WITHDRAWABLE = tuple(p for p in PURPOSES if p != "record")
 # The purposes a bundle can be made for: one redaction profile each (bundles/profiles.py).
-EXPORT_PURPOSES = ("trial", "reparations", "research")
+# "international" is for UN investigative mechanisms and for courts of other countries trying
+# ISIL members under universal jurisdiction; the survivor's consent to it is the form's question
+# on sharing with the UN or other international mechanisms.
+EXPORT_PURPOSES = ("trial", "reparations", "international", "research")
+# The purposes of criminal proceedings, at home or abroad: their bundles may name the survivor
+# (only with consent to disclose identity to prosecutors) and carry the restricted narrative,
+# marked restricted, which a printed statement shows only on its own annex.
+CRIMINAL_PURPOSES = ("trial", "international")
 METHODS = ("verbal", "written", "thumbprint")
 
 
