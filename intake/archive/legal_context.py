@@ -36,7 +36,7 @@ from intake.vault.keys import Vault
 CAPTIVE_ACTS = frozenset({"abduction", "captivity", "enslavement", "trafficking",
                           "sexual_slavery"})
 # The purposes whose profile carries the survivor's fields and exact dates come first.
-_PREFERRED = ("trial", "reparations", "research")
+_PREFERRED = ("trial", "international", "reparations", "research")
 
 _Span = tuple[datetime.date, datetime.date]
 

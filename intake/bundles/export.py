@@ -34,7 +34,16 @@ from intake.vault import agefile
 from intake.vault.crypto import sign
 from intake.vault.keys import Vault
 
-FORMAT_VERSION = 1
+# The bundle format versions this software writes and reads, each with the purposes it knows
+# (docs/bundle-format.md, "Versions"): version 2 adds the international purpose and nothing
+# else. A bundle is written in the oldest version that knows its purpose, so an archive that
+# reads only version 1 keeps importing trial, reparations and research bundles.
+FORMAT_PURPOSES = {1: ("trial", "reparations", "research"), 2: consent.EXPORT_PURPOSES}
+
+
+def format_version(purpose: str) -> int:
+    """The format version a bundle for ``purpose`` is written in."""
+    return min(v for v, purposes in FORMAT_PURPOSES.items() if purpose in purposes)
 
 
 @dataclass
@@ -46,7 +55,8 @@ class ExportSummary:
 
 
 def _with_identity(record: Testimony, purpose: str) -> bool:
-    return purpose == "trial" and consent.consent_given(record.document, "identity_to_prosecutors")
+    return purpose in consent.CRIMINAL_PURPOSES and \
+        consent.consent_given(record.document, "identity_to_prosecutors")
 
 
 def carried_files(conn: Connection, vault: Vault, viewer: User, record: Testimony,
@@ -75,7 +85,7 @@ def envelope(record: Testimony, purpose: str, source: str,
     with_identity = _with_identity(record, purpose)
     document, report = rules.apply(record.document, with_identity=with_identity)
     restricted = [name for name in rules.restricted if document.get(name)]
-    return ({"bundle_format": FORMAT_VERSION, "id": record.id, "witness_code": record.witness_code,
+    return ({"bundle_format": format_version(purpose), "id": record.id, "witness_code": record.witness_code,
              "version": record.version, "purpose": purpose, "source": source,
              "identity_disclosed": with_identity, "restricted_fields": restricted,
              "attachments": [{**a.public(), "file": attachment_path(a)} for a in files or []],
@@ -163,7 +173,7 @@ def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export
     bag.add_payload("custody.json", _array(custody))
     rules = profile(export.purpose)
     head = json.dumps({
-        "format": "testimony-intake-bundle", "format_version": FORMAT_VERSION,
+        "format": "testimony-intake-bundle", "format_version": format_version(export.purpose),
         "bundle_id": bundle_id, "purpose": export.purpose, "created_at": exported_at,
         "source": {"organisation": organisation(conn), "fingerprint": key.fingerprint},
         "profile": {"purpose": rules.purpose, "fields": rules.fields,
@@ -180,7 +190,7 @@ def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export
         ("Bagging-Date", exported_at[:10]),
         ("Bag-Software-Agent", "Testimony Intake"),
         ("External-Identifier", bundle_id),
-        ("Intake-Format-Version", str(FORMAT_VERSION)),
+        ("Intake-Format-Version", str(format_version(export.purpose))),
         ("Intake-Purpose", export.purpose),
         ("Intake-Export-Time", exported_at),
         ("Intake-Instance-Fingerprint", key.fingerprint),

@@ -44,11 +44,11 @@ from intake.bundles.bag import (
     counted,
     size_limit,
 )
-from intake.bundles.export import FORMAT_VERSION
+from intake.bundles.export import FORMAT_PURPOSES
 from intake.bundles.fingerprints import fingerprint
 from intake.bundles.profiles import profile
 from intake.hashing import hashed, pieces
-from intake.records.consent import EXPORT_PURPOSES, consent_given
+from intake.records.consent import consent_given
 from intake.records.schema import DocumentError, validate
 from intake.vault import agefile
 from intake.vault.crypto import CryptoError, verify_signature
@@ -408,9 +408,10 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
                     envelopes: dict[str, _Envelope], root: str) -> None:
     info = _bag_info(tags)
     version = info.get("Intake-Format-Version", "")
-    if version != str(FORMAT_VERSION):
+    known = {str(v): v for v in FORMAT_PURPOSES}
+    if version not in known:
         raise _fail(bundle, "format", f"format version {version or 'missing'} is not one this "
-                    f"software reads (it reads {FORMAT_VERSION})")
+                    f"software reads (it reads {', '.join(known)})")
     try:
         head = _parse_json(bundle_json, MAX_BUNDLE_JSON_VALUES)
         if head["format"] != "testimony-intake-bundle":
@@ -430,10 +431,12 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
     except (ValueError, KeyError, TypeError, RecursionError):
         raise _fail(bundle, "format", "data/bundle.json is missing or malformed") from None
     problems = []
-    if bundle.format_version != FORMAT_VERSION:
+    if bundle.format_version != known[version]:
         problems.append(f"bundle.json has format version {bundle.format_version}")
-    if bundle.purpose not in EXPORT_PURPOSES or info.get("Intake-Purpose") != bundle.purpose:
-        problems.append(f"purpose {bundle.purpose!r} is unknown or disagrees with bag-info.txt")
+    if bundle.purpose not in FORMAT_PURPOSES[known[version]] \
+            or info.get("Intake-Purpose") != bundle.purpose:
+        problems.append(f"purpose {bundle.purpose!r} is unknown in format version {version} "
+                        "or disagrees with bag-info.txt")
     if declared != bundle.fingerprint or info.get("Intake-Instance-Fingerprint") != declared:
         problems.append("the declared instance fingerprint is not the signer's")
     if info.get("External-Identifier") != bundle.bundle_id or root != f"intake-bundle-{bundle.bundle_id}":
@@ -447,14 +450,14 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
         entry = listed.get(record_id, {})
         if seen.purpose != bundle.purpose or entry.get("witness_code") != seen.witness_code \
                 or entry.get("version") != seen.version or seen.source != bundle.fingerprint \
-                or seen.bundle_format != FORMAT_VERSION:
+                or seen.bundle_format != known[version]:
             problems.append(f"record {record_id} disagrees with bundle.json")
             break
     if any(r["purpose"] != bundle.purpose for r in bundle.revocations):
         problems.append("a revocation notice is for another purpose")
     if problems:
         raise _fail(bundle, "format", problems[0])
-    bundle.checks.append(Check("format", True, f"version {FORMAT_VERSION}, purpose "
+    bundle.checks.append(Check("format", True, f"version {version}, purpose "
                                f"{bundle.purpose}, {len(envelopes)} records, "
                                f"{len(bundle.revocations)} revocations"))
     refused = sorted(seen.witness_code for seen in envelopes.values() if not seen.consented)

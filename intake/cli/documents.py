@@ -48,7 +48,7 @@ def consent_command(session: Session, record_id: str, out: Path, language: str |
 @_OUT
 @_LANGUAGE
 @click.option("--restricted-annex", is_flag=True,
-              help="Add the restricted narrative as an annex (trial records only; audited).")
+              help="Add the restricted narrative as an annex (trial and international records only; audited).")
 @signed_in(roles=("supervisor", "admin"), to="print a witness statement",
            before=refuse_existing_out)
 def statement_command(session: Session, record_id: str, out: Path, language: str | None,

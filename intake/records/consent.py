@@ -14,7 +14,14 @@ PURPOSES = ("record", "audio", "trial", "identity_to_prosecutors", "reparations"
             "international", "research", "recontact")
 WITHDRAWABLE = tuple(p for p in PURPOSES if p != "record")
 # The purposes a bundle can be made for: one redaction profile each (bundles/profiles.py).
-EXPORT_PURPOSES = ("trial", "reparations", "research")
+# "international" is for UN investigative mechanisms and for courts of other countries trying
+# ISIL members under universal jurisdiction; the survivor's consent to it is the form's question
+# on sharing with the UN or other international mechanisms.
+EXPORT_PURPOSES = ("trial", "reparations", "international", "research")
+# The purposes of criminal proceedings, at home or abroad: their bundles may name the survivor
+# (only with consent to disclose identity to prosecutors) and carry the restricted narrative,
+# marked restricted, which a printed statement shows only on its own annex.
+CRIMINAL_PURPOSES = ("trial", "international")
 METHODS = ("verbal", "written", "thumbprint")
 
 
@@ -53,7 +60,12 @@ def with_history(old: dict, new: dict, *, at: str, by: str) -> dict:
 
 
 def enforce_refusal(document: dict) -> dict:
-    """The document as it may be stored: without consent to record, only the consent part."""
+    """The document as it may be stored: without consent to record, only the consent part, and
+    for a minor that she is one, so that her refusal stays a refusal (without ``survivor.minor``
+    the guardian's yes alone would read as consent to every purpose)."""
     if consent_given(document, "record"):
         return document
-    return {"consent": document.get("consent", {"record": False})}
+    kept = {"consent": document.get("consent", {"record": False})}
+    if document.get("survivor", {}).get("minor"):
+        kept["survivor"] = {"minor": True}
+    return kept

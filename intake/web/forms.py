@@ -170,8 +170,8 @@ class DecisionForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    """Printing a document (web/views/documents.py): its language and, for a trial record's
-    statement, whether to add the restricted annex."""
+    """Printing a document (web/views/documents.py): its language and, for a statement for
+    criminal proceedings (trial, international), whether to add the restricted annex."""
     language = SelectField(_l("Language of the document"), validate_choice=False,
                            choices=options((code, language_name(code)) for code in LANGUAGES))
     restricted_annex = BooleanField(_l("Add the restricted narrative as an annex (criminal "

@@ -29,6 +29,7 @@ PURPOSE_SHORT_NAMES = {
 # records/consent.py EXPORT_PURPOSES: what a bundle is made for.
 EXPORT_PURPOSES = {"trial": _l("Criminal proceedings (trial)"),
                    "reparations": _l("Reparations claim (Yazidi Survivors Law)"),
+                   "international": _l("International mechanisms (UN, courts abroad)"),
                    "research": _l("Research and advocacy (de-identified)")}
 # records/consent.py METHODS
 CONSENT_METHODS = {"verbal": _l("Verbal"), "written": _l("Written"),

@@ -6,7 +6,8 @@ to prosecutors, and their phone, address and ID number never. Redaction markers 
 text and are drawn as marked. Every page carries the custody reference: on an archive the
 bundle id, the bundle's SHA-256, the signer's fingerprint and the record's version; on a field
 laptop the testimony's id and version (it has not left in a bundle yet). The restricted
-narrative is printed only on its own annex, when asked for, for a trial record only.
+narrative is printed only on its own annex, when asked for, for a trial or international record
+only (criminal proceedings, records/consent.py CRIMINAL_PURPOSES).
 
 ``envelope_for_statement`` is what both sides feed ``build``; call it and ``build`` in the
 statement's language (web/documents.in_language)."""

@@ -171,7 +171,7 @@ _ANSWER = st.sampled_from([True, False, None])
 
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(purpose=st.sampled_from(["trial", "reparations", "research"]),
+@given(purpose=st.sampled_from(consent.EXPORT_PURPOSES),
        records=st.lists(st.tuples(_ANSWER, st.booleans(), _ANSWER, _ANSWER, st.booleans(),
                                   st.booleans()), min_size=1, max_size=5))
 def test_no_record_without_consent_for_the_purpose_ever_leaves(field, law, lawyers, tmp_path_factory,
@@ -293,9 +293,9 @@ def _signed_by_field(field: Side, files: dict[str, bytes]) -> None:
 def test_unknown_format_version_is_refused(field, law, bundle, tmp_path):
     files = unpack(bundle, identity(law))
     info = f"{root_of(files)}/bag-info.txt"
-    files[info] = files[info].replace(b"Intake-Format-Version: 1", b"Intake-Format-Version: 2")
+    files[info] = files[info].replace(b"Intake-Format-Version: 1", b"Intake-Format-Version: 3")
     _signed_by_field(field, files)  # as a later version of the software would sign it
-    _refused(law, pack(files, public(law), tmp_path / "v2.intake.age"), "format version 2",
+    _refused(law, pack(files, public(law), tmp_path / "v3.intake.age"), "format version 3",
              trust=fingerprint(field))
 
 

@@ -27,6 +27,7 @@ from intake.bundles.export import envelope
 from intake.bundles.profiles import coarsen_date, district_of, profile, project, values_at
 from intake.bundles.redaction import MARKERS, Redactor, Terms
 from intake.records import testimonies
+from intake.records.consent import CRIMINAL_PURPOSES
 from intake.records.consent import EXPORT_PURPOSES as PURPOSES
 from intake.records.folding import fold, fold_with_offsets
 from intake.records.schema import is_edtf, schema, validate
@@ -44,6 +45,7 @@ PROCLITIC = "(?:[وفبلك]{0,2}ال|[وفبلك]{1,2})?"
 MARKER_WORDS = {m.strip("[]") for m in MARKERS.values()}
 FREE_TEXT = {"trial": ("narrative[].text", "restricted_narrative[].text", "incidents[].description"),
              "reparations": (),
+             "international": ("narrative[].text", "restricted_narrative[].text", "incidents[].description"),
              "research": ("narrative[].text", "incidents[].description")}
 
 
@@ -321,12 +323,13 @@ def test_every_language_record_is_valid_and_mentions_its_people():
 
 # ---- 1. every purpose, every language ----
 
-def test_trial_keeps_the_account_and_drops_identity(record):
+@pytest.mark.parametrize("purpose", CRIMINAL_PURPOSES)
+def test_trial_keeps_the_account_and_drops_identity(record, purpose):
     original = copy.deepcopy(record)
-    out, report = envelope(as_testimony(record), "trial", "fp")
+    out, report = envelope(as_testimony(record), purpose, "fp")
     document = out["document"]
     assert record == original, "applying a profile must not change the record"
-    assert out["purpose"] == "trial" and out["identity_disclosed"] is False
+    assert out["purpose"] == purpose and out["identity_disclosed"] is False
     assert out["restricted_fields"] == ["restricted_narrative"]
     assert [b["language"] for b in document["narrative"]] == [b["language"] for b in record["narrative"]]
     assert document["restricted_narrative"][0]["language"] == record["restricted_narrative"][0]["language"]
@@ -340,7 +343,7 @@ def test_trial_keeps_the_account_and_drops_identity(record):
         assert key not in document["survivor"]
     assert "notes" not in document and "needs" not in document and "ysl" not in document
     assert_no_names(document["survivor"], survivor_names(record))
-    assert_no_names(free_texts(document, "trial"), survivor_names(record))
+    assert_no_names(free_texts(document, purpose), survivor_names(record))
     assert_no_numbers(document, [record["survivor"]["phone"], record["survivor"]["id_number"]])
     assert "[name]" in document["narrative"][0]["text"]
     assert "[phone]" in document["narrative"][0]["text"]
@@ -349,9 +352,10 @@ def test_trial_keeps_the_account_and_drops_identity(record):
     assert report["fields_removed"]["notes"] == 1
 
 
-def test_trial_with_identity_consent_keeps_the_survivor_name(record):
+@pytest.mark.parametrize("purpose", CRIMINAL_PURPOSES)
+def test_trial_with_identity_consent_keeps_the_survivor_name(record, purpose):
     record["consent"]["identity_to_prosecutors"] = True
-    out, _ = envelope(as_testimony(record), "trial", "fp")
+    out, _ = envelope(as_testimony(record), purpose, "fp")
     document = out["document"]
     assert out["identity_disclosed"] is True
     assert document["survivor"]["full_name"] == record["survivor"]["full_name"]
@@ -365,12 +369,13 @@ def test_trial_with_identity_consent_keeps_the_survivor_name(record):
     assert out["restricted_fields"] == ["restricted_narrative"]
 
 
-def test_identity_consent_of_a_minor_needs_the_guardian(record):
+@pytest.mark.parametrize("purpose", CRIMINAL_PURPOSES)
+def test_identity_consent_of_a_minor_needs_the_guardian(record, purpose):
     record["consent"]["identity_to_prosecutors"] = True
     record["survivor"]["minor"] = True
     record["consent"]["guardian"] = {"name": "Xalid Reşo", "relation": "father", "consent": True,
                                      "child_assent": False}
-    out, _ = envelope(as_testimony(record), "trial", "fp")
+    out, _ = envelope(as_testimony(record), purpose, "fp")
     assert out["identity_disclosed"] is False
     assert "full_name" not in out["document"]["survivor"]
 
@@ -468,7 +473,7 @@ def test_research_hides_the_village_in_the_narrative():
 
 @pytest.mark.parametrize("purpose", ["reparations", "research"])
 @pytest.mark.parametrize("identity", [False, True])
-def test_restricted_narrative_never_leaves_outside_trial(record, purpose, identity):
+def test_restricted_narrative_never_leaves_outside_criminal_proceedings(record, purpose, identity):
     record["consent"]["identity_to_prosecutors"] = identity
     out, report = envelope(as_testimony(record), purpose, "fp")
     assert "restricted_narrative" not in out["document"]
@@ -753,11 +758,19 @@ def test_report_shape():
 # ---- profiles: paths, projection, dates and places ----
 
 def test_profiles_exist_for_every_purpose_and_no_other():
-    assert PURPOSES == ("trial", "reparations", "research")
+    assert PURPOSES == ("trial", "reparations", "international", "research")
+    assert set(CRIMINAL_PURPOSES) == {"trial", "international"}
     for purpose in PURPOSES:
         assert profile(purpose).purpose == purpose
     with pytest.raises(KeyError):
         profile("media")
+
+
+def test_the_international_profile_is_the_trial_profile():
+    """docs/redaction.md#international: the same fields, identity rule, restricted narrative,
+    free text, precision and files, so a foreign court gets what a court at home gets."""
+    trial, international = profile("trial"), profile("international")
+    assert {**vars(international), "purpose": "trial"} == vars(trial)
 
 
 def test_no_profile_lets_private_notes_or_review_marks_out():
@@ -1021,6 +1034,32 @@ def test_property_e_research_never_carries_a_name(document):
     assert_no_numbers(out["document"], [document["survivor"]["phone"], document["survivor"]["id_number"]])
     assert "restricted_narrative" not in out["document"] and "notes" not in out["document"]
     assert report["text_redactions"].get("name", 0) >= 1
+    report_text = report_content(report)
+    for name in person_names(document):
+        for part in name_parts(name):
+            assert not mentions(report_text, part)
+
+
+@settings(max_examples=40, deadline=None)
+@given(document=random_records(), purpose=st.sampled_from(PURPOSES))
+def test_property_f_no_profile_carries_what_it_hides(document, purpose):
+    """Whatever the names and spellings, for every profile: the survivor's names leave only
+    where the profile keeps the identity (reparations; trial and international with consent to
+    disclose it), her phone and ID number only for reparations, the restricted narrative only
+    for criminal proceedings and marked restricted, the notes never, and the report holds no
+    name."""
+    out, report = envelope(as_testimony(document), purpose, "fp")
+    kept = out["document"]
+    identity = purpose == "reparations" or (
+        purpose in CRIMINAL_PURPOSES and document["consent"]["identity_to_prosecutors"])
+    assert out["identity_disclosed"] is (purpose in CRIMINAL_PURPOSES and identity)
+    if not identity:  # a relative's name, which trial keeps, may carry her family name
+        assert_no_names([kept.get("survivor", {}), *free_texts(kept, purpose)], survivor_names(document))
+    if purpose != "reparations":
+        assert_no_numbers(kept, [document["survivor"]["phone"], document["survivor"]["id_number"]])
+    assert ("restricted_narrative" in kept) is (purpose in CRIMINAL_PURPOSES)
+    assert out["restricted_fields"] == (["restricted_narrative"] if purpose in CRIMINAL_PURPOSES else [])
+    assert "notes" not in kept
     report_text = report_content(report)
     for name in person_names(document):
         for part in name_parts(name):

@@ -152,3 +152,33 @@ def test_export_needs_a_choice_of_records_and_a_known_recipient(runner, homes, t
                 "--out", out, "--all")
     assert empty.exit_code == 1 and "nothing to export" in empty.output
     assert not out.exists()
+
+
+def test_export_for_international_mechanisms_needs_that_consent(runner, homes, tmp_path):
+    field, law = homes
+    source = tmp_path / "records.json"
+    abroad = full_record()
+    abroad["consent"]["international"] = True
+    source.write_text(json.dumps([full_record()]), "utf-8")  # consent to trial, not abroad
+    run(runner, "--home", field, "testimony", "import", source)
+    bundle = tmp_path / "un.intake.age"
+    refused = run(runner, "--home", field, "export", "--purpose", "international", "--to",
+                  "Lawyers", "--out", bundle, "--all")
+    assert refused.exit_code == 1 and "no record has consent" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1 and not bundle.exists()
+
+    source.write_text(json.dumps([abroad]), "utf-8")
+    run(runner, "--home", field, "testimony", "import", source)
+    made = run(runner, "--home", field, "export", "--purpose", "international", "--to",
+               "Lawyers", "--out", bundle, "--all")
+    assert made.exit_code == 0, made.output
+    assert "for international to Lawyers" in made.output and "Included: 1 records" in made.output
+    assert "Excluded (no_consent): 1: W-0001" in made.output
+    verified = run(runner, "--home", law, "verify", bundle)
+    assert verified.exit_code == 0 and "version 2, purpose international" in verified.output
+    fingerprint = run(runner, "--home", field, "keys", "show", "--full").output.strip()
+    imported = run(runner, "--home", law, "import", bundle, "--trust", fingerprint)
+    assert imported.exit_code == 0 and "international: 1 new" in imported.output
+    unknown = run(runner, "--home", field, "export", "--purpose", "media", "--to", "Lawyers",
+                  "--out", tmp_path / "m.intake.age", "--all")
+    assert unknown.exit_code == 2 and "'international'" in unknown.output

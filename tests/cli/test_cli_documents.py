@@ -1,6 +1,6 @@
 """``intake document consent`` and ``intake document statement``: the PDF written whole to a new
 file, in the language asked for (else the record's), audited; a statement needs a supervisor;
-on an archive ID is an archive record and the restricted annex is for trial records only."""
+on an archive ID is an archive record and the restricted annex is for trial and international records only."""
 
 from __future__ import annotations
 

@@ -125,6 +125,23 @@ def test_a_minor_needs_guardian_consent_and_assent(conn, vault, admin):
     assert testimonies.create(conn, vault, admin, document).status == "draft"
 
 
+def test_a_minor_without_her_own_assent_stays_refused_for_every_purpose(conn, vault, admin):
+    """Only the refusal is kept, and that she is a minor: the guardian's yes alone never reads
+    as consent to record or to any purpose, so nothing of hers is listed as able to leave."""
+    from intake.records.consent import PURPOSES, consent_given
+
+    document = full_record(survivor={"minor": True})
+    document["consent"].update({"international": True, "guardian": {
+        "name": "Mother", "consent": True, "child_assent": False}})
+    record = testimonies.create(conn, vault, admin, document, completed=True)
+    assert record.status == "refused"
+    assert record.document["survivor"] == {"minor": True}
+    assert set(record.document) == {"consent", "survivor"}
+    assert not any(consent_given(record.document, p) for p in PURPOSES)
+    assert conn.execute("SELECT consent_summary FROM testimonies WHERE id = ?",
+                        (record.id,)).fetchone()[0] == ""
+
+
 def test_draft_keeps_an_unfinished_date_but_completion_needs_a_valid_one(conn, vault, admin):
     record = testimonies.create(conn, vault, admin, full_record())
     draft = full_record(interview={"date": "summer 2014"})

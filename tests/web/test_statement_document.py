@@ -2,7 +2,7 @@
 language its strings are there, in reading order, drawn in the shipped fonts with no character
 left without a glyph; the custody reference is on every page; the witness is named by code
 unless they consented to disclose their identity; the restricted narrative is printed only on
-its annex, when asked for, for a trial record, and each printing is audited."""
+its annex, when asked for, for a trial or international record, and each printing is audited."""
 
 from __future__ import annotations
 
@@ -133,6 +133,32 @@ def test_no_annex_for_a_record_of_another_purpose(field, law, lawyers, tmp_path)
                            data={"csrf_token": token, "restricted_annex": "y"})
     assert response.status_code == 302
     assert not [e for e in _printed(law) if e.get("restricted_annex")]
+
+
+def test_an_international_record_prints_its_annex_too(field, law, lawyers, tmp_path):  # noqa: F811
+    """UN investigative mechanisms and courts abroad are criminal proceedings as well."""
+    document = full_record()
+    document["consent"].update({"trial": False, "international": True})
+    client, seq = _archive(field, law, lawyers, tmp_path, document, purpose="international")
+    text = pdf_text(_print(client, seq, language="en", restricted_annex="y"))
+    assert "Annex: restricted narrative (graphic detail)" in text and GRAPHIC in text
+    assert "Nadia" not in text
+    assert [e["restricted_annex"] for e in _printed(law) if e.get("restricted_annex")] == ["yes"]
+
+
+def test_a_testimony_shared_only_abroad_offers_the_annex(signed_in, conn, vault, admin):
+    document = full_record()
+    document["consent"].update({"trial": False, "international": True})
+    record = testimonies.create(conn, vault, admin, document)
+    page = signed_in.get(f"/testimonies/{record.id}").get_data(as_text=True)
+    assert 'name="restricted_annex"' in page
+    response = signed_in.post(f"/testimonies/{record.id}/statement", data={
+        "csrf_token": csrf_token(page), "language": "en", "restricted_annex": "y"})
+    assert response.status_code == 200 and GRAPHIC in pdf_text(response.data)
+    document["consent"]["international"] = False
+    refused = testimonies.create(conn, vault, admin, document)
+    page = signed_in.get(f"/testimonies/{refused.id}").get_data(as_text=True)
+    assert 'name="restricted_annex"' not in page
 
 
 def test_the_name_is_printed_only_with_consent_to_disclose_it(field, law, lawyers, tmp_path):  # noqa: F811

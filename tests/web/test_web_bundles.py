@@ -202,3 +202,24 @@ def test_a_job_finishing_while_its_page_is_made_shows_progress_not_an_error(sign
     response = signed_in.get(f"/export/jobs/{job.id}")
     assert response.status_code == 200
     assert "Making the bundle" in response.get_data(as_text=True)
+
+
+def test_the_export_page_offers_international_mechanisms_and_enforces_that_consent(
+        signed_in, law_client, conn, vault, admin):
+    _, law_key = law_client
+    abroad = full_record()
+    abroad["consent"]["international"] = True
+    shared = record(conn, vault, admin, consent=abroad["consent"])
+    home_only = record(conn, vault, admin)  # consent to trial, no answer on international mechanisms
+    assert post(signed_in, "/keys/", {"name": "UN team", "public_key": law_key}).status_code == 302
+    start = signed_in.get("/export/").get_data(as_text=True)
+    assert 'value="international"' in start and "International mechanisms (UN, courts abroad)" in start
+    chosen = post(signed_in, "/export/", {"purpose": "international", "recipients": "UN team"})
+    assert chosen.headers["Location"].endswith("/export/preview")
+    preview = signed_in.get("/export/preview").get_data(as_text=True)
+    assert "International mechanisms (UN, courts abroad)" in preview
+    left_out = preview.split('<section class="excluded">', 1)[1].split("</section>", 1)[0]
+    assert home_only.witness_code in left_out and shared.witness_code not in left_out
+    assert f'id="r-{shared.id}"' in preview and f'id="r-{home_only.id}"' not in preview
+    assert "restricted graphic detail" in preview  # the restricted narrative, marked as such
+    assert "Nadia" not in preview  # no consent to disclose her identity

@@ -31,7 +31,7 @@ from intake.bundles.reader import BundleError
 from intake.home import audit
 from intake.records import attachments
 from intake.records.attachments import AttachmentError
-from intake.records.consent import EXPORT_PURPOSES
+from intake.records.consent import CRIMINAL_PURPOSES, EXPORT_PURPOSES
 from intake.web import labels, statement, uploads
 from intake.web.bundle_forms import ImportForm
 from intake.web.forms import ConfirmForm, SearchForm
@@ -96,7 +96,8 @@ def _record(seq: int, show_restricted: bool) -> ResponseReturnValue:
                            restricted=shown, history=history,
                            bundle=catalogue.bundle(db(), found.bundle_id),
                            purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable,
-                           files=files, kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm(),
+                           criminal=found.purpose in CRIMINAL_PURPOSES, files=files,
+                           kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm(),
                            language_tag=envelope["document"].get("interview", {}).get("language", ""))
 
 

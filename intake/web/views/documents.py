@@ -62,7 +62,7 @@ def testimony_statement(conn: Connection, vault: Vault, user: User, record_id: s
     """A field laptop's testimony as a statement (custody: its id and version), audited."""
     testimony = testimonies.load(conn, vault, record_id, user)
     doc = testimony.document
-    if annex and not consent.consent_given(doc, "trial"):
+    if annex and not any(consent.consent_given(doc, p) for p in consent.CRIMINAL_PURPOSES):
         raise Refused(_("The restricted annex is printed only for criminal proceedings."))
     envelope = statement_document.envelope_for_statement(
         {"document": doc, "restricted_fields": ["restricted_narrative"]},
@@ -84,7 +84,7 @@ def archive_statement(conn: Connection, vault: Vault, user: User, seq: int,
     found, envelope, _history = catalogue.load(conn, vault, seq)
     if found.withdrawn_at:
         raise Refused(_("Consent for this record's purpose was withdrawn: it is not printed."))
-    if annex and found.purpose != "trial":
+    if annex and found.purpose not in consent.CRIMINAL_PURPOSES:
         raise Refused(_("The restricted annex is printed only for criminal proceedings."))
     doc = envelope.get("document", {})
     identity = envelope.get("identity_disclosed") is True and \

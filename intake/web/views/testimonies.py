@@ -215,7 +215,10 @@ def view(record_id: str) -> ResponseReturnValue:
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=PURPOSES, act_names=ACTS, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
-                           withdraw=WithdrawForm(), **_attachments(testimony))
+                           withdraw=WithdrawForm(), criminal=any(
+                               consent.consent_given(testimony.document, p)
+                               for p in consent.CRIMINAL_PURPOSES),
+                           **_attachments(testimony))
 
 
 @bp.route("/testimonies/<record_id>/withdraw", methods=["POST"])
