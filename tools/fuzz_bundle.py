@@ -64,10 +64,11 @@ def seed(corpus: Path) -> None:
     side = _instance(home / "field", "Field Org")
     lawyers = recipient_keys.add_recipient(side.conn, "Lawyers", str(RECIPIENT))
     corpus.mkdir(exist_ok=True)
-    for count, purpose in ((1, "trial"), (2, "research"), (1, "reparations")):
+    for count, purpose in ((1, "trial"), (2, "research"), (1, "reparations"), (1, "international")):
         for _ in range(count):
             record = full_record()
             record["consent"]["research"] = True
+            record["consent"]["international"] = True
             testimonies.create(side.conn, side.vault, side.user, record, completed=True)
         out = home / f"{purpose}.intake.age"
         plan = selection.plan(side.conn, side.vault, side.user, purpose, [lawyers])
