@@ -62,6 +62,16 @@ def start(config: Config, vault: Vault, user: User, label: str, read: ReadList) 
     return job
 
 
+SHORT_WAIT_SECONDS = 5.0
+
+
+def wait(job: ScreeningJob, seconds: float) -> bool:
+    """Wait up to ``seconds`` for the job to end; whether it has."""
+    if job.thread is not None:
+        job.thread.join(seconds)
+    return job.finished
+
+
 def get(job_id: str, user: User) -> ScreeningJob | None:
     """The job, if it exists and ``user`` started it."""
     jobs = state()

@@ -138,6 +138,17 @@ def test_a_compromised_source_supports_no_match(client, law):
     assert fingerprint(law.homes[0]) in brief and fingerprint(second) not in brief
 
 
+def test_a_short_list_goes_straight_to_its_results(client, law):
+    """The list is screened while the request waits (screening_jobs.SHORT_WAIT_SECONDS): the job
+    page it redirects to is already finished, and sends on to the results."""
+    token = csrf_token(client.get("/archive/screening/").get_data(as_text=True))
+    response = client.post("/archive/screening/", data={"csrf_token": token, "label": "Short",
+                                                        "pasted": "Hamid Jasim\n"})
+    assert response.status_code == 302 and "/jobs/" in response.location
+    followed = client.get(response.location)
+    assert followed.status_code == 302 and "/jobs/" not in followed.location
+
+
 def test_nothing_of_the_list_is_left_readable(client, law):
     word = "Qorvandel" + secrets.token_hex(4)
     results = screen(client, "Leak check", f"{word} Jasim\nحامد جاسم\n")

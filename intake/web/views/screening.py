@@ -44,6 +44,9 @@ def index() -> ResponseReturnValue:
                 flash(_("A screening with this name exists already."), "error")
             else:
                 job = screening_jobs.start(config(), current_vault(), signed_in_user(), label, read)
+                # A short list is screened in well under a second: its results come at once, and
+                # only a longer one shows the progress page (which reloads itself).
+                screening_jobs.wait(job, screening_jobs.SHORT_WAIT_SECONDS)
                 return redirect(url_for("screening.job", job_id=job.id))
     return render_template("screening/index.html", form=form, rows=screenings.listing(db()),
                            confirm=ConfirmForm()), 422 if form.is_submitted() else 200
