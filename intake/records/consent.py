@@ -37,6 +37,11 @@ def consent_given(document: dict, purpose: str) -> bool:
     return True
 
 
+def for_criminal_proceedings(document: dict) -> bool:
+    """Whether the survivor agreed to some purpose of :data:`CRIMINAL_PURPOSES`."""
+    return any(consent_given(document, purpose) for purpose in CRIMINAL_PURPOSES)
+
+
 def summary(document: dict) -> str:
     """The purposes consented to, as a comma-separated list of codes, for the list page."""
     return ",".join(p for p in PURPOSES if consent_given(document, p))

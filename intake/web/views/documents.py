@@ -62,7 +62,7 @@ def testimony_statement(conn: Connection, vault: Vault, user: User, record_id: s
     """A field laptop's testimony as a statement (custody: its id and version), audited."""
     testimony = testimonies.load(conn, vault, record_id, user)
     doc = testimony.document
-    if annex and not any(consent.consent_given(doc, p) for p in consent.CRIMINAL_PURPOSES):
+    if annex and not consent.for_criminal_proceedings(doc):
         raise Refused(_("The restricted annex is printed only for criminal proceedings."))
     envelope = statement_document.envelope_for_statement(
         {"document": doc, "restricted_fields": ["restricted_narrative"]},

@@ -215,9 +215,8 @@ def view(record_id: str) -> ResponseReturnValue:
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=PURPOSES, act_names=ACTS, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
-                           withdraw=WithdrawForm(), criminal=any(
-                               consent.consent_given(testimony.document, p)
-                               for p in consent.CRIMINAL_PURPOSES),
+                           withdraw=WithdrawForm(),
+                           criminal=consent.for_criminal_proceedings(testimony.document),
                            **_attachments(testimony))
 
 
