@@ -14,3 +14,12 @@ def acts() -> dict[str, list[str]]:
     data = json.loads(resources.files("intake").joinpath("data/acts.json").read_text("utf-8"))
     return {act["code"]: act["rome_statute"] for act in data["acts"]}
 
+
+
+# What a court weighs in a statement (issue 16): whether the survivor saw an incident herself
+# or heard of it, and what each perpetrator did in it (testimony.schema.json holds the same
+# codes; web/labels.py names them).
+WITNESSED = ("saw", "heard")
+PERPETRATOR_ROLES = ("ordered", "committed", "bought", "sold", "guarded", "transported", "other")
+# Who took an earlier statement (interview.earlier_interviews[].kind)
+EARLIER_INTERVIEW_KINDS = ("ngo", "gdsa", "investigative_judge", "court", "un")

@@ -55,6 +55,20 @@ ACTS = {
     "enforced_disappearance": _l("Enforced disappearance"),
     "other": _l("Other"),
 }
+# records/taxonomy.py WITNESSED: how the survivor knows of an incident
+WITNESSED = {"saw": _l("The survivor saw it"), "heard": _l("The survivor heard of it")}
+# records/taxonomy.py PERPETRATOR_ROLES: what a perpetrator did in an incident
+PERPETRATOR_ROLES = {"ordered": _l("Gave the order"), "committed": _l("Committed the act"),
+                     "bought": _l("Bought"), "sold": _l("Sold"), "guarded": _l("Guarded"),
+                     "transported": _l("Transported"), "other": _l("Other")}
+# records/taxonomy.py EARLIER_INTERVIEW_KINDS: who took an earlier statement
+EARLIER_INTERVIEW_KINDS = {
+    "ngo": _l("A non-governmental organisation"),
+    "gdsa": _l("The General Directorate for Survivors' Affairs (GDSA)"),
+    "investigative_judge": _l("An investigative judge"),
+    "court": _l("A court"),
+    "un": _l("A United Nations body"),
+}
 # records/qualifications.py provisions(), the provision ids of data/qualifications.json: short
 # names; what each covers is English reference text for lawyers in the data file.
 PROVISIONS = {

@@ -80,3 +80,62 @@ def test_the_reference_validator_has_the_last_word(mutation):
     reference = _validator().is_valid(document)
     assert not _fast_validator().is_valid(document) or reference
     assert reference or problems(document, check_dates=False)
+
+
+def _quality(**incident_fields) -> dict:
+    """A full record with the statement-quality fields a court weighs (issue 16)."""
+    record = full_record()
+    record["interview"].update(persons_present=["Layla Khalaf, interpreter", "her mother"],
+                               read_back_confirmed=True, given_freely=None)
+    record["interview"]["earlier_interviews"] = [
+        {"organisation": "Yazda", "date": "2019", "kind": "ngo", "copy_available": False},
+        {"organisation": "", "date": "2021", "kind": "", "copy_available": None,
+         "witness_code": "W-0007", "record_id": "0" * 32}]
+    incident = record["incidents"][0]
+    incident.update(witnessed="heard", heard_from="her cousin")
+    incident["perpetrators"][0].update(roles=["bought", "guarded"], role="kept her in his house")
+    incident.update(incident_fields)
+    return record
+
+
+def test_the_statement_quality_fields_are_valid():
+    assert validate(_quality()) == _quality()
+    assert validate(_quality(witnessed="")) == _quality(witnessed="")
+
+
+def test_the_schema_holds_the_codes_of_the_records_layer():
+    from intake.records import schema as schemas
+    from intake.records import taxonomy
+
+    props = schemas.schema()["properties"]
+    incident = props["incidents"]["items"]["properties"]
+    assert incident["witnessed"]["enum"] == ["", *taxonomy.WITNESSED]
+    roles = incident["perpetrators"]["items"]["properties"]["roles"]
+    assert roles["items"]["enum"] == list(taxonomy.PERPETRATOR_ROLES)
+    earlier = props["interview"]["properties"]["earlier_interviews"]["items"]["properties"]
+    assert earlier["kind"]["enum"] == ["", *taxonomy.EARLIER_INTERVIEW_KINDS]
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r["incidents"][0].update(witnessed="dreamt"),
+    lambda r: r["incidents"][0].update(heard_from=["a list"]),
+    lambda r: r["incidents"][0].update(heard_from="x" * 1001),
+    lambda r: r["incidents"][0]["perpetrators"][0].update(roles=["ordered", "ordered"]),
+    lambda r: r["incidents"][0]["perpetrators"][0].update(roles=["beheaded"]),
+    lambda r: r["incidents"][0]["perpetrators"][0].update(roles="ordered"),
+    lambda r: r["interview"].update(persons_present="her mother"),
+    lambda r: r["interview"].update(persons_present=["x" * 1001]),
+    lambda r: r["interview"].update(read_back_confirmed="yes"),
+    lambda r: r["interview"].update(given_freely=1),
+    lambda r: r["interview"]["earlier_interviews"][0].update(kind="police"),
+    lambda r: r["interview"]["earlier_interviews"][0].update(copy_available="no"),
+    lambda r: r["interview"]["earlier_interviews"][0].update(record_id="not hex"),
+    lambda r: r["interview"]["earlier_interviews"][0].update(witness_code="W" * 65),
+], ids=["witnessed", "heard_from list", "heard_from long", "roles repeated", "role unknown",
+        "roles not a list", "persons_present text", "persons_present long", "read back text",
+        "given freely number", "kind unknown", "copy text", "record id", "witness code long"])
+def test_the_statement_quality_fields_refuse_what_they_cannot_hold(change):
+    record = _quality()
+    change(record)
+    with pytest.raises(DocumentError):
+        validate(record)
