@@ -5,7 +5,9 @@ fixed test identity and handed to ``bundle_reader.verify``, so the fuzzer explor
 signature and JSON layers of a bundle someone with the recipient's identity could craft. Every
 input must end in a clean :class:`BundleError` (or pass); anything else is a crash. A second mode
 feeds the raw bytes as the age file itself. The seed corpus in ``tools/fuzz_corpus/`` holds the
-plaintext of small real bundles (``bundle-*.tar``) and of hostile shapes around the reader's
+plaintext of small real bundles (``bundle-*.tar``: one per purpose in the version it is written
+in now, and ``bundle-trial-v1.tar`` and ``bundle-international-v2.tar`` as older software wrote
+them) and of hostile shapes around the reader's
 limits (``hostile-*.tar``: pax headers and GNU long names at and over their cap, chains of
 headers, global headers, sparse files, negative sizes, many tiny members, and every held file
 announced one byte under and over its cap, its data cut short where the cap is large); it grows
@@ -69,6 +71,12 @@ def seed(corpus: Path) -> None:
             record = full_record()
             record["consent"]["research"] = True
             record["consent"]["international"] = True
+            # the fields of format version 3, which trial, international and research carry
+            record["interview"].update(persons_present=["Layla Khalaf, interpreter"],
+                                       read_back_confirmed=True, given_freely=True)
+            record["interview"]["earlier_interviews"][0].update(kind="ngo", copy_available=False)
+            record["incidents"][0].update(witnessed="heard", heard_from="her cousin")
+            record["incidents"][0]["perpetrators"][0]["roles"] = ["bought"]
             testimonies.create(side.conn, side.vault, side.user, record, completed=True)
         out = home / f"{purpose}.intake.age"
         plan = selection.plan(side.conn, side.vault, side.user, purpose, [lawyers])

@@ -17,7 +17,7 @@ from pathlib import Path
 from intake import atomic
 from intake.bundles.bag import BagStream
 from intake.bundles.own_keys import SigningKey, signing_key
-from intake.bundles.profiles import profile
+from intake.bundles.profiles import holds, profile
 from intake.bundles.recipient_keys import Recipient
 from intake.bundles.selection import ExportError, ExportPlan, exclusion
 from intake.clock import now_utc
@@ -36,14 +36,37 @@ from intake.vault.keys import Vault
 
 # The bundle format versions this software writes and reads, each with the purposes it knows
 # (docs/bundle-format.md, "Versions"): version 2 adds the international purpose and nothing
-# else. A bundle is written in the oldest version that knows its purpose, so an archive that
-# reads only version 1 keeps importing trial, reparations and research bundles.
-FORMAT_PURPOSES = {1: ("trial", "reparations", "research"), 2: consent.EXPORT_PURPOSES}
+# else; version 3 the statement-quality fields and the structured earlier interviews
+# (FORMAT_FIELDS). A bundle is written in the oldest version that knows its purpose and every
+# field its profile keeps, so an archive that reads only version 1 keeps importing reparations
+# bundles, whose profile keeps none of the newer fields.
+FORMAT_PURPOSES = {1: ("trial", "reparations", "research"), 2: consent.EXPORT_PURPOSES,
+                   3: consent.EXPORT_PURPOSES}
+# The testimony fields a version added: a record that holds one is refused in an older bundle.
+FORMAT_FIELDS: dict[int, tuple[str, ...]] = {
+    3: ("interview.persons_present", "interview.read_back_confirmed", "interview.given_freely",
+        "interview.earlier_interviews[].kind", "interview.earlier_interviews[].copy_available",
+        "interview.earlier_interviews[].witness_code", "interview.earlier_interviews[].record_id",
+        "incidents[].witnessed", "incidents[].heard_from", "incidents[].perpetrators[].roles"),
+}
 
 
 def format_version(purpose: str) -> int:
     """The format version a bundle for ``purpose`` is written in."""
-    return min(v for v, purposes in FORMAT_PURPOSES.items() if purpose in purposes)
+    rules = profile(purpose)
+    oldest = min(v for v, purposes in FORMAT_PURPOSES.items() if purpose in purposes)
+    return max([oldest, *(v for v, paths in FORMAT_FIELDS.items()
+                          if any(rules.keeps(path) for path in paths))])
+
+
+def newest_field(document: dict) -> tuple[int, str]:
+    """The newest format version one of the document's fields needs, and that field (the first
+    of that version it holds); ``(1, "")`` when every field is in version 1."""
+    for version in sorted(FORMAT_FIELDS, reverse=True):
+        for path in FORMAT_FIELDS[version]:
+            if holds(document, path):
+                return version, path
+    return 1, ""
 
 
 @dataclass

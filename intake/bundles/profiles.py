@@ -47,6 +47,11 @@ class RedactionProfile:
     def kept_paths(self, with_identity: bool) -> tuple[str, ...]:
         return self.fields + (self.identity_fields if with_identity else ())
 
+    def keeps(self, path: str) -> bool:
+        """Whether a bundle for this purpose can carry ``path`` (with identity consent, if
+        that is what it takes)."""
+        return _is_kept(path, self.kept_paths(with_identity=True))
+
     def apply(self, document: dict, *, with_identity: bool = False) -> tuple[dict, dict]:
         """The document as this purpose may see it, and a report of what was taken out (kinds
         of fields and counts, never content)."""
@@ -162,6 +167,17 @@ def values_at(document: Any, path: str) -> list[str]:
         if is_list:
             found = [x for item in found if isinstance(item, list) for x in item]
     return [v for v in found if isinstance(v, str) and v.strip()]
+
+
+def holds(document: Any, path: str) -> bool:
+    """Whether any object at ``path`` has its last field, whatever its value (empty too)."""
+    steps = _steps(path)
+    found: list[Any] = [document]
+    for name, is_list in steps[:-1]:
+        found = [item.get(name) for item in found if isinstance(item, dict)]
+        if is_list:
+            found = [x for item in found if isinstance(item, list) for x in item]
+    return any(isinstance(item, dict) and steps[-1][0] in item for item in found)
 
 
 def _slots(document: Any, path: str) -> list[tuple[Any, Any]]:

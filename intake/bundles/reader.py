@@ -44,7 +44,7 @@ from intake.bundles.bag import (
     counted,
     size_limit,
 )
-from intake.bundles.export import FORMAT_PURPOSES
+from intake.bundles.export import FORMAT_PURPOSES, newest_field
 from intake.bundles.fingerprints import fingerprint
 from intake.bundles.profiles import profile
 from intake.hashing import hashed, pieces
@@ -259,6 +259,7 @@ class _Envelope:
     kinds: list[str]
     identity_disclosed: bool
     audio_consented: bool
+    newest_field: tuple[int, str]  # the newest format version a field of the record needs
 
 
 def _parse_json(content: bytes, most: int) -> Any:
@@ -293,7 +294,8 @@ def _check_record(record_id: str, content: bytes, expected: dict[str, tuple[str,
                          envelope["bundle_format"],
                          consent_given(envelope["document"], str(envelope["purpose"])), kinds,
                          envelope.get("identity_disclosed") is True,
-                         consent_given(envelope["document"], "audio"))
+                         consent_given(envelope["document"], "audio"),
+                         newest_field(envelope["document"]))
     except (ValueError, KeyError, TypeError, AttributeError, DocumentError, RecursionError) as exc:
         raise BundleError(f"records: data/records/{record_id}.json is not a valid record "
                           f"({str(exc).splitlines()[0][:200]})") from None
@@ -453,6 +455,12 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
                 or seen.bundle_format != known[version]:
             problems.append(f"record {record_id} disagrees with bundle.json")
             break
+    newer = sorted((seen.witness_code, *seen.newest_field) for seen in envelopes.values()
+                   if seen.newest_field[0] > known[version])
+    if newer:
+        code, needs, path = newer[0]
+        problems.append(f"{code} holds {path}, a field of format version {needs}, "
+                        f"in a version {version} bundle")
     if any(r["purpose"] != bundle.purpose for r in bundle.revocations):
         problems.append("a revocation notice is for another purpose")
     if problems:

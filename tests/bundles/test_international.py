@@ -1,7 +1,8 @@
 """The international purpose (docs/redaction.md#international): a bundle for UN investigative
 mechanisms and courts abroad leaves only with the survivor's consent to share with international
-mechanisms, is redacted as a trial bundle is, is written in format version 2 (trial bundles stay
-version 1), carries revocation notices, and is listed, filtered and counted by the archive."""
+mechanisms, is redacted as a trial bundle is, is written in format version 3 as a trial bundle is (version
+2 added the purpose, version 3 fields both profiles keep), carries revocation notices, and is
+listed, filtered and counted by the archive."""
 
 from __future__ import annotations
 
@@ -75,23 +76,23 @@ def test_a_minor_needs_the_guardian_and_her_own_assent(field, lawyers):  # noqa:
     assert plan.included == [] and plan.excluded_counts() == {"no_consent": 1}
 
 
-def test_an_international_bundle_is_version_2_and_carries_the_trial_profile(field, law, lawyers, tmp_path):  # noqa: F811
+def test_an_international_bundle_is_version_3_and_carries_the_trial_profile(field, law, lawyers, tmp_path):  # noqa: F811
     record = _add(field, _international())
     named = _add(field, _international(identity_to_prosecutors=True))
     out = tmp_path / "un.intake.age"
     export(field, [lawyers], out, purpose="international")
     files = unpack(out, identity(law))
     root = root_of(files)
-    assert b"Intake-Format-Version: 2\n" in files[f"{root}/bag-info.txt"]
+    assert b"Intake-Format-Version: 3\n" in files[f"{root}/bag-info.txt"]
     assert b"Intake-Purpose: international\n" in files[f"{root}/bag-info.txt"]
     head = json.loads(files[f"{root}/data/bundle.json"])
-    assert head["format_version"] == 2 and head["purpose"] == "international"
+    assert head["format_version"] == 3 and head["purpose"] == "international"
     bundle, envelopes = _records(out, law)
     assert bundle.passed and bundle.purpose == "international"
-    assert next(c for c in bundle.checks if c.name == "format").detail.startswith("version 2,")
+    assert next(c for c in bundle.checks if c.name == "format").detail.startswith("version 3,")
     by_id = {e["id"]: e for e in envelopes}
     plain, disclosed = by_id[record], by_id[named]
-    assert plain["bundle_format"] == 2 and plain["purpose"] == "international"
+    assert plain["bundle_format"] == 3 and plain["purpose"] == "international"
     assert plain["restricted_fields"] == ["restricted_narrative"]
     assert plain["identity_disclosed"] is False and "full_name" not in plain["document"]["survivor"]
     assert "Nadia" not in json.dumps(plain["document"], ensure_ascii=False)
@@ -105,7 +106,7 @@ def test_an_international_bundle_is_version_2_and_carries_the_trial_profile(fiel
 
     trial = tmp_path / "trial.intake.age"
     export(field, [lawyers], trial, purpose="trial")
-    assert b"Intake-Format-Version: 1\n" in unpack(trial, identity(law))[
+    assert b"Intake-Format-Version: 3\n" in unpack(trial, identity(law))[
         f"{root_of(unpack(trial, identity(law)))}/bag-info.txt"]
 
 
@@ -116,20 +117,20 @@ def test_international_in_a_bundle_that_says_version_1_is_refused(field, law, la
     files = unpack(out, identity(law))
     for name in files:
         if name.endswith("bag-info.txt"):
-            files[name] = files[name].replace(b"Intake-Format-Version: 2", b"Intake-Format-Version: 1")
+            files[name] = files[name].replace(b"Intake-Format-Version: 3", b"Intake-Format-Version: 1")
         elif name.endswith("data/bundle.json"):
-            files[name] = files[name].replace(b'"format_version": 2', b'"format_version": 1')
+            files[name] = files[name].replace(b'"format_version": 3', b'"format_version": 1')
         elif "/data/records/" in name:
-            files[name] = files[name].replace(b'"bundle_format": 2', b'"bundle_format": 1')
+            files[name] = files[name].replace(b'"bundle_format": 3', b'"bundle_format": 1')
     _signed_by_field(field, files)  # as a faulty field instance would sign it
     _refused(law, pack(files, public(law), tmp_path / "v1.intake.age"),
              "purpose 'international' is unknown in format version 1", trust=fingerprint(field))
 
 
-def test_a_version_2_label_on_a_trial_bundle_is_refused(field, law, lawyers, tmp_path):  # noqa: F811
+def test_a_version_2_label_on_a_version_1_bundle_is_refused(field, law, lawyers, tmp_path):  # noqa: F811
     _add(field, full_record())
-    out = tmp_path / "trial.intake.age"
-    export(field, [lawyers], out, purpose="trial")
+    out = tmp_path / "reparations.intake.age"
+    export(field, [lawyers], out, purpose="reparations")
     files = unpack(out, identity(law))
     info = f"{root_of(files)}/bag-info.txt"
     files[info] = files[info].replace(b"Intake-Format-Version: 1", b"Intake-Format-Version: 2")

@@ -24,13 +24,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from intake.bundles.export import envelope
-from intake.bundles.profiles import coarsen_date, district_of, profile, project, values_at
+from intake.bundles.profiles import coarsen_date, district_of, holds, profile, project, values_at
 from intake.bundles.redaction import MARKERS, Redactor, Terms
 from intake.records import testimonies
 from intake.records.consent import CRIMINAL_PURPOSES
 from intake.records.consent import EXPORT_PURPOSES as PURPOSES
 from intake.records.folding import fold, fold_with_offsets
 from intake.records.schema import is_edtf, schema, validate
+from intake.records.taxonomy import PERPETRATOR_ROLES, WITNESSED
 from tests.conftest import full_record
 
 # ---- helpers: what a leak looks like, written independently of the code under test ----
@@ -43,9 +44,11 @@ PARTICLES = {fold(p) for p in (
 # Arabic proclitics (و ف ب ل ك, ال) written onto a name: "وأحمد" still names أحمد.
 PROCLITIC = "(?:[وفبلك]{0,2}ال|[وفبلك]{1,2})?"
 MARKER_WORDS = {m.strip("[]") for m in MARKERS.values()}
-FREE_TEXT = {"trial": ("narrative[].text", "restricted_narrative[].text", "incidents[].description"),
+FREE_TEXT = {"trial": ("narrative[].text", "restricted_narrative[].text", "incidents[].description",
+                       "incidents[].heard_from", "incidents[].perpetrators[].role"),
              "reparations": (),
-             "international": ("narrative[].text", "restricted_narrative[].text", "incidents[].description"),
+             "international": ("narrative[].text", "restricted_narrative[].text", "incidents[].description",
+                               "incidents[].heard_from", "incidents[].perpetrators[].role"),
              "research": ("narrative[].text", "incidents[].description")}
 
 
@@ -97,8 +100,10 @@ def person_names(document: dict) -> list[str]:
         for perpetrator in incident.get("perpetrators", []):
             names += [perpetrator.get("name", ""), *perpetrator.get("aliases", [])]
         names += [o.get("name", "") for o in incident.get("others", [])]
+        names.append(incident.get("heard_from", ""))
     names += [consent.get("witness", ""), (consent.get("guardian") or {}).get("name", ""),
-              interview.get("interviewer", ""), interview.get("interpreter", "")]
+              interview.get("interviewer", ""), interview.get("interpreter", ""),
+              *interview.get("persons_present", [])]
     names += [h.get(k, "") for h in consent.get("history", []) for k in ("by", "witness")]
     return [n for n in names if n.strip()]
 
@@ -875,7 +880,8 @@ def stop_words() -> frozenset[str]:
     """Words a research bundle holds whatever the names: keys, codes, districts, markers, filler."""
     document, _ = profile("research").apply(validate(full_record()))
     found = set(re.findall(r"\w+", fold(serialized(document)))) | set(re.findall(r"\w+", fold(" ".join(districts()))))
-    return frozenset(found | MARKER_WORDS | PARTICLES | {fold(w) for w in FILLER})
+    codes = {*PERPETRATOR_ROLES, *WITNESSED}  # research keeps these codes
+    return frozenset(found | MARKER_WORDS | PARTICLES | {fold(w) for w in FILLER} | codes)
 
 
 def usable(name: str) -> bool:
@@ -985,14 +991,15 @@ def test_property_d_coarsened_dates_stay_valid_edtf(value, precision):
 
 @st.composite
 def random_records(draw) -> dict:
-    people = draw(st.lists(names.filter(usable), min_size=9, max_size=9, unique_by=fold))
-    assume(len({fold(p) for p in people}) == 9)
-    first, last, other, relative, perpetrator, alias, victim, interviewer, witness = people
+    people = draw(st.lists(names.filter(usable), min_size=11, max_size=11, unique_by=fold))
+    assume(len({fold(p) for p in people}) == 11)
+    first, last, other, relative, perpetrator, alias, victim, interviewer, witness, present, source = people
     phone = f"07{draw(st.integers(500000000, 999999999))}"
     id_number = str(draw(st.integers(10**7, 10**12 - 1)))
     digits = draw(st.sampled_from([str.maketrans("", ""), str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
                                    str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")]))
-    mentioned = [first, last, other, relative, perpetrator, alias, victim, interviewer, witness]
+    mentioned = [first, last, other, relative, perpetrator, alias, victim, interviewer, witness, present,
+                 source]
     tokens = draw(st.lists(st.sampled_from(FILLER), max_size=12))
     tokens += [draw(spelling_of(name)) for name in draw(st.lists(st.sampled_from(mentioned), min_size=1,
                                                                   max_size=12))]
@@ -1005,14 +1012,21 @@ def random_records(draw) -> dict:
         "consent": {"record": True, "research": True, "trial": True, "witness": witness,
                     "identity_to_prosecutors": draw(st.booleans())},
         "interview": {"date": "2024-03-12", "location": draw(st.sampled_from(["Khanke", "مخيم شاريا", "Duhok"])),
-                      "interviewer": interviewer, "language": "ar"},
+                      "interviewer": interviewer, "language": "ar",
+                      "persons_present": [f"{present} (interpreter)", f"{relative} {last}"],
+                      "read_back_confirmed": draw(st.sampled_from([True, False, None])),
+                      "given_freely": draw(st.sampled_from([True, False, None]))},
         "survivor": {"full_name": f"{first} {last}", "other_names": [other], "community": "yazidi",
                      "sex": "female", "date_of_birth": "1996-05-12", "place_of_origin": "Kocho",
                      "phone": phone, "id_number": id_number, "minor": False},
         "narrative": [{"language": "ar", "text": narrative}],
         "restricted_narrative": [{"language": "ar", "text": narrative}],
         "incidents": [{"acts": ["abduction"], "date": "2014-08-03", "place": "Tal Afar",
-                       "perpetrators": [{"name": perpetrator, "aliases": [f"Abu {alias}"], "role": "buyer"}],
+                       "witnessed": draw(st.sampled_from(["", "saw", "heard"])),
+                       "heard_from": f"{draw(spelling_of(source))} {draw(st.sampled_from(FILLER))}",
+                       "perpetrators": [{"name": perpetrator, "aliases": [f"Abu {alias}"], "role": "buyer",
+                                         "roles": draw(st.lists(st.sampled_from(PERPETRATOR_ROLES),
+                                                                unique=True, max_size=3))}],
                        "others": [{"name": victim, "role": "victim"}], "description": description}],
         "relatives": [{"name": f"{relative} {last}", "relation": "sister", "status": "missing"}],
         "notes": narrative,
@@ -1064,6 +1078,66 @@ def test_property_f_no_profile_carries_what_it_hides(document, purpose):
     for name in person_names(document):
         for part in name_parts(name):
             assert not mentions(report_text, part)
+
+
+@settings(max_examples=40, deadline=None)
+@given(document=random_records(), purpose=st.sampled_from(PURPOSES))
+def test_property_g_who_was_present_and_who_told_her_leave_only_where_kept(document, purpose):
+    """The people present at the interview and the person she heard of an incident from leave
+    only in a profile that keeps those fields; elsewhere they are gone from every field, free
+    text included. In trial and international, which keep them, what she was told and by whom
+    is free text: without consent to disclose her identity, her own name is scrubbed from it."""
+    out, _ = envelope(as_testimony(document), purpose, "fp")
+    kept = out["document"]
+    rules = profile(purpose)
+    present = document["interview"]["persons_present"][:1]  # the other is a relative's name
+    source = [document["incidents"][0]["heard_from"]]
+    for path, people in (("interview.persons_present", present), ("incidents[].heard_from", source)):
+        if not rules.keeps(path):
+            assert_no_names(kept, people)
+    if rules.keeps("interview.persons_present"):  # a list of names, not free text: as recorded
+        assert kept["interview"]["persons_present"] == document["interview"]["persons_present"]
+    if purpose in CRIMINAL_PURPOSES and not out["identity_disclosed"]:
+        assert_no_names(values_at(kept, "incidents[].heard_from"), survivor_names(document))
+    for path in ("interview.read_back_confirmed", "interview.given_freely", "incidents[].witnessed",
+                 "incidents[].perpetrators[].roles"):
+        assert holds(kept, path) is rules.keeps(path), (purpose, path)
+
+
+def test_research_keeps_how_she_knows_and_what_he_did_but_not_who_was_there_or_told_her():
+    record = validate({**full_record(), "interview": {**full_record()["interview"],
+                                                      "persons_present": ["Layla Khalaf"],
+                                                      "read_back_confirmed": True, "given_freely": True}})
+    record["incidents"][0].update(witnessed="heard", heard_from="Shirin Qasim")
+    record["incidents"][0]["perpetrators"][0]["roles"] = ["bought", "sold"]
+    record["narrative"][0]["text"] += " Layla Khalaf and Shirin were there."
+    document, report = profile("research").apply(record)
+    assert document["incidents"][0]["witnessed"] == "heard"
+    assert document["incidents"][0]["perpetrators"][0]["roles"] == ["bought", "sold"]
+    assert "heard_from" not in document["incidents"][0]
+    assert set(document["interview"]) == {"date", "location", "language"}
+    assert "Layla" not in document["narrative"][0]["text"] and "Shirin" not in document["narrative"][0]["text"]
+    assert report["fields_removed"]["interview.persons_present[]"] == 1
+    assert report["fields_removed"]["incidents[].heard_from"] == 1
+    reparations, _ = profile("reparations").apply(record)
+    assert set(reparations["interview"]) == {"date"}
+    assert set(reparations["incidents"][0]) == {"acts", "date", "place"}
+
+
+def test_trial_keeps_every_new_field_and_scrubs_her_name_from_what_she_was_told():
+    record = full_record()
+    record["interview"].update(persons_present=["Layla Khalaf"], read_back_confirmed=False,
+                               given_freely=True)
+    record["interview"]["earlier_interviews"][0].update(kind="gdsa", copy_available=False)
+    record["incidents"][0].update(witnessed="heard", heard_from="Nadia's aunt")
+    record["incidents"][0]["perpetrators"][0].update(roles=["ordered"], role="told Nadia's guard")
+    for purpose in CRIMINAL_PURPOSES:
+        document, _ = profile(purpose).apply(validate(copy.deepcopy(record)))
+        assert document["interview"] == {**record["interview"]}
+        incident = document["incidents"][0]
+        assert incident["witnessed"] == "heard" and incident["heard_from"] == "[name]'s aunt"
+        assert incident["perpetrators"][0]["roles"] == ["ordered"]
+        assert incident["perpetrators"][0]["role"] == "told [name]'s guard"
 
 
 def test_a_hidden_village_is_scrubbed_in_every_spelling_the_gazetteer_knows():
