@@ -96,14 +96,14 @@ def schema() -> dict:
 def limits(path: str) -> dict:
     """The limits the schema sets on the field at ``path`` ("survivor/full_name",
     "incidents/perpetrators/aliases"; list items are stepped into): maxLength, minimum,
-    maximum, maxItems, of the field and, for a list, of its items as ``items``. The forms take
+    maximum, maxItems and pattern, of the field and, for a list, of its items as ``items``. The forms take
     their limits from here, so the schema stays the one place that says them."""
     node = _resolved(schema())
     for part in path.split("/"):
         while node.get("type") == "array":
             node = _resolved(node["items"])
         node = _resolved(node["properties"][part])
-    found = {key: node[key] for key in ("maxLength", "minimum", "maximum", "maxItems")
+    found = {key: node[key] for key in ("maxLength", "minimum", "maximum", "maxItems", "pattern")
              if key in node}
     if node.get("type") == "array":
         found["items"] = {key: value for key, value in _resolved(node["items"]).items()

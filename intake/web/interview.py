@@ -27,6 +27,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -34,12 +35,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.records.consent import PURPOSES
 from intake.records.schema import is_edtf, limits, schema
-from intake.records.taxonomy import acts
+from intake.records.taxonomy import WITNESSED, acts
 from intake.web import labels
 from intake.web.forms import options
 
@@ -65,6 +66,8 @@ EDTF_HINT = _DateHint()
 SURVIVOR_LANGUAGES = ("ku", "ckb", "ar", "tr", "syr", "fa", "en")
 _LANGUAGE_TAG = re.compile(schema()["$defs"]["language"]["pattern"])  # BCP 47, as the schema says
 _YES_NO = options([("yes", _l("Yes")), ("no", _l("No"))])
+# A question whose answer may be "not known" (stored as null): nothing chosen is not known too.
+_YES_NO_UNKNOWN = options([("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not known"))])
 _NO_AUTOFILL = {"autocomplete": "off"}
 _TEXT = {"dir": "auto"}
 
@@ -128,6 +131,8 @@ def limited(path: str, render_kw: dict | None = None, *, validators: tuple = (),
         checks.append(Length(max=found["maxLength"], message=TOO_LONG))
     if "minimum" in found or "maximum" in found:
         checks = [Optional(), _Range(found.get("minimum"), found.get("maximum")), *checks]
+    if "pattern" in found:
+        checks.append(Regexp(found["pattern"], message=_l("This is not a value this field can hold.")))
     if "maxLength" in found.get("items", {}):
         checks.append(_EachAtMost(found["items"]["maxLength"], separator))
     return {"validators": checks, "render_kw": render_kw or {}, "filters": list(filters)}
@@ -179,6 +184,18 @@ def yes_no(value: str | None) -> bool | None:
 
 def from_bool(value: bool | None) -> str | None:
     return {True: "yes", False: "no"}.get(value)  # type: ignore[arg-type]
+
+
+def yes_no_unknown(label: str) -> RadioField:
+    """Yes, no or not known; the answer is ``True``, ``False`` or ``None`` (``answer``)."""
+    return RadioField(label, choices=_YES_NO_UNKNOWN, validators=[Optional()])
+
+
+def from_answer(holder: dict, key: str) -> str | None:
+    """A yes/no/not known answer as the form shows it: "not known" once answered so."""
+    if key not in holder:
+        return None
+    return from_bool(holder[key]) or "unknown"
 
 
 def _filled(entries: list[dict]) -> list[dict]:
@@ -266,6 +283,21 @@ class ConsentForm(FlaskForm):
 class EarlierInterviewForm(Form):
     organisation = short_text(_l("Organisation"), "interview/earlier_interviews/organisation")
     date = date_field(_l("When"), "interview/earlier_interviews/date")
+    kind = SelectField(default="", label=_l("Who took that statement"),
+                       choices=options([("", "—"), *labels.EARLIER_INTERVIEW_KINDS.items()]))
+    copy_available = yes_no_unknown(_l("Is a copy of that statement available?"))
+    # Set only by linking an earlier testimony of this organisation; carried through each
+    # save of this step in its row, held to the schema's pattern like any other answer.
+    witness_code = HiddenField(**limited("interview/earlier_interviews/witness_code"))
+    record_id = HiddenField(**limited("interview/earlier_interviews/record_id"))
+
+    def value(self) -> dict:
+        entry: dict[str, object] = {"organisation": _t(self.organisation), "date": _t(self.date),
+                                    "kind": self.kind.data or "",
+                                    "copy_available": yes_no(self.copy_available.data)}
+        if _t(self.witness_code) or _t(self.record_id):
+            entry.update(witness_code=_t(self.witness_code), record_id=_t(self.record_id))
+        return entry
 
 
 class InterviewForm(FlaskForm):
@@ -276,13 +308,26 @@ class InterviewForm(FlaskForm):
     language = LanguageSelect(_l("Main language of the interview"))
     other_languages = StringField(_l("Other languages spoken (codes, separated by commas)"),
                                   validators=[_tags], render_kw={"dir": "ltr"})
+    persons_present = TextAreaField(_l("Who else was present (one per line: a name and role, "
+                                       "for example Layla Khalaf, interpreter)"),
+                                    **limited("interview/persons_present", {**_TEXT, "rows": 3}))
+    read_back_confirmed = yes_no_unknown(_l("The statement was read back to her in her language "
+                                            "and she confirmed it"))
+    given_freely = yes_no_unknown(_l("She gave the statement freely, without pressure, threat "
+                                     "or promise"))
     earlier_interviews = FieldList(FormField(EarlierInterviewForm), min_entries=1,
                                    label=_l("Earlier interviews by other organisations"))
 
     @staticmethod
     def from_document(doc: dict) -> dict:
         interview = doc.get("interview", {})
-        return {**interview, "other_languages": ", ".join(interview.get("other_languages", []))}
+        earlier = [{**e, "copy_available": from_answer(e, "copy_available")}
+                   for e in interview.get("earlier_interviews", [])]
+        return {**interview, "other_languages": ", ".join(interview.get("other_languages", [])),
+                "persons_present": "\n".join(interview.get("persons_present", [])),
+                "read_back_confirmed": from_answer(interview, "read_back_confirmed"),
+                "given_freely": from_answer(interview, "given_freely"),
+                "earlier_interviews": earlier}
 
     def to_document(self, doc: dict) -> dict:
         tags = [t for t in split_list(self.other_languages.data, ",") if _LANGUAGE_TAG.match(t)]
@@ -291,9 +336,10 @@ class InterviewForm(FlaskForm):
             "interviewer": _t(self.interviewer),
             "interpreter": _t(self.interpreter), "language": self.language.data or "",
             "other_languages": tags,
-            "earlier_interviews": _filled([{"organisation": _t(e.organisation),
-                                            "date": _t(e.date)}
-                                           for e in self.earlier_interviews]),
+            "persons_present": split_list(self.persons_present.data),
+            "read_back_confirmed": yes_no(self.read_back_confirmed.data),
+            "given_freely": yes_no(self.given_freely.data),
+            "earlier_interviews": _filled([e.form.value() for e in self.earlier_interviews]),
         }
         return {**doc, "interview": interview}
 
@@ -378,7 +424,9 @@ class PerpetratorForm(Form):
     aliases = StringField(_l("Kunya or other names (separated by commas)"),
                           **limited("incidents/perpetrators/aliases", _TEXT, separator=","))
     nationality = short_text(_l("Nationality"), "incidents/perpetrators/nationality")
-    role = short_text(_l("Role"), "incidents/perpetrators/role")
+    roles = CheckboxesField(_l("What he did in this incident"), choices=lambda: options(
+        labels.PERPETRATOR_ROLES.items()))
+    role = short_text(_l("What he did, in her words"), "incidents/perpetrators/role")
 
 
 class OtherPersonForm(Form):
@@ -392,6 +440,10 @@ class IncidentForm(Form):
         (code, labels.ACTS[code]) for code in acts()))
     date = date_field(_l("When"), "incidents/date")
     place = short_text(_l("Where"), "incidents/place")
+    witnessed = SelectField(default="", label=_l("How does she know of it?"),
+                            choices=lambda: options([("", "—"), *((code, labels.WITNESSED[code])
+                                                                   for code in WITNESSED)]))
+    heard_from = short_text(_l("If she heard of it: from whom"), "incidents/heard_from")
     perpetrators = FieldList(FormField(PerpetratorForm), min_entries=1,
                              label=_l("Perpetrators"))
     others = FieldList(FormField(OtherPersonForm), min_entries=1,
@@ -416,10 +468,12 @@ class IncidentsForm(FlaskForm):
             incidents.append({
                 "acts": list(incident.acts.data or []), "date": _t(incident.date),
                 "place": _t(incident.place),
+                "witnessed": incident.witnessed.data or "", "heard_from": _t(incident.heard_from),
                 "perpetrators": _filled([
                     {"name": _t(p.form.name),
                      "aliases": split_list(p.form.aliases.data, ","),
                      "nationality": _t(p.form.nationality),
+                     "roles": list(p.form.roles.data or []),
                      "role": _t(p.form.role)} for p in incident.perpetrators]),
                 "others": _filled([{"name": _t(o.form.name), "role": o.form.role.data}
                                    for o in incident.others]),

@@ -51,7 +51,15 @@ from intake.web.interview import (
     savable_document,
     with_interview_defaults,
 )
-from intake.web.labels import ACTS, ATTACHMENT_KINDS, PURPOSE_SHORT_NAMES, PURPOSES
+from intake.web.labels import (
+    ACTS,
+    ATTACHMENT_KINDS,
+    EARLIER_INTERVIEW_KINDS,
+    PERPETRATOR_ROLES,
+    PURPOSE_SHORT_NAMES,
+    PURPOSES,
+    WITNESSED,
+)
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
 bp = Blueprint("testimonies", __name__)
@@ -215,6 +223,8 @@ def view(record_id: str) -> ResponseReturnValue:
     return render_template("review.html", t=testimony, doc=testimony.document, steps=STEPS,
                            purposes=PURPOSES, act_names=ACTS, rome=acts(),
                            needs=NEEDS, statuses=RELATIVE_STATUSES, ysl=YSL_CATEGORIES,
+                           witnessed=WITNESSED, perpetrator_roles=PERPETRATOR_ROLES,
+                           earlier_kinds=EARLIER_INTERVIEW_KINDS,
                            withdraw=WithdrawForm(),
                            criminal=consent.for_criminal_proceedings(testimony.document),
                            **_attachments(testimony))
