@@ -96,8 +96,7 @@ def statement(envelope: dict) -> Statement:
     doc = envelope.get("document", {})
     return Statement(
         interview=_interview(doc.get("interview", {})),
-        earlier_interviews=[Row(e.get("organisation", "") or unknown(), in_words(e.get("date", "")))
-                            for e in doc.get("interview", {}).get("earlier_interviews", [])],
+        earlier_interviews=[_earlier(e) for e in doc.get("interview", {}).get("earlier_interviews", [])],
         consent=consent_lines(doc.get("consent", {})),
         consent_details=_consent_details(doc.get("consent", {})),
         consent_history=[_history_line(h) for h in doc.get("consent", {}).get("history", [])],
@@ -195,8 +194,25 @@ def _interview(iv: dict) -> list[Row]:
             Row(_("Other languages"), ", ".join(language_name(t) for t in iv.get("other_languages", [])),
                 plain=True),
             Row(_("Interviewer"), iv.get("interviewer", "")),
-            Row(_("Interpreter"), iv.get("interpreter", ""))]
+            Row(_("Interpreter"), iv.get("interpreter", "")),
+            Row(_("Who else was present"), "; ".join(iv.get("persons_present", []))),
+            Row(_("Read back and confirmed"),
+                _answer(iv, "read_back_confirmed"), plain=True),
+            Row(_("Given freely"), _answer(iv, "given_freely"), plain=True)]
     return [r for r in rows if r and r.value]
+
+
+def _earlier(entry: dict) -> Row:
+    """An earlier statement: who took it (and what kind of body), when, whether there is a copy,
+    and the earlier testimony of this organisation it is linked to."""
+    copy = {True: _("a copy is available"), False: _("no copy is available"),
+            None: _("not known whether a copy is available")}
+    parts = [in_words(entry.get("date", "")), _label(labels.EARLIER_INTERVIEW_KINDS, entry.get("kind"))]
+    if "copy_available" in entry:
+        parts.append(copy.get(entry["copy_available"], unknown()))
+    if entry.get("witness_code"):
+        parts.append(_("earlier testimony %(code)s", code=entry["witness_code"]))
+    return Row(entry.get("organisation", "") or unknown(), ", ".join(p for p in parts if p))
 
 
 def _survivor(sv: dict) -> list[Row]:
@@ -223,16 +239,27 @@ def _incident(incident: dict) -> Incident:
                                                      for a in rome[code]])] if code in rome else [])
              for code in incident.get("acts", [])]
     rows = [Row(_("When"), in_words(incident.get("date", "")), plain=True),
-            Row(_("Where"), incident.get("place", ""))]
+            Row(_("Where"), incident.get("place", "")),
+            Row(_("How does she know of it?"), _label(labels.WITNESSED, incident.get("witnessed")),
+                plain=True),
+            Row(_("Heard it from"), incident.get("heard_from", ""))]
     perpetrators = [Perpetrator(p.get("name", "") or unknown(), p.get("aliases", []),
                                 [r for r in (Row(_("Nationality"), p.get("nationality", "")),
-                                             Row(_("Role"), p.get("role", ""))) if r.value])
+                                             Row(_("What he did in this incident"),
+                                                 perpetrator_roles(p), plain=True),
+                                             Row(_("What he did, in her words"), p.get("role", "")))
+                                 if r.value])
                     for p in incident.get("perpetrators", [])]
     others = [Row(o.get("name", "") or unknown(),
                   _ROLES[o["role"]]() if o.get("role") in _ROLES else "")
               for o in incident.get("others", [])]
     return Incident(named, [r for r in rows if r.value], perpetrators, others,
                     incident.get("description", ""))
+
+
+def perpetrator_roles(perpetrator: dict) -> str:
+    """What a perpetrator did in an incident, from the short list, in words."""
+    return ", ".join(_label(labels.PERPETRATOR_ROLES, code) for code in perpetrator.get("roles", []))
 
 
 def _ysl(ysl: dict) -> list[Row]:
@@ -254,6 +281,13 @@ def _label(table: dict, code: object) -> str:
 
 def _yes_no(value: object) -> str:
     return _("Yes") if value is True else _("No") if value is False else ""
+
+
+def _answer(holder: dict, key: str) -> str:
+    """A yes, no or not known answer; empty when the question was never answered."""
+    if key not in holder:
+        return ""
+    return _yes_no(holder[key]) or (_("Not known") if holder[key] is None else unknown())
 
 
 def _day(iso: str) -> str:

@@ -90,7 +90,7 @@ def test_the_record_reads_as_a_statement_without_raw_keys_or_booleans(shown):
     assert "art. \u20667(1)(g)\u2069" in page  # the code reads left to right in Arabic too
     assert "from August 3, 2014 to May 2017" in said
     assert "2014-08-03/2017-05" not in text
-    assert "Abu Muhannad (al-Ansari); Role: buyer" in said
+    assert "Abu Muhannad (al-Ansari); What he did, in her words: buyer" in said
     assert "Kurdish" in said and "Arabic" in said  # the narrative blocks' languages
     assert "Bundle SHA-256" in said and "Earlier versions" not in said
 

@@ -137,7 +137,7 @@ def test_the_review_page_shows_the_new_answers(signed_in, conn, vault, admin):
                                                  "roles": ["ordered", "transported"]}]}]}
     record = testimonies.create(conn, vault, admin, document)
     page = signed_in.get(f"/testimonies/{record.id}").get_data(as_text=True)
-    for shown in ("Layla Khalaf, interpreter", "Read back in her language and confirmed",
+    for shown in ("Layla Khalaf, interpreter", "Read back and confirmed",
                   "Not known", "A United Nations body", "no copy is available",
                   "The survivor saw it", "Gave the order", "Transported"):
         assert shown in page, shown

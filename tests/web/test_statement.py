@@ -90,3 +90,52 @@ def test_restricted_material_is_only_flagged_and_blocks_name_their_language(engl
     assert s.restricted is True and "graphic" not in _texts(s)
     assert blocks([{"language": "ar", "text": "نص"}])[0].language == "Arabic"
     assert language_name("") == "(unknown)"
+
+
+def test_the_statement_quality_fields_read_as_words(english):
+    envelope = {"restricted_fields": [], "document": {
+        "consent": {"record": True},
+        "interview": {"persons_present": ["Layla Khalaf, interpreter", "her mother"],
+                      "read_back_confirmed": True, "given_freely": None,
+                      "earlier_interviews": [
+                          {"organisation": "Investigative court of Duhok", "date": "2019-05",
+                           "kind": "investigative_judge", "copy_available": False},
+                          {"organisation": "Field Org", "date": "2021", "kind": "ngo",
+                           "copy_available": None, "witness_code": "W-0007",
+                           "record_id": "a" * 32},
+                          {"organisation": "Yazda", "kind": "police"}]},
+        "incidents": [{"acts": ["trafficking"], "witnessed": "heard", "heard_from": "her cousin",
+                       "perpetrators": [{"name": "Abu Muhannad", "roles": ["bought", "sold"],
+                                         "role": "sold her in Raqqa"},
+                                        {"name": "Abu Ali", "roles": ["beheaded"]}]},
+                      {"acts": ["abduction"], "witnessed": "saw"}]}}
+    s = statement(envelope)
+    rows = {r.label: r.value for r in s.interview}
+    assert rows["Who else was present"] == "Layla Khalaf, interpreter; her mother"
+    assert rows["Read back and confirmed"] == "Yes"
+    assert rows["Given freely"] == "Not known"
+    court, ours, unknown_kind = s.earlier_interviews
+    assert court.label == "Investigative court of Duhok"
+    assert court.value == "May 2019, An investigative judge, no copy is available"
+    assert ours.value == ("2021, A non-governmental organisation, not known whether a copy is "
+                          "available, earlier testimony W-0007")
+    assert unknown_kind.value == "(unknown)"  # no date, a kind without a label
+    heard, saw = s.incidents
+    rows = {r.label: r.value for r in heard.rows}
+    assert rows["How does she know of it?"] == "The survivor heard of it"
+    assert rows["Heard it from"] == "her cousin"
+    assert {r.label: r.value for r in saw.rows}["How does she know of it?"] == "The survivor saw it"
+    bought, unknown_role = heard.perpetrators
+    assert {r.label: r.value for r in bought.rows} == {
+        "What he did in this incident": "Bought, Sold",
+        "What he did, in her words": "sold her in Raqqa"}
+    assert unknown_role.rows[0].value == "(unknown)"
+    assert not any(code in _texts(s) for code in ("investigative_judge", "heard", "bought"))
+
+
+def test_a_statement_without_the_new_fields_says_nothing_of_them(english):
+    s = statement({"restricted_fields": [], "document": {
+        "consent": {"record": True}, "interview": {"date": "2024-03-12"},
+        "incidents": [{"acts": ["abduction"], "perpetrators": [{"name": "Abu Ali"}]}]}})
+    assert [r.label for r in s.interview] == ["Date of this interview"]
+    assert s.incidents[0].rows == [] and s.incidents[0].perpetrators[0].rows == []

@@ -189,3 +189,22 @@ def test_the_statement_in_english_looks_right(archived, tmp_path):
     pages = page_images(_print(client, seq, language="en", restricted_annex="y"), tmp_path,
                         "statement-en", resolution=60)
     assert len(pages) >= 2
+
+
+def test_the_printed_statement_says_how_she_knows_and_what_he_did(field, law, lawyers, tmp_path):  # noqa: F811
+    document = full_record()
+    document["interview"].update(persons_present=["Layla Khalaf, interpreter"],
+                                 read_back_confirmed=True, given_freely=True)
+    document["interview"]["earlier_interviews"][0].update(kind="gdsa", copy_available=True)
+    document["incidents"][0].update(witnessed="heard", heard_from="her cousin")
+    document["incidents"][0]["perpetrators"][0]["roles"] = ["bought", "guarded"]
+    client, seq = _archive(field, law, lawyers, tmp_path, document)
+    text = " ".join(pdf_text(_print(client, seq, language="en")).split())
+    _in_order(text, "Who else was present", "Layla Khalaf, interpreter",
+              "Read back and confirmed", "Yes", "Given freely", "Yes",
+              "Earlier interviews by other organisations", "Yazda",
+              "The General Directorate for Survivors' Affairs (GDSA), a copy is available",
+              "How does she know of it?", "The survivor heard of it",
+              "Heard it from", "her cousin",
+              "Abu Muhannad (al-Ansari); What he did in this incident: Bought, Guarded; "
+              "What he did, in her words: buyer")
