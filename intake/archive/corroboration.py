@@ -36,6 +36,8 @@ class IndexedMention:
     place: str
     organisation: str
     counted: bool  # False when every record naming it is from a compromised key
+    witnessed: str = ""  # how the survivor knows of the incident: "saw", "heard" or not said
+    roles: tuple[str, ...] = ()  # what he did in it (records/taxonomy.py PERPETRATOR_ROLES)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class Person:
 
 _SELECT = (
     "SELECT m.person, m.mention_id, m.source, m.record_id, m.witness_code, m.incident, "
-    "m.perpetrator, m.name, m.aliases, m.role, m.acts, m.date, m.place, s.organisation, "
+    "m.perpetrator, m.name, m.aliases, m.role, m.acts, m.date, m.place, m.witnessed, m.roles, "
+    "s.organisation, "
     "b.exported_at, s.compromised_since FROM archive_mentions m "
     "JOIN archive_records r ON r.seq = m.record_seq JOIN bundles b ON b.id = r.bundle_id "
     "JOIN sources s ON s.fingerprint = m.source WHERE m.person IS NOT NULL")
@@ -93,10 +96,11 @@ def _persons(rows: Iterable[tuple]) -> list[Person]:
         held = found[person].get(key)
         if held is None:
             source, record_id, witness, incident, perpetrator, name, aliases, role, acts, \
-                date, place = fields
+                date, place, witnessed, roles = fields
             held = IndexedMention(key, source, record_id, witness, incident, perpetrator, name,
                                   tuple(json.loads(aliases)), role, tuple(json.loads(acts)),
-                                  date, place, organisation, counted)
+                                  date, place, organisation, counted, witnessed,
+                                  tuple(json.loads(roles)))
         elif counted and not held.counted:  # the same mention in a record of another purpose
             held = IndexedMention(**{**held.__dict__, "counted": True})
         found[person][key] = held

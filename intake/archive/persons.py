@@ -89,13 +89,15 @@ def index_record(conn: Connection, seq: int, source: str, envelope: dict,
                          json.dumps(aliases, ensure_ascii=False), str(named.get("role") or ""),
                          json.dumps(list(incident.get("acts") or [])),
                          str(incident.get("date") or ""), str(incident.get("place") or ""),
+                         str(incident.get("witnessed") or ""),
+                         json.dumps([str(r) for r in named.get("roles") or []]),
                          before.get(key)))
             keys += [(seq, key, block) for block in _blocks(name, aliases)]
             touched.mentions.add(key)
     conn.executemany(
         "INSERT INTO archive_mentions (record_seq, incident, perpetrator, mention_id, source, "
-        "record_id, witness_code, name, aliases, role, acts, date, place, person) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "record_id, witness_code, name, aliases, role, acts, date, place, witnessed, roles, "
+        "person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.executemany("INSERT INTO archive_mention_keys (record_seq, mention_id, key) "
                      "VALUES (?, ?, ?)", keys)
     touched.keys.update(block for _seq, _key, block in keys)

@@ -334,6 +334,13 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     ALTER TABLE attachments_new RENAME TO attachments;
     CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
     """,
+    # Per mention, how the survivor knows of the incident and what the perpetrator did, as codes
+    # (bundle format version 3): a mention indexed before holds neither, since no bundle of an
+    # earlier version could carry them.
+    """
+    ALTER TABLE archive_mentions ADD COLUMN witnessed TEXT NOT NULL DEFAULT '';
+    ALTER TABLE archive_mentions ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 

@@ -203,3 +203,37 @@ def test_the_people_pages_index_a_store_from_before_the_index_when_opened(client
     assert HAMID in page and "Hamid al-Dulaimi" in page
     assert not law.conn.execute("SELECT 1 FROM archive_records WHERE persons_indexed = 0"
                                 ).fetchone()
+
+
+def test_each_mention_says_how_she_knows_and_what_he_did(tmp_path, monkeypatch):
+    """Per act of a person, each testimony's evidence: whether the survivor saw it herself or
+    heard of it, and his roles in it, in words (a code without a label never as itself)."""
+    first, second = make_home(tmp_path / "a", "Field Org"), make_home(tmp_path / "b", "Second Org")
+    archive = make_archive(tmp_path / "law")
+    ship = Sender(tmp_path, monkeypatch, archive)
+    saw = full_record(incidents=[{"acts": ["trafficking"], "date": "2014-09", "place": "Tal Afar",
+                                  "witnessed": "saw",
+                                  "perpetrators": [{"name": HAMID, "roles": ["bought", "sold"],
+                                                    "role": "sold her to a man from Raqqa"}]}])
+    heard = full_record(incidents=[{"acts": ["trafficking"], "date": "2014-09", "place": "Tal Afar",
+                                    "witnessed": "heard", "heard_from": "her cousin",
+                                    "perpetrators": [{"name": HAMID_AR, "roles": ["ordered"]}]}])
+    ship(first, [testimonies.create(first.conn, first.vault, first.user, saw, completed=True).id])
+    ship(second, [testimonies.create(second.conn, second.vault, second.user, heard,
+                                     completed=True).id])
+    made = create_app(archive.config).test_client()
+    assert sign_in(made).status_code == 302
+    person = next(p for p in corroboration.persons(archive.conn) if HAMID in p.names)
+    assert {(m.witnessed, m.roles) for m in person.mentions} == {
+        ("saw", ("bought", "sold")), ("heard", ("ordered",))}
+    page = made.get(f"/archive/people/{person.id}").get_data(as_text=True)
+    cards = [" ".join(visible(card).split()) for card in
+             re.findall(r'<article class="card incident.*?</article>', page, re.S)]
+    by_org = {("Field Org" in card): card for card in cards}
+    assert "What he did in this incident Bought, Sold" in by_org[True]
+    assert "What he did, in her words sold her to a man from Raqqa" in by_org[True]
+    assert "How does she know of it? The survivor saw it" in by_org[True]
+    assert "What he did in this incident Gave the order" in by_org[False]
+    assert "How does she know of it? The survivor heard of it" in by_org[False]
+    for home in (first, second, archive):
+        home.close()

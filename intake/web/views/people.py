@@ -43,6 +43,8 @@ class Incident:
     acts: list[tuple[str, list[str]]]  # each act's name and its qualifications, in words
     date: str
     records: list[int]  # the archive records naming it
+    witnessed: str  # whether the survivor saw it or heard of it, in words; empty when not said
+    roles: list[str]  # what he did in it, in words
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,16 @@ def _grave_article(act: str) -> bool:
 
 def _incidents(person: Person) -> list[Incident]:
     return [Incident(m, [(str(labels.ACTS.get(a, a)), labels.qualified(a)) for a in m.acts],
-                     dates.in_words(m.date), _records(m)) for m in person.mentions]
+                     dates.in_words(m.date), _records(m), _said(labels.WITNESSED, m.witnessed),
+                     [_said(labels.PERPETRATOR_ROLES, r) for r in m.roles])
+            for m in person.mentions]
+
+
+def _said(table: dict, code: str) -> str:
+    """A code's label; "(unknown)" for a code without one, never the code itself."""
+    if not code:
+        return ""
+    return str(table[code]) if code in table else dates.unknown()
 
 
 def _records(mention: IndexedMention) -> list[int]:
