@@ -115,3 +115,34 @@ def test_the_restricted_narrative_needs_a_deliberate_audited_click(shown):
     viewed = [e for e in audit.entries(archive.conn) if e.event == "restricted_viewed"]
     assert len(viewed) == 1 and viewed[0].detail["archive_record"] == seq
     assert GRAPHIC not in client.get(url).get_data(as_text=True)
+
+
+def test_the_record_page_shows_the_statement_quality_fields_in_words(field, law, lawyers,  # noqa: F811
+                                                                      tmp_path):
+    document = full_record()
+    document["interview"].update(persons_present=["Layla Khalaf, interpreter"],
+                                 read_back_confirmed=True, given_freely=False)
+    document["interview"]["earlier_interviews"][0].update(kind="investigative_judge",
+                                                          copy_available=None)
+    document["incidents"][0].update(witnessed="heard", heard_from="her cousin")
+    document["incidents"][0]["perpetrators"][0]["roles"] = ["transported"]
+    testimonies.create(field.conn, field.vault, field.user, document, completed=True)
+    out = tmp_path / "trial.intake.age"
+    export(field, [lawyers], out)
+    import_(law, out, trust=fingerprint(field))
+    client = create_app(law.config).test_client()
+    assert sign_in(client).status_code == 302
+    (seq,) = law.conn.execute("SELECT seq FROM archive_records").fetchone()
+    page = _in(client, "en", f"/archive/records/{seq}")
+    said = " ".join(visible(page).split())
+    for shown in ("Who else was present Layla Khalaf, interpreter", "Read back and confirmed Yes",
+                  "Given freely No",
+                  "Yazda 2019, An investigative judge, not known whether a copy is available",
+                  "How does she know of it? The survivor heard of it", "Heard it from her cousin",
+                  "What he did in this incident: Transported"):
+        assert shown in said, shown
+    for code in ("persons_present", "read_back_confirmed", "investigative_judge",
+                 "copy_available", "heard_from", "transported"):
+        assert code not in said, code
+    arabic = " ".join(visible(_in(client, "ar", f"/archive/records/{seq}")).split())
+    assert "قاضي تحقيق" in arabic and "سمع الناجي/ة بذلك" in arabic and "نقل" in arabic
