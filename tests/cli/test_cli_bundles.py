@@ -175,7 +175,7 @@ def test_export_for_international_mechanisms_needs_that_consent(runner, homes, t
     assert "for international to Lawyers" in made.output and "Included: 1 records" in made.output
     assert "Excluded (no_consent): 1: W-0001" in made.output
     verified = run(runner, "--home", law, "verify", bundle)
-    assert verified.exit_code == 0 and "version 2, purpose international" in verified.output
+    assert verified.exit_code == 0 and "version 3, purpose international" in verified.output
     fingerprint = run(runner, "--home", field, "keys", "show", "--full").output.strip()
     imported = run(runner, "--home", law, "import", bundle, "--trust", fingerprint)
     assert imported.exit_code == 0 and "international: 1 new" in imported.output

@@ -12,8 +12,8 @@ import logging
 import re
 
 import pytest
-from wtforms import IntegerField, StringField
-from wtforms.validators import Length, NumberRange
+from wtforms import HiddenField, IntegerField, StringField
+from wtforms.validators import Length, NumberRange, Regexp
 
 from intake.cli.main import main
 from intake.records import testimonies
@@ -33,6 +33,10 @@ def test_every_interview_field_has_the_schema_limit_in_the_browser_and_on_the_se
             for field in _all_fields(step.form(formdata=None, meta={"csrf": False})):
                 if not isinstance(field, (StringField, IntegerField)) or \
                         field.short_name in FREE_TEXT_WITHOUT_LIMIT:
+                    continue
+                if isinstance(field, HiddenField):  # a link the form carries, never typed
+                    held = {type(v) for v in field.validators}
+                    assert {Length, Regexp} & held, field.name  # 64 characters, 32 hex digits
                     continue
                 lengths = [v.max for v in field.validators if isinstance(v, Length)]
                 per_entry = [v.size for v in field.validators if isinstance(v, _EachAtMost)]
