@@ -7,7 +7,9 @@ a newer bundle and signed it again."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pyrage
 import pytest
 
 from intake.bundles import export as exports
@@ -173,3 +175,16 @@ def test_a_version_3_field_slipped_into_a_version_1_record_is_refused(field, law
     _refused(law, pack(files, public(law), tmp_path / "forged.intake.age"),
              r"incidents\[\]\.perpetrators\[\]\.roles, a field of format version 3, in a "
              r"version 1 bundle", trust=fingerprint(field))
+
+
+@pytest.mark.parametrize(("seed", "version"), [("bundle-trial-v1.tar", 1),
+                                               ("bundle-international-v2.tar", 2)])
+def test_a_bundle_the_previous_software_wrote_is_still_read(law, tmp_path, seed, version):  # noqa: F811
+    """The fuzzer's seeds include real bundles written before version 3 (tools/fuzz_corpus):
+    encrypted to this archive, each passes every check in its own version."""
+    plain = (Path(__file__).parents[2] / "tools" / "fuzz_corpus" / seed).read_bytes()
+    out = tmp_path / "old.intake.age"
+    out.write_bytes(pyrage.encrypt(plain, [pyrage.x25519.Recipient.from_str(public(law))]))
+    bundle, envelopes = _records(out, law)
+    assert bundle.passed and bundle.format_version == version
+    assert envelopes and all(exports.newest_field(e["document"])[0] <= version for e in envelopes)
