@@ -6,13 +6,13 @@ BagIt, signature and JSON layers of a bundle someone with the recipient's identi
 Every input must end in a clean :class:`BundleError` (or pass); anything else is a crash. A
 second mode feeds the raw bytes as the age file itself. The seed corpus in
 ``tools/fuzz_corpus/`` holds the plaintext of small real bundles (``bundle-*.tar``: one per
-purpose in the version it is written in now, and ``bundle-trial-v1.tar`` and ``bundle-
-international-v2.tar`` as older software wrote them, which tests/bundles/test_format_versions.py
-reads and ``--seed`` leaves alone) and of hostile shapes around the reader's limits
-(``hostile-*.tar``: pax headers and GNU long names at and over their cap, chains of headers,
-global headers, sparse files, negative sizes, many tiny members, and every held file announced
-one byte under and over its cap, its data cut short where the cap is large); it grows as the
-fuzzer finds new paths (``make fuzz``).
+purpose in the version it is written in now, and ``bundle-trial-v1.tar`` and
+``bundle-international-v2.tar`` as older software wrote them, which
+tests/bundles/test_format_versions.py reads and ``--seed`` leaves alone) and of hostile shapes
+around the reader's limits (``hostile-*.tar``: pax headers and GNU long names at and over their
+cap, chains of headers, global headers, sparse files, negative sizes, many tiny members, and
+every held file announced one byte under and over its cap, its data cut short where the cap is
+large); it grows as the fuzzer finds new paths (``make fuzz``).
 
 Run: ``python -m tools.fuzz_bundle [libFuzzer options] tools/fuzz_corpus``; ``--seed`` and
 ``--seed-hostile`` write the two kinds of seeds again.
