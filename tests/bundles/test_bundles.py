@@ -293,9 +293,9 @@ def _signed_by_field(field: Side, files: dict[str, bytes]) -> None:
 def test_unknown_format_version_is_refused(field, law, bundle, tmp_path):
     files = unpack(bundle, identity(law))
     info = f"{root_of(files)}/bag-info.txt"
-    files[info] = files[info].replace(b"Intake-Format-Version: 1", b"Intake-Format-Version: 3")
+    files[info] = files[info].replace(b"Intake-Format-Version: 1", b"Intake-Format-Version: 9")
     _signed_by_field(field, files)  # as a later version of the software would sign it
-    _refused(law, pack(files, public(law), tmp_path / "v3.intake.age"), "format version 3",
+    _refused(law, pack(files, public(law), tmp_path / "v9.intake.age"), "format version 9",
              trust=fingerprint(field))
 
 
