@@ -65,9 +65,10 @@ def seed(corpus: Path) -> None:
 
     home = Path(tempfile.mkdtemp())
     side = _instance(home / "field", "Field Org")
-    lawyers = recipient_keys.add_recipient(side.conn, "Lawyers", str(RECIPIENT))
+    lawyers = recipient_keys.add_recipient(side.conn, "Lawyers", str(RECIPIENT), own_archive=True)
     corpus.mkdir(exist_ok=True)
-    for count, purpose in ((1, "trial"), (2, "research"), (1, "reparations"), (1, "international")):
+    for count, purpose in ((1, "trial"), (2, "research"), (1, "reparations"), (1, "international"),
+                           (0, "handover")):
         for _ in range(count):
             record = full_record()
             record["consent"]["research"] = True

@@ -6,7 +6,8 @@ for (one survivor's trial and reparations records differ in content). Import che
 bundle first (bundles/reader.py), pins the source's signing key on first use (trust on first use,
 confirmed by a person who compared fingerprints), and writes in one transaction: a record seen
 before is kept unless a newer version arrives, which replaces it and moves the older one to
-``archive_history``. A revocation notice hides the record from its purpose's lists. The
+``archive_history``. A revocation notice hides the record from its purpose's lists. A hand-over
+also leaves what its receipt will list, and the laptop's register key, sealed. The
 perpetrator index follows in the same transaction (archive/persons.py). Attached
 files are encrypted again under this archive's keys as they are read (records/attachments.py); a file
 already held for the record (same SHA-256) is not stored twice.
@@ -29,6 +30,7 @@ from intake.home import audit
 from intake.home.users import User
 from intake.records import attachments
 from intake.records.attachments import AttachmentError, Owner, Upload
+from intake.records.consent import HANDOVER
 from intake.records.folding import fold_words
 from intake.store.connection import Connection, scrub_wal
 from intake.store.search_index import indexed_words, reindex
@@ -124,8 +126,17 @@ def _import(conn: Connection, vault: Vault, user: User, bundle: Bundle, path: Pa
         (bundle.bundle_id, bundle.fingerprint, bundle.purpose, bundle.format_version,
          bundle.created_at, stamp, user.id, len(bundle.records), len(bundle.revocations),
          bundle.file_sha256))
+    if bundle.purpose == HANDOVER:
+        conn.execute("INSERT INTO handovers_received (bundle_id, register_key) VALUES (?, ?)",
+                     (bundle.bundle_id, vault.seal_secret(f"register_key:{bundle.bundle_id}",
+                                                          bundle.register_key)))
     for kind, item, upload in bundle_reader.records(path, identities, bundle, open_sink):
         if kind == "record":
+            if bundle.purpose == HANDOVER:  # what its receipt will list (archive/receipts.py)
+                conn.execute("INSERT INTO handover_records (bundle_id, record_id, version, "
+                             "record_sha256) VALUES (?, ?, ?, ?)",
+                             (bundle.bundle_id, item["id"], int(item["version"]),
+                              bundle.record_sha256(item["id"])))
             outcome, owner = _store_record(conn, vault, bundle, item, stamp, touched)
             counts[outcome] += 1
             held = {a.sha256 for a in attachments.listing(conn, vault, owner)}

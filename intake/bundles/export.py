@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intake import atomic
+from intake.bundles import own_keys
 from intake.bundles.bag import BagStream
 from intake.bundles.own_keys import SigningKey, signing_key
 from intake.bundles.profiles import holds, profile
@@ -36,12 +37,12 @@ from intake.vault.keys import Vault
 
 # The bundle format versions this software writes and reads, each with the purposes it knows
 # (docs/bundle-format.md, "Versions"): version 2 adds the international purpose and nothing
-# else; version 3 the statement-quality fields and the structured earlier interviews
-# (FORMAT_FIELDS). A bundle is written in the oldest version that knows its purpose and every
-# field its profile keeps, so an archive that reads only version 1 keeps importing reparations
-# bundles, whose profile keeps none of the newer fields.
+# else; version 3 adds the hand-over, the statement-quality fields and the structured earlier
+# interviews (FORMAT_FIELDS). A bundle is written in the oldest version that knows its purpose
+# and every field its profile keeps, so an archive that reads only version 1 keeps importing
+# reparations bundles, whose profile keeps none of the newer fields.
 FORMAT_PURPOSES = {1: ("trial", "reparations", "research"), 2: consent.EXPORT_PURPOSES,
-                   3: consent.EXPORT_PURPOSES}
+                   3: consent.BUNDLE_PURPOSES}
 # The testimony fields a version added: a record that holds one is refused in an older bundle.
 FORMAT_FIELDS: dict[int, tuple[str, ...]] = {
     3: ("interview.persons_present", "interview.read_back_confirmed", "interview.given_freely",
@@ -75,6 +76,7 @@ class ExportSummary:
     file_sha256: str
     plan: ExportPlan
     redactions: Counter[str] = field(default_factory=Counter)
+    record_files: dict[str, tuple[int, str]] = field(default_factory=dict)  # id: version, SHA-256
 
 
 def _with_identity(record: Testimony, purpose: str) -> bool:
@@ -188,8 +190,9 @@ def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export
         _append(listing, {"id": record_id, "witness_code": record.witness_code,
                           "version": record.version, "file": f"data/{path}"})
         _append(reports, report)
+        summary.record_files[record_id] = (record.version, hashlib.sha256(data).hexdigest())
         _append(custody, _custody(conn, record, labels, user, exported_at, bundle_id,
-                                  hashlib.sha256(data).hexdigest()))
+                                  summary.record_files[record_id][1]))
         if progress:
             progress(done, len(export.included))
     bag.add_payload("redaction-report.json", _array(reports))
@@ -204,6 +207,7 @@ def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export
                     "free_text": rules.free_text, "dates": rules.dates,
                     "date_overrides": rules.date_overrides, "places": rules.places},
         "revocations": export.revocations,
+        **_handover_head(conn, vault, export.purpose),
     }, ensure_ascii=False, indent=2)
     # The record list was kept as encoded JSON text, so it is spliced in rather than re-parsed.
     bundle = (head[:-2] + ',\n  "records": ').encode() + _array(listing) + b"}\n"
@@ -220,6 +224,14 @@ def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export
         ("Intake-Record-Count", str(len(export.included))),
         ("Intake-Revocation-Count", str(len(export.revocations))),
     ], key.public_pem, lambda message: sign(key.private, message))
+
+
+def _handover_head(conn: Connection, vault: Vault, purpose: str) -> dict:
+    """What only a hand-over's bundle.json carries: this laptop's register key, with which the
+    archive keys the register entries of its receipt (docs/register.md)."""
+    if purpose != consent.HANDOVER:
+        return {}
+    return {"register_key": own_keys.register_key(conn, vault).hex()}
 
 
 def _custody(conn: Connection, record: Testimony, labels: dict[int, str], user: User,
@@ -252,7 +264,9 @@ def _remember(conn: Connection, user: User, export: ExportPlan, recipients: list
                   len(export.revocations), summary.file_sha256))
     conn.executemany("INSERT INTO export_recipients (bundle_id, name, public_key) VALUES (?, ?, ?)",
                      [(summary.bundle_id, r.name, r.public_key) for r in recipients])
-    conn.executemany("INSERT INTO export_records (bundle_id, record_id) VALUES (?, ?)",
-                     [(summary.bundle_id, record_id) for record_id in export.included])
+    conn.executemany("INSERT INTO export_records (bundle_id, record_id, version, record_sha256) "
+                     "VALUES (?, ?, ?, ?)",
+                     [(summary.bundle_id, record_id, *summary.record_files[record_id])
+                      for record_id in export.included])
 
 

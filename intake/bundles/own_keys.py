@@ -1,13 +1,16 @@
-"""The instance's own keys: its Ed25519 signing key and, on an archive, its age identities
-(docs/bundle-format.md).
+"""The instance's own keys: its Ed25519 signing key, its register key and, on an archive, its
+age identities (docs/bundle-format.md).
 
-Both are sealed in the settings table under a vault sub-key and open only while unlocked. The
-signing key is made the first time it is needed, so older instances gain one without a step.
+All are sealed in the settings table under a vault sub-key and open only while unlocked. The
+signing and register keys are made the first time they are needed, so older instances gain them
+without a step. The register key keys the hashes of the prior-statements register
+(docs/register.md); it leaves only inside a hand-over bundle, encrypted to the own archive.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 
 from intake.bundles.fingerprints import KeyringError, fingerprint
@@ -43,6 +46,17 @@ def signing_key(conn: Connection, vault: Vault) -> SigningKey:
         return SigningKey(private, public_key_pem(private))
     private = vault.open_secret("signing_key", bytes.fromhex(sealed))
     return SigningKey(private, public_key_pem(private))
+
+
+def register_key(conn: Connection, vault: Vault) -> bytes:
+    """This instance's 32-byte register key, created (and sealed) on first use."""
+    sealed = get_setting(conn, "register_key")
+    if sealed is None:
+        key = secrets.token_bytes(32)
+        with transaction(conn):
+            set_setting(conn, "register_key", vault.seal_secret("register_key", key).hex())
+        return key
+    return vault.open_secret("register_key", bytes.fromhex(sealed))
 
 
 def identities(conn: Connection, vault: Vault) -> list[str]:

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from intake.bundles.redaction import MARKERS, Redactor, Terms
-from intake.records.consent import EXPORT_PURPOSES
+from intake.records.consent import BUNDLE_PURPOSES
 from intake.records.folding import fold
 
 
@@ -95,11 +95,11 @@ class RedactionProfile:
 
 @cache
 def _rules() -> dict:
-    """The data file, refused unless it has one profile for each of consent.EXPORT_PURPOSES."""
+    """The data file, refused unless it has one profile for each of consent.BUNDLE_PURPOSES."""
     rules = _data("redaction_profiles.json")
-    if tuple(rules["profiles"]) != EXPORT_PURPOSES:
-        raise ValueError("redaction_profiles.json must hold one profile for each export purpose, "
-                         f"in order: {', '.join(EXPORT_PURPOSES)}")
+    if tuple(rules["profiles"]) != BUNDLE_PURPOSES:
+        raise ValueError("redaction_profiles.json must hold one profile for each bundle purpose, "
+                         f"in order: {', '.join(BUNDLE_PURPOSES)}")
     return rules
 
 

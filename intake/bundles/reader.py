@@ -48,7 +48,7 @@ from intake.bundles.export import FORMAT_PURPOSES, newest_field
 from intake.bundles.fingerprints import fingerprint
 from intake.bundles.profiles import profile
 from intake.hashing import hashed, pieces
-from intake.records.consent import consent_given
+from intake.records.consent import HANDOVER, consent_given
 from intake.records.schema import DocumentError, validate
 from intake.vault import agefile
 from intake.vault.crypto import CryptoError, verify_signature
@@ -103,6 +103,11 @@ class Bundle:
     payload_sha256: dict[str, str] = field(default_factory=dict)
     file_sha256: str = ""
     checks: list[Check] = field(default_factory=list)
+    register_key: bytes = b""  # a hand-over's only: the laptop's register key
+
+    def record_sha256(self, record_id: str) -> str:
+        """The SHA-256 of one record's file, as the verified manifest gives it."""
+        return self.payload_sha256[f"data/records/{record_id}.json"]
 
     @property
     def passed(self) -> bool:
@@ -279,6 +284,13 @@ def _parse_json(content: bytes, most: int) -> Any:
     return json.loads(content, parse_int=number, parse_float=lambda text: number(text, float))
 
 
+def _register_key(value: object) -> bytes:
+    """A hand-over's register key: 64 hexadecimal digits."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise ValueError("a malformed register_key")
+    return bytes.fromhex(value)
+
+
 def _check_record(record_id: str, content: bytes, expected: dict[str, tuple[str, int]]) -> _Envelope:
     try:
         envelope = _parse_json(content, MAX_RECORD_VALUES)
@@ -429,6 +441,8 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
             raise TypeError("records is not a list of objects")
         bundle.revocations = [{"record_id": str(r["record_id"]), "purpose": str(r["purpose"]),
                                "withdrawn_at": str(r["withdrawn_at"])} for r in head["revocations"]]
+        if "register_key" in head:
+            bundle.register_key = _register_key(head["register_key"])
         del head  # the notices were copied; 20,000 of them are 10 MB parsed
     except (ValueError, KeyError, TypeError, RecursionError):
         raise _fail(bundle, "format", "data/bundle.json is missing or malformed") from None
@@ -461,6 +475,8 @@ def _check_contents(bundle: Bundle, tags: dict[str, bytes], bundle_json: bytes,
         code, needs, path = newer[0]
         problems.append(f"{code} holds {path}, a field of format version {needs}, "
                         f"in a version {version} bundle")
+    if (bundle.purpose == HANDOVER) != bool(bundle.register_key):
+        problems.append("a hand-over, and only a hand-over, carries a register key")
     if any(r["purpose"] != bundle.purpose for r in bundle.revocations):
         problems.append("a revocation notice is for another purpose")
     if problems:

@@ -20,6 +20,10 @@ from intake.store.connection import Connection
 from intake.vault.keys import Vault
 
 EXCLUSION_REASONS = ("not_complete", "no_consent", "withdrawn")
+# A hand-over's notice goes out only when the survivor no longer consents to the record itself:
+# a testimony destroyed here after its hand-over (by the archive's receipt) is still the
+# archive's to keep.
+_NOTICE_REASONS = {consent.HANDOVER: ("no_consent",)}
 
 
 class ExportError(Exception):
@@ -44,11 +48,13 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
     The plan reads the status and consent columns, which every save writes from the sealed
     document in the same transaction; :func:`write` checks each decrypted record again before
     it leaves."""
-    if purpose not in consent.EXPORT_PURPOSES:
+    if purpose not in consent.BUNDLE_PURPOSES:
         raise ExportError(f"unknown purpose {purpose!r}; "
-                          f"use one of {', '.join(consent.EXPORT_PURPOSES)}")
+                          f"use one of {', '.join(consent.BUNDLE_PURPOSES)}")
     if not viewer.sees_all:
         raise ExportError("only a supervisor or an administrator can export")
+    if purpose == consent.HANDOVER and not all(r.own_archive for r in recipients):
+        raise ExportError("a hand-over goes only to recipients marked as our own archive")
     columns = {row[0]: row[1:] for row in conn.execute(
         "SELECT id, witness_code, status, consent_summary FROM testimonies ORDER BY seq")}
     if record_ids is None:
@@ -74,7 +80,8 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
                                          withdrawn) if found else "destroyed"
     notices = [{"record_id": record_id, "purpose": purpose,
                 "withdrawn_at": withdrawn.get(record_id) or now_utc()}
-               for record_id in sent if reasons[record_id] in ("withdrawn", "no_consent", "destroyed")]
+               for record_id in sent if reasons[record_id] in
+               _NOTICE_REASONS.get(purpose, ("withdrawn", "no_consent", "destroyed"))]
     return ExportPlan(purpose, included, excluded, notices)
 
 
@@ -83,7 +90,7 @@ def _reason(record_id: str, status: str, consented: list[str], purpose: str,
     """Why a record may not leave for ``purpose``, or ``None``."""
     if record_id in withdrawn:
         return "withdrawn"
-    if purpose not in consented:
+    if consent.consent_key(purpose) not in consented:
         return "no_consent"
     if status != "complete":
         return "not_complete"
@@ -91,7 +98,8 @@ def _reason(record_id: str, status: str, consented: list[str], purpose: str,
 
 
 def exclusion(record: Testimony, purpose: str, withdrawn: dict[str, str]) -> str | None:
-    consented = [purpose] if consent.consent_given(record.document, purpose) else []
+    consented = [consent.consent_key(purpose)] if consent.consent_given(record.document, purpose) \
+        else []
     return _reason(record.id, record.status, consented, purpose, withdrawn)
 
 

@@ -40,7 +40,9 @@ def _records_and_new_out(all_records: bool, record_ids: tuple[str, ...], out: Pa
 
 
 @click.command("export")
-@click.option("--purpose", type=click.Choice(consent.EXPORT_PURPOSES), required=True)
+@click.option("--purpose", type=click.Choice(consent.BUNDLE_PURPOSES), required=True,
+              help="What the bundle is for; 'handover' carries whole testimonies to our own "
+                   "archive.")
 @click.option("--to", "to", required=True, help="Recipient names, separated by commas.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The bundle file to write (NAME.intake.age).")

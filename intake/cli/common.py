@@ -26,6 +26,7 @@ from typing import Any
 
 import click
 
+from intake.archive.receipts import ReceiptError
 from intake.bundles.fingerprints import KeyringError
 from intake.bundles.reader import BundleError
 from intake.bundles.selection import ExportError
@@ -63,7 +64,7 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except WeakPassphrase as exc:
             raise CliError(str(exc)) from None
         except (InstanceError, DocumentError, StoreError, OSError, ValueError, BackupError,
-                AgeError, KeyringError, ExportError, BundleError) as exc:
+                AgeError, KeyringError, ExportError, BundleError, ReceiptError) as exc:
             raise CliError(_one_line(exc)) from None
         except testimonies.NotFound as exc:
             raise CliError(f"no testimony with id {exc}") from None

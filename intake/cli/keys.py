@@ -70,19 +70,23 @@ def recipient() -> None:
 @recipient.command("add")
 @click.argument("name")
 @click.argument("public_key")
+@click.option("--own-archive", is_flag=True,
+              help="The organisation's own archive: it may also receive hand-overs.")
 @signed_in(roles=("supervisor", "admin"), to="do this")
-def recipient_add(session: Session, name: str, public_key: str) -> None:
+def recipient_add(session: Session, name: str, public_key: str, own_archive: bool) -> None:
     """Add a recipient by name and age public key (age1…)."""
-    added = recipient_keys.add_recipient(session.conn, name, public_key)
-    click.echo(f"Added {added.name}  {added.public_key}")
+    added = recipient_keys.add_recipient(session.conn, name, public_key, own_archive=own_archive)
+    click.echo(f"Added {added.name}  {added.public_key}"
+               + ("  (our own archive)" if added.own_archive else ""))
 
 
 @recipient.command("list")
 @signed_in()
 def recipient_list(session: Session) -> None:
-    """List recipients: name, public key, date added."""
+    """List recipients: name, public key, date added, and whether it is our own archive."""
     for item in recipient_keys.recipients(session.conn):
-        click.echo(f"{item.name}  {item.public_key}  {item.added_at[:10]}")
+        click.echo(f"{item.name}  {item.public_key}  {item.added_at[:10]}"
+                   + ("  own archive" if item.own_archive else ""))
 
 
 @recipient.command("remove")

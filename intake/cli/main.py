@@ -27,6 +27,7 @@ from intake.cli import (
     instance,
     keys,
     persons,
+    receipts,
     screening,
     sources,
     testimonies,
@@ -56,7 +57,8 @@ def _utf8_streams() -> None:
 
 
 for _command in (*instance.COMMANDS, *users.COMMANDS, testimonies.testimony, *keys.COMMANDS,
-                 *bundles.COMMANDS, *sources.COMMANDS, *persons.COMMANDS, *screening.COMMANDS, consent.consent_group,
+                 *bundles.COMMANDS, *receipts.COMMANDS, *sources.COMMANDS, *persons.COMMANDS,
+                 *screening.COMMANDS, consent.consent_group,
                  claims.claims_group, document_group.document, *admin.COMMANDS):
     main.add_command(_command)
 for _command in attachments.COMMANDS:

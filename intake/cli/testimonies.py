@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from intake.archive import receipts
 from intake.cli.common import CliError, Session, signed_in
 from intake.home import audit
 from intake.records import testimonies
@@ -41,20 +42,28 @@ def testimony_import(session: Session, file: Path, documents: list[Any]) -> None
         click.echo(record_id)
 
 
+_HANDOVER_NOTES = {"handed_over": "  handed over (awaiting the archive's receipt)",
+                   "edited": "  edited since its hand-over"}
+
+
 @testimony.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @signed_in()
 def testimony_list(session: Session, as_json: bool) -> None:
     """List the testimonies you may see, newest first."""
     page = 1
+    states = receipts.handover_states(session.conn)
     while True:
         rows, total = testimonies.summaries(session.conn, session.user, page=page, per_page=500)
         for row in rows:
+            state = states.get(row.id, "")
             if as_json:
-                click.echo(json.dumps(row.__dict__, ensure_ascii=False))
+                click.echo(json.dumps({**row.__dict__, "handed_over": state == "handed_over"},
+                                      ensure_ascii=False))
             else:
                 click.echo(f"{row.id}  {row.witness_code}  {row.status:<8}  "
-                           f"{row.interview_date or '-':<12}  {row.consent_summary or '-'}")
+                           f"{row.interview_date or '-':<12}  {row.consent_summary or '-'}"
+                           + _HANDOVER_NOTES.get(state, ""))
         if page * 500 >= total:
             break
         page += 1

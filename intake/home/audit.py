@@ -29,7 +29,8 @@ EVENTS = ("sign_in", "failed_sign_ins", "view", "create", "edit", "complete", "d
           "attachment_removed", "mode_changed", "source_compromised", "source_cleared",
           "restricted_viewed", "persons_merged", "mention_split", "persons_distinct",
           "screening_run", "screening_saved", "screening_decided", "screening_exported",
-          "screening_deleted", "document_printed", "claim_updated")
+          "screening_deleted", "document_printed", "claim_updated", "receipt_made",
+          "receipt_applied")
 
 
 class Actor(Protocol):

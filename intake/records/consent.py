@@ -18,6 +18,10 @@ WITHDRAWABLE = tuple(p for p in PURPOSES if p != "record")
 # ISIL members under universal jurisdiction; the survivor's consent to it is the form's question
 # on sharing with the UN or other international mechanisms.
 EXPORT_PURPOSES = ("trial", "reparations", "international", "research")
+# A hand-over carries whole testimonies to the organisation's own archive, which becomes their
+# store of record. It is no disclosure to a third party, so it needs only the consent to record.
+HANDOVER = "handover"
+BUNDLE_PURPOSES = (*EXPORT_PURPOSES, HANDOVER)
 # The purposes of criminal proceedings, at home or abroad: their bundles may name the survivor
 # (only with consent to disclose identity to prosecutors) and carry the restricted narrative,
 # marked restricted, which a printed statement shows only on its own annex.
@@ -25,11 +29,16 @@ CRIMINAL_PURPOSES = ("trial", "international")
 METHODS = ("verbal", "written", "thumbprint")
 
 
+def consent_key(purpose: str) -> str:
+    """The consent answer a purpose rests on: its own, or for a hand-over the consent to record."""
+    return "record" if purpose == HANDOVER else purpose
+
+
 def consent_given(document: dict, purpose: str) -> bool:
     """True only for an explicit yes that is not withdrawn; a minor also needs the guardian's
     consent and the child's own assent."""
     consent = document.get("consent", {})
-    if consent.get(purpose) is not True:
+    if consent.get(consent_key(purpose)) is not True:
         return False
     guardian = consent.get("guardian") or {}
     if document.get("survivor", {}).get("minor"):

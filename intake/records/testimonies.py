@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from intake.clock import now_utc
 from intake.home import audit
@@ -253,12 +254,20 @@ def delete(conn: Connection, vault: Vault, viewer: User, record_id: str) -> None
     with transaction(conn):
         row = _row(conn, record_id, viewer)
         audit.record(conn, vault, viewer, "delete", record_id=record_id, witness_code=row[1])
-        (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
-        reindex(conn, "testimony_search", seq, _indexed(conn, row, _previous(vault, row)), None)
-        files = attachments.remove_all(conn, _owner_ref(record_id))
-        conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
+        files = destroy(conn, vault, viewer, record_id)
     scrub_wal(conn)
     attachments.unlink(files)
+
+
+def destroy(conn: Connection, vault: Vault, viewer: User, record_id: str) -> list[Path]:
+    """Inside the caller's transaction, crypto-shred one record as :func:`delete` does; returns
+    its attached files, for the caller to unlink once committed (after its own ``scrub_wal``)."""
+    row = _row(conn, record_id, viewer)
+    (seq,) = conn.execute("SELECT seq FROM testimonies WHERE id = ?", (record_id,)).fetchone()
+    reindex(conn, "testimony_search", seq, _indexed(conn, row, _previous(vault, row)), None)
+    files = attachments.remove_all(conn, _owner_ref(record_id))
+    conn.execute("DELETE FROM testimonies WHERE id = ?", (record_id,))
+    return files
 
 
 # ---- attachments ----

@@ -334,6 +334,42 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     ALTER TABLE attachments_new RENAME TO attachments;
     CREATE INDEX attachments_by_owner ON attachments (owner, created_at);
     """,
+    # Hand-over to the organisation's own archive and its signed receipts (docs/bundle-format.md,
+    # "Hand-over and receipts"). The field side marks recipients that are its own archive,
+    # remembers each record's version and file SHA-256 in what it exported, pins the archive's
+    # receipt key and keeps the receipts it applied; the archive remembers what each hand-over
+    # carried and, sealed, the laptop's register key that came with it.
+    """
+    ALTER TABLE recipients ADD COLUMN own_archive INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE export_records ADD COLUMN version INTEGER;
+    ALTER TABLE export_records ADD COLUMN record_sha256 TEXT;
+    CREATE TABLE receipt_signers (
+        fingerprint TEXT PRIMARY KEY,
+        organisation TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        pinned_at TEXT NOT NULL
+    );
+    CREATE TABLE receipts_applied (
+        receipt_id TEXT PRIMARY KEY,
+        bundle_id TEXT NOT NULL UNIQUE,
+        signer TEXT NOT NULL REFERENCES receipt_signers (fingerprint),
+        applied_at TEXT NOT NULL,
+        applied_by INTEGER REFERENCES users (id),
+        shredded INTEGER NOT NULL,
+        kept INTEGER NOT NULL
+    );
+    CREATE TABLE handovers_received (
+        bundle_id TEXT PRIMARY KEY REFERENCES bundles (id),
+        register_key BLOB NOT NULL
+    );
+    CREATE TABLE handover_records (
+        bundle_id TEXT NOT NULL REFERENCES handovers_received (bundle_id),
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        PRIMARY KEY (bundle_id, record_id)
+    );
+    """,
     # Per mention, how the survivor knows of the incident and what the perpetrator did, as codes
     # (bundle format version 3): a mention indexed before holds neither, since no bundle of an
     # earlier version could carry them.

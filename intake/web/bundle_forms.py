@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from intake.records.consent import WITHDRAWABLE
@@ -25,10 +25,12 @@ class RecipientForm(FlaskForm):
                              validators=[DataRequired(), Length(max=200)],
                              render_kw={"dir": "ltr", "spellcheck": "false",
                                         "autocomplete": "off"})
+    own_archive = BooleanField(_l("This is our organisation's own archive: it may also receive "
+                                  "hand-overs of whole testimonies"))
 
 
 class ExportForm(FlaskForm):
-    purpose = RadioField(_l("Purpose"), choices=options(labels.EXPORT_PURPOSES),
+    purpose = RadioField(_l("Purpose"), choices=options(labels.BUNDLE_PURPOSES),
                          validators=[InputRequired(message=_l("Choose one purpose."))])
     recipients = CheckboxesField(_l("Encrypt to"), validators=[
         DataRequired(message=_l("Choose at least one recipient."))])
@@ -38,6 +40,12 @@ class MarkForm(FlaskForm):
     text = StringField(_l("Words to remove wherever they appear"),
                        validators=[DataRequired(), Length(max=1000)], render_kw={"dir": "auto"})
     reason = SelectField(_l("Reason"), choices=options(MARK_REASONS))
+
+
+class ReceiptForm(FlaskForm):
+    receipt = FileField(_l("Receipt file (.receipt.json)"),
+                        validators=[FileRequired(message=_l("Choose a receipt file."))])
+    trust = BooleanField(_l("I compared this fingerprint with our archive: trust its key"))
 
 
 class ImportForm(FlaskForm):

@@ -31,6 +31,8 @@ EXPORT_PURPOSES = {"trial": _l("Criminal proceedings (trial)"),
                    "reparations": _l("Reparations claim (Yazidi Survivors Law)"),
                    "international": _l("International mechanisms (UN, courts abroad)"),
                    "research": _l("Research and advocacy (de-identified)")}
+# records/consent.py BUNDLE_PURPOSES: the export purposes and the hand-over.
+BUNDLE_PURPOSES = {**EXPORT_PURPOSES, "handover": _l("Hand-over to our own archive")}
 # records/consent.py METHODS
 CONSENT_METHODS = {"verbal": _l("Verbal"), "written": _l("Written"),
                    "thumbprint": _l("Thumbprint")}

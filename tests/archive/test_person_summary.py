@@ -172,6 +172,11 @@ def test_a_store_from_before_the_summary_gets_one_at_its_migration(homes, ship):
     law.conn.execute("DROP TABLE person_grams")
     for column in ("witnessed", "roles"):  # added by a later migration
         law.conn.execute(f"ALTER TABLE archive_mentions DROP COLUMN {column}")
+    for table in ("handover_records", "handovers_received", "receipts_applied", "receipt_signers"):
+        law.conn.execute(f"DROP TABLE {table}")
+    for table, column in (("recipients", "own_archive"), ("export_records", "version"),
+                          ("export_records", "record_sha256")):
+        law.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     law.conn.execute(f"PRAGMA user_version = {_summary_migration()}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)
@@ -238,6 +243,11 @@ def test_a_summary_from_before_the_rank_and_trigram_indexes_gets_them_at_its_mig
     law.conn.execute("DROP TABLE person_grams")
     for column in ("witnessed", "roles"):  # added by a later migration
         law.conn.execute(f"ALTER TABLE archive_mentions DROP COLUMN {column}")
+    for table in ("handover_records", "handovers_received", "receipts_applied", "receipt_signers"):
+        law.conn.execute(f"DROP TABLE {table}")
+    for table, column in (("recipients", "own_archive"), ("export_records", "version"),
+                          ("export_records", "record_sha256")):
+        law.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     law.conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_person_summary_indexes)}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)

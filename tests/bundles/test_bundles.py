@@ -294,9 +294,9 @@ def _signed_by_field(field: Side, files: dict[str, bytes]) -> None:
 def test_unknown_format_version_is_refused(field, law, bundle, tmp_path):
     files = unpack(bundle, identity(law))
     info = f"{root_of(files)}/bag-info.txt"
-    files[info] = re.sub(rb"Intake-Format-Version: \d+", b"Intake-Format-Version: 4", files[info])
+    files[info] = re.sub(rb"Intake-Format-Version: \d+", b"Intake-Format-Version: 9", files[info])
     _signed_by_field(field, files)  # as a later version of the software would sign it
-    _refused(law, pack(files, public(law), tmp_path / "v4.intake.age"), "format version 4",
+    _refused(law, pack(files, public(law), tmp_path / "v9.intake.age"), "format version 9",
              trust=fingerprint(field))
 
 

@@ -22,6 +22,7 @@ from intake.web import labels
     (labels.PURPOSES, consent.PURPOSES),
     (labels.PURPOSE_SHORT_NAMES, consent.PURPOSES),
     (labels.EXPORT_PURPOSES, consent.EXPORT_PURPOSES),
+    (labels.BUNDLE_PURPOSES, consent.BUNDLE_PURPOSES),
     (labels.CONSENT_METHODS, consent.METHODS),
     (labels.ACTS, tuple(taxonomy.acts())),
     (labels.WITNESSED, taxonomy.WITNESSED),
@@ -41,8 +42,8 @@ from intake.web import labels
     (labels.CLAIM_DOCUMENTS, tuple(claims.DOCUMENTS)),
     (labels.CLAIM_FIELDS, claims.FIELDS),
     (labels.CLAIM_WARNINGS, claims.WARNINGS),
-], ids=["purposes", "short names", "export purposes", "methods", "acts", "witnessed",
-        "perpetrator roles", "earlier interview kinds", "provisions", "kinds",
+], ids=["purposes", "short names", "export purposes", "bundle purposes", "methods", "acts",
+        "witnessed", "perpetrator roles", "earlier interview kinds", "provisions", "kinds",
         "exclusion reasons", "roles", "passphrase problems", "modes", "list problems",
         "list errors", "match levels", "screening decisions", "claim statuses",
         "claim documents", "claim fields", "claim warnings"])
@@ -74,8 +75,9 @@ def test_purposes_are_defined_once():
 def test_a_bundle_can_be_made_for_exactly_the_purposes_with_a_redaction_profile():
     data = json.loads(resources.files("intake").joinpath("data/redaction_profiles.json")
                       .read_text("utf-8"))
-    assert tuple(data["profiles"]) == consent.EXPORT_PURPOSES
-    for purpose in consent.EXPORT_PURPOSES:
+    assert tuple(data["profiles"]) == consent.BUNDLE_PURPOSES
+    assert consent.BUNDLE_PURPOSES == (*consent.EXPORT_PURPOSES, consent.HANDOVER)
+    for purpose in consent.BUNDLE_PURPOSES:
         assert profiles.profile(purpose).purpose == purpose
 
 
@@ -83,11 +85,11 @@ def test_profiles_refuse_a_data_file_that_disagrees_with_the_export_purposes(mon
     real = profiles._data("redaction_profiles.json")
     extra = {**real, "profiles": {**real["profiles"], "media": real["profiles"]["research"]}}
     monkeypatch.setattr(profiles, "_data", lambda name: extra)
-    with pytest.raises(ValueError, match="one profile for each export purpose"):
+    with pytest.raises(ValueError, match="one profile for each bundle purpose"):
         profiles._rules.__wrapped__()
     missing = {**real, "profiles": {p: real["profiles"][p] for p in ("trial", "research")}}
     monkeypatch.setattr(profiles, "_data", lambda name: missing)
-    with pytest.raises(ValueError, match="one profile for each export purpose"):
+    with pytest.raises(ValueError, match="one profile for each bundle purpose"):
         profiles._rules.__wrapped__()
 
 

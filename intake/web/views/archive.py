@@ -1,11 +1,13 @@
 """Archive pages (a legal team's instance; supervisors and administrators): import a bundle by
 upload (in pieces from the page's script, web/uploads.py; whole from the plain form up to
-``max_content_length``), confirm a new source's fingerprint, list imported bundles, and browse and search records
-across bundles with their provenance; a record reads as a statement (web/statement.py), its
-restricted narrative shown only when asked for, and audited. Search words stay in the server-side session."""
+``max_content_length``), confirm a new source's fingerprint, list imported bundles with the
+receipt of each hand-over (archive/receipts.py), and browse and search records across bundles
+with their provenance; a record reads as a statement (web/statement.py), its restricted
+narrative shown only when asked for, and audited. Search words stay in the server-side session."""
 
 from __future__ import annotations
 
+import io
 import math
 import secrets
 from pathlib import Path
@@ -18,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -25,13 +28,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from intake.archive import catalogue, importer
+from intake.archive import catalogue, importer, receipts
 from intake.bundles import fingerprints, own_keys
 from intake.bundles.reader import BundleError
 from intake.home import audit
 from intake.records import attachments
 from intake.records.attachments import AttachmentError
-from intake.records.consent import CRIMINAL_PURPOSES, EXPORT_PURPOSES
+from intake.records.consent import BUNDLE_PURPOSES, CRIMINAL_PURPOSES
 from intake.web import labels, statement, uploads
 from intake.web.bundle_forms import ImportForm
 from intake.web.forms import ConfirmForm, SearchForm
@@ -46,13 +49,13 @@ bp = Blueprint("archive", __name__, url_prefix="/archive")
 def index() -> ResponseReturnValue:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     purpose = request.args.get("purpose", "")
-    purpose = purpose if purpose in EXPORT_PURPOSES else ""
+    purpose = purpose if purpose in BUNDLE_PURPOSES else ""
     query = session.get("archive_query", "")
     rows, total, hidden = catalogue.search(db(), query=query, purpose=purpose, page=page,
                                          per_page=config().page_size)
     return render_template("archive/index.html", rows=rows, total=total, hidden=hidden,
                            page=page, pages=max(1, math.ceil(total / config().page_size)),
-                           purpose=purpose, purposes=labels.EXPORT_PURPOSES,
+                           purpose=purpose, purposes=labels.BUNDLE_PURPOSES,
                            search=SearchForm(data={"query": query}), readable=fingerprints.readable)
 
 
@@ -95,7 +98,7 @@ def _record(seq: int, show_restricted: bool) -> ResponseReturnValue:
     return render_template("archive/record.html", r=found, s=statement.statement(envelope),
                            restricted=shown, history=history,
                            bundle=catalogue.bundle(db(), found.bundle_id),
-                           purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable,
+                           purposes=labels.BUNDLE_PURPOSES, readable=fingerprints.readable,
                            criminal=found.purpose in CRIMINAL_PURPOSES, files=files,
                            kinds=labels.ATTACHMENT_KINDS, confirm=ConfirmForm(),
                            language_tag=envelope["document"].get("interview", {}).get("language", ""))
@@ -117,7 +120,20 @@ def attachment(seq: int, attachment_id: str) -> ResponseReturnValue:
 @login_required("supervisor", "admin")
 def bundles() -> ResponseReturnValue:
     return render_template("archive/bundles.html", bundles=catalogue.bundles(db()),
-                           purposes=labels.EXPORT_PURPOSES, readable=fingerprints.readable)
+                           purposes=labels.BUNDLE_PURPOSES, readable=fingerprints.readable,
+                           handovers=receipts.handovers(db()), confirm=ConfirmForm())
+
+
+@bp.route("/bundles/receipt", methods=["POST"])
+@login_required("supervisor", "admin")
+def receipt() -> ResponseReturnValue:
+    """The signed receipt of one imported hand-over, for the laptop that sent it."""
+    bundle_id = request.form.get("bundle_id", "")
+    if not ConfirmForm().validate_on_submit() or bundle_id not in receipts.handovers(db()):
+        abort(404)
+    data = receipts.make(db(), current_vault(), signed_in_user(), bundle_id)
+    return send_file(io.BytesIO(data), as_attachment=True, mimetype="application/json",
+                     download_name=f"receipt-{bundle_id[:8]}.receipt.json")
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Export pages (supervisors and administrators): choose a purpose and recipients, preview
 exactly what will leave with every redaction highlighted, mark more words to remove, confirm,
-watch the progress, and download the bundle. The plan lives in the server-side session only."""
+watch the progress, and download the bundle; and apply our archive's receipt of a hand-over.
+The plan lives in the server-side session only."""
 
 from __future__ import annotations
 
@@ -20,15 +21,18 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
+from intake.archive import receipts
 from intake.bundles import export as exports
-from intake.bundles import recipient_keys, selection
+from intake.bundles import fingerprints, recipient_keys, selection
 from intake.bundles.redaction import MARKER_PATTERN
 from intake.clock import now_utc
 from intake.records import testimonies
+from intake.records.consent import HANDOVER
 from intake.web import export_jobs, labels
-from intake.web.bundle_forms import MARK_REASONS, ExportForm, MarkForm
+from intake.web.bundle_forms import MARK_REASONS, ExportForm, MarkForm, ReceiptForm
 from intake.web.forms import ConfirmForm, options
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
@@ -62,13 +66,54 @@ def start() -> ResponseReturnValue:
     form = ExportForm()
     form.recipients.choices = options((r.name, r.name) for r in recipient_keys.recipients(db()))
     if form.validate_on_submit():
-        plan = _plan(form.purpose.data, form.recipients.data)
-        session["export"] = {"purpose": plan.purpose, "recipients": form.recipients.data,
-                             "included": plan.included}
-        return redirect(url_for("export.preview"))
+        if form.purpose.data == HANDOVER and not all(
+                r.own_archive for r in _recipients(form.recipients.data)):
+            form.recipients.errors.append(_("A hand-over goes only to our own archive: choose "
+                                            "only recipients marked so on the Keys page."))
+        else:
+            plan = _plan(form.purpose.data, form.recipients.data)
+            session["export"] = {"purpose": plan.purpose, "recipients": form.recipients.data,
+                                 "included": plan.included}
+            return redirect(url_for("export.preview"))
     past = db().execute("SELECT bundle_id, purpose, created_at, record_count, revocation_count "
                         "FROM exports ORDER BY created_at DESC LIMIT 20").fetchall()
-    return render_template("export/start.html", form=form, past=past, purposes=labels.EXPORT_PURPOSES)
+    return render_template("export/start.html", form=form, past=past,
+                           purposes=labels.BUNDLE_PURPOSES, receipt=ReceiptForm())
+
+
+@bp.route("/receipt", methods=["POST"])
+@login_required("supervisor", "admin")
+def apply_receipt() -> ResponseReturnValue:
+    """Apply our archive's receipt of a hand-over: verified, then the testimonies it lists are
+    destroyed here (archive/receipts.py). The archive's key is trusted the first time only when
+    the person ticks that they compared its fingerprint, which the refusal showed them."""
+    form = ReceiptForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a receipt file."), "error")
+        return redirect(url_for("export.start"))
+    data = form.receipt.data.read(receipts.MAX_BYTES + 1)
+    pending = session.pop("pending_receipt", None)
+    trust = pending if form.trust.data and pending else None
+    try:
+        applied = receipts.apply(db(), current_vault(), signed_in_user(), data, trust=trust)
+    except receipts.ReceiptTrustError as exc:
+        if not exc.can_trust:
+            flash(_("Refused, nothing was destroyed: %(reason)s", reason=str(exc)), "error")
+            return redirect(url_for("export.start"))
+        session["pending_receipt"] = exc.signer
+        return render_template("export/receipt_trust.html", receipt=ReceiptForm(),
+                               short=fingerprints.readable(exc.signer, short=True),
+                               full=fingerprints.readable(exc.signer))
+    except receipts.ReceiptError as exc:
+        flash(_("Refused, nothing was destroyed: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("export.start"))
+    flash(ngettext("The archive holds it now: %(num)d testimony was destroyed on this laptop.",
+                   "The archive holds them now: %(num)d testimonies were destroyed on this laptop.",
+                   len(applied.shredded)), "success")
+    if applied.kept:
+        flash(_("Kept, because edited since the hand-over: %(codes)s. Hand them over again.",
+                codes=", ".join(applied.kept)), "warning")
+    return redirect(url_for("testimonies.index"))
 
 
 @bp.route("/preview")
@@ -85,7 +130,7 @@ def preview() -> ResponseReturnValue:
                                                      plan.purpose, shown)]
     pages = max(1, -(-len(plan.included) // _PREVIEW_PAGE))
     return render_template("export/preview.html", plan=plan, state=state, items=items,
-                           page=page, pages=pages, purposes=labels.EXPORT_PURPOSES,
+                           page=page, pages=pages, purposes=labels.BUNDLE_PURPOSES,
                            reasons=labels.EXCLUSION_REASONS, mark=MarkForm(), confirm=ConfirmForm(),
                            mark_reasons=MARK_REASONS)
 
@@ -145,7 +190,7 @@ def job(job_id: str) -> ResponseReturnValue:
     finished = found.finished
     summary = found.summary
     return render_template("export/job.html", job=found, finished=finished, summary=summary,
-                           reasons=labels.EXCLUSION_REASONS, purposes=labels.EXPORT_PURPOSES)
+                           reasons=labels.EXCLUSION_REASONS, purposes=labels.BUNDLE_PURPOSES)
 
 
 @bp.route("/jobs/<job_id>/bundle")

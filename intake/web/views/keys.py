@@ -22,7 +22,8 @@ def index() -> ResponseReturnValue:
     form = RecipientForm()
     if form.validate_on_submit():
         try:
-            recipient_keys.add_recipient(db(), form.name.data, form.public_key.data)
+            recipient_keys.add_recipient(db(), form.name.data, form.public_key.data,
+                                         own_archive=form.own_archive.data)
         except fingerprints.KeyringError:
             form.public_key.errors.append(
                 _("This is not a valid age public key, or the name or key is already listed."))

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from intake.archive import receipts
 from intake.clock import today_local
 from intake.home import audit, backup_reminder
 from intake.records import attachments, consent, testimonies, withdrawal
@@ -87,10 +88,13 @@ def index() -> ResponseReturnValue:
                                         per_page=config().page_size)
     search = SearchForm(data={"query": query})
     backup = backup_reminder.reminder(db(), config().backup_reminder_days)
+    states = receipts.handover_states(db())
+    (held,) = db().execute("SELECT count(*) FROM testimonies").fetchone()
+    only_here = held - sum(state == "handed_over" for state in states.values())
     return render_template("index.html", rows=rows, total=total, page=page, search=search,
                            pages=max(1, math.ceil(total / config().page_size)),
                            purposes=PURPOSES, last_backup=backup.last_backup,
-                           backup_due=backup.due)
+                           backup_due=backup.due, handover_states=states, only_here=only_here)
 
 
 @bp.route("/search", methods=["POST"])
