@@ -78,3 +78,15 @@ def export_for(field: Home, archive: Home, out: Path, monkeypatch: pytest.Monkey
         patched.setattr(exports, "now_utc", lambda: exported_at)
         exports.write(field.conn, field.vault, field.user, plan, [recipient], out)
     return ids
+
+
+def undo_later_migrations(conn) -> None:
+    """Drop what the migrations after the perpetrator index's made (the screenings, the trigram
+    index, the hand-over's tables and columns), so that a test that sets ``user_version`` back
+    can run them again."""
+    for table in ("screenings", "person_grams", "handover_records", "handovers_received",
+                  "receipts_applied", "receipt_signers"):
+        conn.execute(f"DROP TABLE {table}")
+    for table, column in (("recipients", "own_archive"), ("export_records", "version"),
+                          ("export_records", "record_sha256")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
