@@ -49,7 +49,7 @@ def homes(tmp_path):
         server.stop()
 
 
-def _interview(page: Page, server: Server, name: str) -> str:
+def _interview(page: Page, server: Server, name: str) -> str:  # noqa: F811
     """A short testimony through the steps: consent, the survivor's name, complete."""
     page.goto(server.url + "/testimonies/new")
     for purpose in ["record", "trial", "reparations"]:
