@@ -85,7 +85,7 @@ def undo_later_migrations(conn) -> None:
     index, the hand-over's tables and columns), so that a test that sets ``user_version`` back
     can run them again."""
     for table in ("screenings", "person_grams", "handover_records", "handovers_received",
-                  "receipts_applied", "receipt_signers"):
+                  "receipts_applied", "receipt_signers", "register_entries"):
         conn.execute(f"DROP TABLE {table}")
     for table, column in (("recipients", "own_archive"), ("export_records", "version"),
                           ("export_records", "record_sha256")):

@@ -370,6 +370,22 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
         PRIMARY KEY (bundle_id, record_id)
     );
     """,
+    # The prior-statements register (archive/register.py, docs/register.md): the entries of the
+    # testimonies a receipt destroyed here, keyed hashes only beside what may be shown.
+    """
+    CREATE TABLE register_entries (
+        record_id TEXT PRIMARY KEY,
+        witness_code TEXT NOT NULL,
+        interview_date TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        names TEXT NOT NULL,
+        chains TEXT NOT NULL,
+        birth_year TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    """,
 )
 
 
