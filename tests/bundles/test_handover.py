@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from intake.archive import catalogue, receipts
+from intake.archive import catalogue, receipts, register
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
@@ -330,3 +330,27 @@ def test_a_handover_after_a_receipt_sends_no_revocation_for_what_was_destroyed(
 def test_the_version_written_for_each_purpose():
     assert {p: exports.format_version(p) for p in ("reparations", "research", "handover")} == \
         {"reparations": 1, "research": 1, "handover": 3}
+
+
+def test_a_receipt_carries_the_register_without_a_name_and_the_laptop_remembers_it(
+        field, law, archive, tmp_path):
+    document = full_record()
+    document["survivor"].update(full_name="Khalida Khalaf Murad", other_names=["Umm Ali"],
+                                date_of_birth="1994", place_of_origin="Kocho")
+    record = testimonies.create(field.conn, field.vault, field.user, document, completed=True)
+    summary = _hand_over(field, law, archive, tmp_path)
+    data = _receipt(law, summary.bundle_id)
+    text = base64.b64decode(json.loads(data)["signed"]).decode()
+    for word in ("Khalida", "Khalaf", "Murad", "Umm Ali", "1994", "Kocho", "khalida", "murad"):
+        assert word not in text and word.encode() not in data
+    (entry,) = receipts.read(data).register
+    assert entry["record_id"] == record.id and entry["names"] and entry["chains"]
+    _apply(field, data)
+    later = testimonies.create(field.conn, field.vault, field.user,
+                               {**full_record(), "survivor": {"full_name": "خالدة خلف مراد",
+                                                              "date_of_birth": "1995"}},
+                               completed=True)
+    found = register.candidates(field.conn, field.vault, field.user, later.document,
+                                exclude=later.id)
+    assert [(c.witness_code, c.where, c.strong) for c in found] == \
+        [(record.witness_code, "archive", True)]
