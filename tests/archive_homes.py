@@ -80,12 +80,12 @@ def export_for(field: Home, archive: Home, out: Path, monkeypatch: pytest.Monkey
     return ids
 
 
-def undo_later_migrations(conn) -> None:
-    """Drop what the migrations after the perpetrator index's made (the screenings, the trigram
-    index, the hand-over's tables and columns), so that a test that sets ``user_version`` back
-    can run them again."""
-    for table in ("screenings", "person_grams", "handover_records", "handovers_received",
-                  "receipts_applied", "receipt_signers", "register_entries"):
+
+def undo_handover_migrations(conn) -> None:
+    """Drop what the hand-over's and the register's migrations made, so that a test that sets
+    ``user_version`` back to an older migration can run them again."""
+    for table in ("handover_records", "handovers_received", "receipt_records", "receipts_applied",
+                  "receipt_signers", "register_entries"):
         conn.execute(f"DROP TABLE {table}")
     for table, column in (("recipients", "own_archive"), ("export_records", "version"),
                           ("export_records", "record_sha256")):

@@ -20,10 +20,7 @@ from intake.store.connection import Connection
 from intake.vault.keys import Vault
 
 EXCLUSION_REASONS = ("not_complete", "no_consent", "withdrawn")
-# A hand-over's notice goes out only when the survivor no longer consents to the record itself:
-# a testimony destroyed here after its hand-over (by the archive's receipt) is still the
-# archive's to keep.
-_NOTICE_REASONS = {consent.HANDOVER: ("no_consent",)}
+_NOTICE_REASONS = ("withdrawn", "no_consent", "destroyed")
 
 
 class ExportError(Exception):
@@ -78,10 +75,11 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
             found = columns.get(record_id)
             reasons[record_id] = _reason(record_id, found[1], found[2].split(","), purpose,
                                          withdrawn) if found else "destroyed"
+    received = _received(conn) if purpose == consent.HANDOVER else set()
     notices = [{"record_id": record_id, "purpose": purpose,
                 "withdrawn_at": withdrawn.get(record_id) or now_utc()}
-               for record_id in sent if reasons[record_id] in
-               _NOTICE_REASONS.get(purpose, ("withdrawn", "no_consent", "destroyed"))]
+               for record_id in sent if reasons[record_id] in _NOTICE_REASONS
+               and record_id not in received]
     return ExportPlan(purpose, included, excluded, notices)
 
 
@@ -101,6 +99,12 @@ def exclusion(record: Testimony, purpose: str, withdrawn: dict[str, str]) -> str
     consented = [consent.consent_key(purpose)] if consent.consent_given(record.document, purpose) \
         else []
     return _reason(record.id, record.status, consented, purpose, withdrawn)
+
+
+def _received(conn: Connection) -> set[str]:
+    """The testimonies a receipt of our archive destroyed here: the archive holds them, so
+    their absence is no revocation (a testimony destroyed by hand after its hand-over is)."""
+    return {row[0] for row in conn.execute("SELECT record_id FROM receipt_records")}
 
 
 def _sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:

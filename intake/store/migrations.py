@@ -337,7 +337,8 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     # Hand-over to the organisation's own archive and its signed receipts (docs/bundle-format.md,
     # "Hand-over and receipts"). The field side marks recipients that are its own archive,
     # remembers each record's version and file SHA-256 in what it exported, pins the archive's
-    # receipt key and keeps the receipts it applied; the archive remembers what each hand-over
+    # receipt key and keeps the receipts it applied, with the testimonies each destroyed; the
+    # archive remembers what each hand-over
     # carried and, sealed, the laptop's register key that came with it.
     """
     ALTER TABLE recipients ADD COLUMN own_archive INTEGER NOT NULL DEFAULT 0;
@@ -357,6 +358,11 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
         applied_by INTEGER REFERENCES users (id),
         shredded INTEGER NOT NULL,
         kept INTEGER NOT NULL
+    );
+    CREATE TABLE receipt_records (
+        receipt_id TEXT NOT NULL REFERENCES receipts_applied (receipt_id),
+        record_id TEXT NOT NULL,
+        PRIMARY KEY (receipt_id, record_id)
     );
     CREATE TABLE handovers_received (
         bundle_id TEXT PRIMARY KEY REFERENCES bundles (id),

@@ -317,14 +317,20 @@ def test_a_replayed_receipt_is_refused(field, law, archive, tmp_path):
     assert _ids(field) == {ids[0]}
 
 
-def test_a_handover_after_a_receipt_sends_no_revocation_for_what_was_destroyed(
+def test_what_a_receipt_destroyed_gets_no_revocation_but_what_was_destroyed_by_hand_does(
         field, law, archive, tmp_path):
-    _add(field)
+    received, by_hand = _add(field), _add(field)
     summary = _hand_over(field, law, archive, tmp_path, name="first")
+    record = testimonies.load(field.conn, field.vault, by_hand, field.user)
+    testimonies.save(field.conn, field.vault, field.user, by_hand,
+                     {**record.document, "notes": "Edited."})
     _apply(field, _receipt(law, summary.bundle_id))
+    assert _ids(field) == {by_hand}
+    testimonies.delete(field.conn, field.vault, field.user, by_hand)  # she asked us to
     _add(field)
     plan = selection.plan(field.conn, field.vault, field.user, "handover", [archive])
-    assert plan.revocations == [] and len(plan.included) == 1
+    assert [n["record_id"] for n in plan.revocations] == [by_hand] and len(plan.included) == 1
+    assert received not in {n["record_id"] for n in plan.revocations}
 
 
 def test_the_version_written_for_each_purpose():
