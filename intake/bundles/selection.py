@@ -72,7 +72,7 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
             excluded.append((witness_code, reason))
         else:
             included.append(record_id)
-    sent = _sent_before(conn, purpose, recipients)
+    sent = sent_before(conn, purpose, recipients)
     for record_id in sent:
         if record_id not in reasons:
             found = columns.get(record_id)
@@ -103,7 +103,7 @@ def exclusion(record: Testimony, purpose: str, withdrawn: dict[str, str]) -> str
     return _reason(record.id, record.status, consented, purpose, withdrawn)
 
 
-def _sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
+def sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
     """Every record an earlier bundle for ``purpose`` carried to any of these recipients; a
     record among them that may no longer go to them (consent withdrawn, here or by changing the
     answer in the interview form, or the record destroyed) gets a revocation notice."""
