@@ -242,3 +242,28 @@ def test_a_laptops_bundle_is_unchanged_by_the_record_source(field, law, lawyers,
     item = _carried(out, law)[record_id]
     original = testimonies.load(field.conn, field.vault, record_id, field.user)
     assert item == exports.envelope(original, "trial", fingerprint(field), [])[0]
+
+
+def test_a_hand_over_revocation_hides_the_record_and_is_passed_on(field, law, archive, onward_to,
+                                                                  prosecutors, tmp_path):
+    kept, refused = _record(field), _record(field)
+    _hand_over(field, law, archive, tmp_path, "first")
+    first = tmp_path / "first-onward.intake.age"
+    _onward(law, [onward_to], first)
+    import_(prosecutors, first, trust=own_keys.signing_key(law.conn, law.vault).fingerprint)
+    record = testimonies.load(field.conn, field.vault, refused, field.user)
+    document = json.loads(json.dumps(record.document))
+    document["consent"]["record"] = False  # she no longer wants it kept at all
+    testimonies.save(field.conn, field.vault, field.user, refused, document)
+    notice = tmp_path / "notice.intake.age"
+    plan = selection.plan(field.conn, field.vault, field.user, "handover", [archive])
+    assert [n["record_id"] for n in plan.revocations] == [refused]
+    exports.write(field.conn, field.vault, field.user, plan, [archive], notice)
+    import_(law, notice)
+    plan = onward.plan(law.conn, law.vault, law.user, "trial", [onward_to], [kept, refused])
+    assert plan.included == [kept]
+    assert [reason for _, reason in plan.excluded] == ["withdrawn"]
+    assert [n["record_id"] for n in plan.revocations] == [refused]
+    second = tmp_path / "second-onward.intake.age"
+    onward.write(law.conn, law.vault, law.user, plan, [onward_to], second)
+    assert import_(prosecutors, second).counts["revoked"] == 1
