@@ -83,7 +83,11 @@ def test_an_archive_exports_its_hand_over_records_from_its_pages(signed_in, arch
     identity = own_keys.identities(prosecutors.conn, prosecutors.vault)[0]
     added = post(archive, "/keys/", {"name": "Prosecutors", "public_key": public_key(identity)})
     assert added.status_code == 302
-    assert "Prosecutors" in archive.get("/keys/").get_data(as_text=True)
+    keys_page = archive.get("/keys/").get_data(as_text=True)
+    assert "Prosecutors" in keys_page and 'name="own_archive"' not in keys_page
+    assert post(archive, "/keys/", {"name": "Others", "public_key": archive_key,
+                                    "own_archive": "y"}).status_code == 302
+    assert "may receive hand-overs" not in archive.get("/keys/").get_data(as_text=True)
 
     start = archive.get("/export/").get_data(as_text=True)
     assert 'href="/export/"' in start  # in the archive's menu
