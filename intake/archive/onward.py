@@ -29,8 +29,6 @@ from intake.records.consent import EXPORT_PURPOSES, HANDOVER
 from intake.store.connection import Connection
 from intake.vault.keys import Vault
 
-REASONS = ("no_consent", "withdrawn")  # of bundles/selection.EXCLUSION_REASONS
-
 
 @dataclass
 class HandedOver:
