@@ -69,7 +69,7 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
             excluded.append((witness_code, reason))
         else:
             included.append(record_id)
-    sent = _sent_before(conn, purpose, recipients)
+    sent = sent_before(conn, purpose, recipients)
     for record_id in sent:
         if record_id not in reasons:
             found = columns.get(record_id)
@@ -107,7 +107,7 @@ def _received(conn: Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT record_id FROM receipt_records")}
 
 
-def _sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
+def sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
     """Every record an earlier bundle for ``purpose`` carried to any of these recipients; a
     record among them that may no longer go to them (consent withdrawn, here or by changing the
     answer in the interview form, or the record destroyed) gets a revocation notice."""
