@@ -74,13 +74,16 @@ lock: test-install
 
 # SCREENING_BENCH_SIZE (mentions in the index, 200,000 by default): a smaller one for a quick run.
 # IMPORT_BENCH_SIZE (records, 10,000 by default): the import with and without the perpetrator index.
+# HANDOVER_BENCH_SIZE (testimonies, 1,000 by default): a hand-over, its receipt and the register.
 SCREENING_BENCH_SIZE ?= 200000
 IMPORT_BENCH_SIZE ?= 10000
+HANDOVER_BENCH_SIZE ?= 1000
 bench: install translations
 	$(PY) -m tools.bench
 	SCREENING_BENCH_SIZE=$(SCREENING_BENCH_SIZE) $(PY) -m tools.bench_screening
 	$(PY) -m tools.bench_import $(IMPORT_BENCH_SIZE)
 	$(PY) -m tools.bench_documents
+	$(PY) -m tools.bench_handover $(HANDOVER_BENCH_SIZE)
 
 # Kill the real server with SIGKILL hundreds of times mid-autosave; check every saved word after each.
 crash: test-install translations

@@ -78,3 +78,15 @@ def export_for(field: Home, archive: Home, out: Path, monkeypatch: pytest.Monkey
         patched.setattr(exports, "now_utc", lambda: exported_at)
         exports.write(field.conn, field.vault, field.user, plan, [recipient], out)
     return ids
+
+
+
+def undo_handover_migrations(conn) -> None:
+    """Drop what the hand-over's and the register's migrations made, so that a test that sets
+    ``user_version`` back to an older migration can run them again."""
+    for table in ("handover_records", "handovers_received", "receipt_records", "receipts_applied",
+                  "receipt_signers", "register_entries"):
+        conn.execute(f"DROP TABLE {table}")
+    for table, column in (("recipients", "own_archive"), ("export_records", "version"),
+                          ("export_records", "record_sha256")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -221,6 +221,7 @@ def apply(conn: Connection, vault: Vault, user: User, data: bytes, *,
                                "shredded")
     result = Applied(receipt)
     files: list[Path] = []
+    destroyed: list[str] = []
     with transaction(conn):
         if new_signer:
             conn.execute("INSERT INTO receipt_signers (fingerprint, organisation, public_key, "
@@ -236,11 +237,14 @@ def apply(conn: Connection, vault: Vault, user: User, data: bytes, *,
             else:
                 files += testimonies.destroy(conn, vault, user, listed.id)
                 result.shredded.append(row[0])
+                destroyed.append(listed.id)
         register.remember(conn, receipt.register, receipt.bundle_id)
         conn.execute("INSERT INTO receipts_applied (receipt_id, bundle_id, signer, applied_at, "
                      "applied_by, shredded, kept) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (receipt.receipt_id, receipt.bundle_id, receipt.signer, now_utc(), user.id,
                       len(result.shredded), len(result.kept)))
+        conn.executemany("INSERT INTO receipt_records (receipt_id, record_id) VALUES (?, ?)",
+                         [(receipt.receipt_id, record_id) for record_id in destroyed])
         audit.record(conn, vault, user, "receipt_applied", bundle_id=receipt.bundle_id,
                      receipt_id=receipt.receipt_id, signer=receipt.signer,
                      shredded=result.shredded, kept=result.kept, gone=len(result.gone))

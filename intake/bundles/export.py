@@ -1,6 +1,10 @@
-"""Exports on the field side: what each record looks like after redaction, and the signed,
-age-encrypted bundle that carries the records a plan lets leave (bundles/selection.py;
-docs/bundle-format.md). Each record is checked again, decrypted, as it leaves.
+"""Exports: what each record looks like after redaction, and the signed, age-encrypted bundle
+that carries the records a plan lets leave (bundles/selection.py; docs/bundle-format.md). Each
+record is checked again, decrypted, as it leaves.
+
+The records come from a :class:`RecordSource`: by default this laptop's testimonies
+(:class:`Testimonies`); an archive passes its hand-over records (archive/onward.py). Whatever the
+source, a record is redacted, carries its files and is signed the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from intake import atomic
 from intake.bundles import own_keys
@@ -79,22 +84,86 @@ class ExportSummary:
     record_files: dict[str, tuple[int, str]] = field(default_factory=dict)  # id: version, SHA-256
 
 
-def _with_identity(record: Testimony, purpose: str) -> bool:
+class CarriedRecord(Protocol):
+    """What a bundle needs of a record: a testimony here, or an archive's hand-over record."""
+
+    id: str
+    witness_code: str
+    version: int
+    document: dict
+
+
+R = TypeVar("R", bound=CarriedRecord)
+
+
+class RecordSource(Protocol[R]):
+    """Where the records of a bundle come from, each checked again as it leaves."""
+
+    def load(self, record_id: str) -> R: ...
+
+    def refusal(self, record: R, purpose: str) -> str | None:
+        """Why ``record`` may no longer leave for ``purpose`` (its consent changed since the
+        plan), or ``None``."""
+
+    def files(self, record: R, purpose: str) -> list[Attachment]:
+        """The attached files a bundle for ``purpose`` carries with ``record``."""
+
+    def custody(self, record: R, user: User, exported_at: str, bundle_id: str,
+                file_sha256: str) -> dict:
+        """The record's chain of custody, ending with this export."""
+
+
+def _with_identity(record: CarriedRecord, purpose: str) -> bool:
     return purpose in consent.CRIMINAL_PURPOSES and \
         consent.consent_given(record.document, "identity_to_prosecutors")
 
 
-def carried_files(conn: Connection, vault: Vault, viewer: User, record: Testimony,
-                  purpose: str) -> list[Attachment]:
-    """The attachments a bundle for ``purpose`` carries with ``record``: the kinds its profile
-    allows (identifying ones only with consent to disclose identity), a recording only with
-    consent to audio."""
+def files_for(record: CarriedRecord, purpose: str, found: list[Attachment]) -> list[Attachment]:
+    """Of the files ``found`` with ``record``, those a bundle for ``purpose`` carries: the kinds
+    its profile allows (identifying ones only with consent to disclose identity), a recording
+    only with consent to audio."""
     kinds = profile(purpose).attachment_kinds(_with_identity(record, purpose))
-    if not kinds:
-        return []
-    found = attachments.listing(conn, vault, testimonies.owner(conn, viewer, record.id))
     return [a for a in found if a.kind in kinds
             and (a.kind != "audio" or consent.consent_given(record.document, "audio"))]
+
+
+def carried_files(conn: Connection, vault: Vault, viewer: User, record: Testimony,
+                  purpose: str) -> list[Attachment]:
+    """The attachments a bundle for ``purpose`` carries with a testimony (:func:`files_for`)."""
+    if not profile(purpose).attachment_kinds(_with_identity(record, purpose)):
+        return []
+    return files_for(record, purpose, attachments.listing(
+        conn, vault, testimonies.owner(conn, viewer, record.id)))
+
+
+class Testimonies:
+    """This laptop's testimonies as the records of a bundle."""
+
+    def __init__(self, conn: Connection, vault: Vault, viewer: User):
+        self.conn, self.vault, self.viewer = conn, vault, viewer
+        self._withdrawn: dict[str, dict[str, str]] = {}
+        self._labels: dict[int, str] | None = None
+
+    def load(self, record_id: str) -> Testimony:
+        return testimonies.load(self.conn, self.vault, record_id, self.viewer)
+
+    def refusal(self, record: Testimony, purpose: str) -> str | None:
+        if purpose not in self._withdrawn:
+            self._withdrawn[purpose] = dict(self.conn.execute(
+                "SELECT record_id, withdrawn_at FROM withdrawals WHERE purpose = ?",
+                (purpose,)).fetchall())
+        return exclusion(record, purpose, self._withdrawn[purpose])
+
+    def files(self, record: Testimony, purpose: str) -> list[Attachment]:
+        return carried_files(self.conn, self.vault, self.viewer, record, purpose)
+
+    def custody(self, record: Testimony, user: User, exported_at: str, bundle_id: str,
+                file_sha256: str) -> dict:
+        if self._labels is None:
+            self._labels = {row[0]: row[1][:16]
+                            for row in self.conn.execute("SELECT id, label FROM users")}
+        return _custody(self.conn, record, self._labels, user, exported_at, bundle_id,
+                        file_sha256)
 
 
 def attachment_path(attachment: Attachment) -> str:
@@ -102,7 +171,7 @@ def attachment_path(attachment: Attachment) -> str:
     return f"data/attachments/{attachment.id}.{attachment.extension}"
 
 
-def envelope(record: Testimony, purpose: str, source: str,
+def envelope(record: CarriedRecord, purpose: str, source: str,
              files: list[Attachment] | None = None) -> tuple[dict, dict]:
     """One record as it leaves for ``purpose`` (listing the ``files`` that go with it), and its
     redaction report."""
@@ -121,18 +190,27 @@ def envelope(record: Testimony, purpose: str, source: str,
 def preview(conn: Connection, vault: Vault, viewer: User, purpose: str,
             record_ids: list[str]) -> Iterator[tuple[dict, dict]]:
     """(envelope, report) of each record, exactly as a bundle for ``purpose`` will carry it."""
+    yield from preview_from(conn, vault, Testimonies(conn, vault, viewer), purpose, record_ids)
+
+
+def preview_from(conn: Connection, vault: Vault, records: RecordSource[Any], purpose: str,
+                 record_ids: list[str]) -> Iterator[tuple[dict, dict]]:
+    """:func:`preview` of the records of ``records``."""
     source = signing_key(conn, vault).fingerprint
     for record_id in record_ids:
-        record = testimonies.load(conn, vault, record_id, viewer)
-        yield envelope(record, purpose, source,
-                       carried_files(conn, vault, viewer, record, purpose))
+        record = records.load(record_id)
+        yield envelope(record, purpose, source, records.files(record, purpose))
 
 
 def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
           recipients: list[Recipient], out: Path,
-          progress: Callable[[int, int], None] | None = None) -> ExportSummary:
+          progress: Callable[[int, int], None] | None = None,
+          records: RecordSource[Any] | None = None) -> ExportSummary:
     """Write the bundle to ``out`` (via a ``.partial`` file renamed at the end) and remember
-    what went to whom."""
+    what went to whom. The records are this laptop's testimonies unless ``records`` says
+    otherwise."""
+    if records is None:
+        records = Testimonies(conn, vault, user)
     recipients = list({r.public_key: r for r in recipients}.values())  # each key once
     if not recipients:
         raise ExportError("choose at least one recipient")
@@ -145,7 +223,8 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
     with atomic.streaming(out) as pending:
         with agefile.encrypting_writer(HashingWriter(pending.file, digest),
                                        [r.public_key for r in recipients]) as encrypted:
-            _write_bag(encrypted, conn, vault, user, export, key, bundle_id, summary, progress)
+            _write_bag(encrypted, conn, vault, user, records, export, key, bundle_id,
+                       summary, progress)
             encrypted.finish()
         pending.sync()
         summary.file_sha256 = digest.hexdigest()
@@ -159,26 +238,24 @@ def write(conn: Connection, vault: Vault, user: User, export: ExportPlan,
 
 
 def _write_bag(out: agefile.encrypting_writer, conn: Connection, vault: Vault, user: User,
-               export: ExportPlan, key: SigningKey, bundle_id: str, summary: ExportSummary,
-               progress: Callable[[int, int], None] | None) -> None:
+               records: RecordSource[Any], export: ExportPlan, key: SigningKey, bundle_id: str,
+               summary: ExportSummary, progress: Callable[[int, int], None] | None) -> None:
     with BagStream(out, f"intake-bundle-{bundle_id}", time.time()) as bag:
-        _fill_bag(bag, conn, vault, user, export, key, bundle_id, summary, progress)
+        _fill_bag(bag, conn, vault, user, records, export, key, bundle_id, summary, progress)
 
 
-def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export: ExportPlan,
-              key: SigningKey, bundle_id: str, summary: ExportSummary,
+def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User,
+              records: RecordSource[Any], export: ExportPlan, key: SigningKey,
+              bundle_id: str, summary: ExportSummary,
               progress: Callable[[int, int], None] | None) -> None:
     exported_at = now_utc()
-    labels = {row[0]: row[1][:16] for row in conn.execute("SELECT id, label FROM users")}
     listing, reports, custody = bytearray(), bytearray(), bytearray()
-    withdrawn = dict(conn.execute("SELECT record_id, withdrawn_at FROM withdrawals WHERE "
-                                  "purpose = ?", (export.purpose,)).fetchall())
     for done, record_id in enumerate(export.included, start=1):
-        record = testimonies.load(conn, vault, record_id, user)
-        if exclusion(record, export.purpose, withdrawn):  # consent changed since the plan
+        record = records.load(record_id)
+        if records.refusal(record, export.purpose):  # consent changed since the plan
             raise ExportError(f"consent for {record.witness_code} changed during the export; "
                               "nothing was written, start again")
-        files = carried_files(conn, vault, user, record, export.purpose)
+        files = records.files(record, export.purpose)
         document, report = envelope(record, export.purpose, key.fingerprint, files)
         data = json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
         path = f"records/{record_id}.json"
@@ -191,8 +268,8 @@ def _fill_bag(bag: BagStream, conn: Connection, vault: Vault, user: User, export
                           "version": record.version, "file": f"data/{path}"})
         _append(reports, report)
         summary.record_files[record_id] = (record.version, hashlib.sha256(data).hexdigest())
-        _append(custody, _custody(conn, record, labels, user, exported_at, bundle_id,
-                                  summary.record_files[record_id][1]))
+        _append(custody, records.custody(record, user, exported_at, bundle_id,
+                                         summary.record_files[record_id][1]))
         if progress:
             progress(done, len(export.included))
     bag.add_payload("redaction-report.json", _array(reports))

@@ -20,10 +20,7 @@ from intake.store.connection import Connection
 from intake.vault.keys import Vault
 
 EXCLUSION_REASONS = ("not_complete", "no_consent", "withdrawn")
-# A hand-over's notice goes out only when the survivor no longer consents to the record itself:
-# a testimony destroyed here after its hand-over (by the archive's receipt) is still the
-# archive's to keep.
-_NOTICE_REASONS = {consent.HANDOVER: ("no_consent",)}
+_NOTICE_REASONS = ("withdrawn", "no_consent", "destroyed")
 
 
 class ExportError(Exception):
@@ -72,16 +69,17 @@ def plan(conn: Connection, vault: Vault, viewer: User, purpose: str, recipients:
             excluded.append((witness_code, reason))
         else:
             included.append(record_id)
-    sent = _sent_before(conn, purpose, recipients)
+    sent = sent_before(conn, purpose, recipients)
     for record_id in sent:
         if record_id not in reasons:
             found = columns.get(record_id)
             reasons[record_id] = _reason(record_id, found[1], found[2].split(","), purpose,
                                          withdrawn) if found else "destroyed"
+    received = _received(conn) if purpose == consent.HANDOVER else set()
     notices = [{"record_id": record_id, "purpose": purpose,
                 "withdrawn_at": withdrawn.get(record_id) or now_utc()}
-               for record_id in sent if reasons[record_id] in
-               _NOTICE_REASONS.get(purpose, ("withdrawn", "no_consent", "destroyed"))]
+               for record_id in sent if reasons[record_id] in _NOTICE_REASONS
+               and record_id not in received]
     return ExportPlan(purpose, included, excluded, notices)
 
 
@@ -103,7 +101,13 @@ def exclusion(record: Testimony, purpose: str, withdrawn: dict[str, str]) -> str
     return _reason(record.id, record.status, consented, purpose, withdrawn)
 
 
-def _sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
+def _received(conn: Connection) -> set[str]:
+    """The testimonies a receipt of our archive destroyed here: the archive holds them, so
+    their absence is no revocation (a testimony destroyed by hand after its hand-over is)."""
+    return {row[0] for row in conn.execute("SELECT record_id FROM receipt_records")}
+
+
+def sent_before(conn: Connection, purpose: str, recipients: list[Recipient]) -> list[str]:
     """Every record an earlier bundle for ``purpose`` carried to any of these recipients; a
     record among them that may no longer go to them (consent withdrawn, here or by changing the
     answer in the interview form, or the record destroyed) gets a revocation notice."""

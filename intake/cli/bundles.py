@@ -1,5 +1,6 @@
 """``intake export``, ``intake verify`` and ``intake import`` (docs/cli.md,
-docs/bundle-format.md): evidence bundles out of a field instance and into an archive.
+docs/bundle-format.md): evidence bundles out of a field instance and into an archive, and out of
+an archive again for its hand-over records (archive/onward.py).
 cli/main.py adds :data:`COMMANDS` to the main group."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 import click
 
-from intake.archive import importer
+from intake.archive import importer, onward
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
@@ -24,6 +25,7 @@ from intake.cli.common import (
     signed_in,
     unlocked,
 )
+from intake.home.mode import mode
 from intake.records import consent
 from intake.textfiles import decode_text
 from intake.vault import agefile
@@ -46,18 +48,24 @@ def _records_and_new_out(all_records: bool, record_ids: tuple[str, ...], out: Pa
 @click.option("--to", "to", required=True, help="Recipient names, separated by commas.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The bundle file to write (NAME.intake.age).")
-@click.option("--all", "all_records", is_flag=True, help="Consider every testimony.")
+@click.option("--all", "all_records", is_flag=True,
+              help="Consider every testimony (on an archive, every hand-over record).")
 @click.argument("record_ids", nargs=-1)
 @signed_in(before=_records_and_new_out)
 def export(session: Session, purpose: str, to: str, out: Path, all_records: bool,
            record_ids: tuple[str, ...]) -> None:
-    """Export a signed, encrypted bundle for one purpose; prints what went and what did not."""
+    """Export a signed, encrypted bundle for one purpose; prints what went and what did not.
+    On an archive, the records are the hand-over records it holds."""
     conn, vault, acting = session.conn, session.vault, session.user
     names = dict.fromkeys(name.strip() for name in to.split(",") if name.strip())
     chosen = [recipient_keys.recipient(conn, name) for name in names]
-    plan = selection.plan(conn, vault, acting, purpose, chosen,
-                          None if all_records else list(record_ids))
-    summary = exports.write(conn, vault, acting, plan, chosen, out)
+    ids = None if all_records else list(record_ids)
+    if mode(conn) == "archive":
+        plan = onward.plan(conn, vault, acting, purpose, chosen, ids)
+        summary = onward.write(conn, vault, acting, plan, chosen, out)
+    else:
+        plan = selection.plan(conn, vault, acting, purpose, chosen, ids)
+        summary = exports.write(conn, vault, acting, plan, chosen, out)
     fingerprint = own_keys.signing_key(conn, vault).fingerprint
     click.echo(f"Wrote {out} for {purpose} to {', '.join(r.name for r in chosen)}.")
     click.echo(f"Included: {len(plan.included)} records")

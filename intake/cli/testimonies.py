@@ -1,4 +1,4 @@
-"""``intake testimony import|list|show|delete`` (docs/cli.md): testimonies as the signed-in user
+"""``intake testimony import|list|show|earlier|link|delete`` (docs/cli.md): testimonies as the signed-in user
 may see them. Their files are cli/attachments.py; cli/main.py adds both to the main group."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
-from intake.archive import receipts
+from intake.archive import receipts, register
 from intake.cli.common import CliError, Session, signed_in
 from intake.home import audit
+from intake.home.instance import organisation
 from intake.records import testimonies
 from intake.textfiles import read_text_file
 
@@ -87,6 +88,40 @@ def testimony_show(session: Session, record_id: str, as_json: bool) -> None:
     click.echo(f"Consent: {', '.join(k for k, v in record.document['consent'].items() if v is True)}")
     for block in record.document.get("narrative", []):
         click.echo(f"[{block.get('language', '')}] {block['text']}")
+
+
+@testimony.command("earlier")
+@click.argument("record_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@signed_in()
+def testimony_earlier(session: Session, record_id: str, as_json: bool) -> None:
+    """Earlier testimonies that may be this survivor's: witness code and date only."""
+    record = testimonies.load(session.conn, session.vault, record_id, session.user)
+    for found in register.candidates(session.conn, session.vault, session.user, record.document,
+                                     exclude=record.id):
+        if as_json:
+            click.echo(json.dumps(found.__dict__, ensure_ascii=False))
+        else:
+            click.echo(f"{found.record_id}  {found.witness_code}  {found.interview_date or '-'}  "
+                       f"{'on this laptop' if found.where == 'here' else 'by this organisation'}"
+                       f"{'  strong' if found.strong else ''}")
+
+
+@testimony.command("link")
+@click.argument("record_id")
+@click.argument("earlier_id")
+@signed_in()
+def testimony_link(session: Session, record_id: str, earlier_id: str) -> None:
+    """Link an earlier testimony of the same survivor as an earlier interview."""
+    try:
+        chosen = register.link(session.conn, session.vault, session.user, record_id,
+                               earlier_id.strip().lower(), organisation(session.conn))
+    except testimonies.NotFound:
+        raise
+    except LookupError:
+        raise CliError(f"{earlier_id[:32]} is not one of this testimony's earlier candidates; "
+                       f"see 'intake testimony earlier {record_id[:32]}'") from None
+    click.echo(f"Linked {chosen.witness_code} as an earlier interview.")
 
 
 @testimony.command("delete")

@@ -337,7 +337,8 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     # Hand-over to the organisation's own archive and its signed receipts (docs/bundle-format.md,
     # "Hand-over and receipts"). The field side marks recipients that are its own archive,
     # remembers each record's version and file SHA-256 in what it exported, pins the archive's
-    # receipt key and keeps the receipts it applied; the archive remembers what each hand-over
+    # receipt key and keeps the receipts it applied, with the testimonies each destroyed; the
+    # archive remembers what each hand-over
     # carried and, sealed, the laptop's register key that came with it.
     """
     ALTER TABLE recipients ADD COLUMN own_archive INTEGER NOT NULL DEFAULT 0;
@@ -358,6 +359,11 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
         shredded INTEGER NOT NULL,
         kept INTEGER NOT NULL
     );
+    CREATE TABLE receipt_records (
+        receipt_id TEXT NOT NULL REFERENCES receipts_applied (receipt_id),
+        record_id TEXT NOT NULL,
+        PRIMARY KEY (receipt_id, record_id)
+    );
     CREATE TABLE handovers_received (
         bundle_id TEXT PRIMARY KEY REFERENCES bundles (id),
         register_key BLOB NOT NULL
@@ -368,6 +374,22 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
         version INTEGER NOT NULL,
         record_sha256 TEXT NOT NULL,
         PRIMARY KEY (bundle_id, record_id)
+    );
+    """,
+    # The prior-statements register (archive/register.py, docs/register.md): the entries of the
+    # testimonies a receipt destroyed here, keyed hashes only beside what may be shown.
+    """
+    CREATE TABLE register_entries (
+        record_id TEXT PRIMARY KEY,
+        witness_code TEXT NOT NULL,
+        interview_date TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        names TEXT NOT NULL,
+        chains TEXT NOT NULL,
+        birth_year TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        received_at TEXT NOT NULL
     );
     """,
     # Per mention, how the survivor knows of the incident and what the perpetrator did, as codes

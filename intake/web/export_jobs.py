@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,10 @@ class Job:
 
 
 def start(config: Config, vault: Vault, user: User, plan: selection.ExportPlan,
-          recipients: list[Recipient], name: str) -> Job:
+          recipients: list[Recipient], name: str,
+          write: Callable[..., exports.ExportSummary] = exports.write) -> Job:
+    """Start writing the bundle of ``plan`` with ``write`` (a field laptop's testimonies, or an
+    archive's onward bundle: archive/onward.write)."""
     config.exports_path.mkdir(mode=0o700, exist_ok=True)
     job = Job(secrets.token_urlsafe(16), user.id, config.exports_path / name, len(plan.included))
 
@@ -46,8 +50,8 @@ def start(config: Config, vault: Vault, user: User, plan: selection.ExportPlan,
         try:
             conn = connect(config.database_path, vault.db_key)
             try:
-                job.summary = exports.write(conn, vault, user, plan, recipients, job.path,
-                                            progress=lambda done, _total: setattr(job, "done", done))
+                job.summary = write(conn, vault, user, plan, recipients, job.path,
+                                    progress=lambda done, _total: setattr(job, "done", done))
             finally:
                 conn.close()
         except Exception as exc:  # noqa: BLE001 - the page shows one line instead

@@ -20,7 +20,7 @@ from intake.store.connection import connect
 from intake.store.migrations import MIGRATIONS, _person_summary_indexes
 from tests.archive.conftest import JUNE, assert_summary_right, snapshot
 from tests.archive.test_persons import HAMID, HAMID_AR, Sender, record_naming
-from tests.archive_homes import Home, fingerprint
+from tests.archive_homes import Home, fingerprint, undo_handover_migrations
 
 SETS = Path(__file__).parent
 _WORD = re.compile(r"\w+")
@@ -172,11 +172,7 @@ def test_a_store_from_before_the_summary_gets_one_at_its_migration(homes, ship):
     law.conn.execute("DROP TABLE person_grams")
     for column in ("witnessed", "roles"):  # added by a later migration
         law.conn.execute(f"ALTER TABLE archive_mentions DROP COLUMN {column}")
-    for table in ("handover_records", "handovers_received", "receipts_applied", "receipt_signers"):
-        law.conn.execute(f"DROP TABLE {table}")
-    for table, column in (("recipients", "own_archive"), ("export_records", "version"),
-                          ("export_records", "record_sha256")):
-        law.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    undo_handover_migrations(law.conn)
     law.conn.execute(f"PRAGMA user_version = {_summary_migration()}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)
@@ -243,11 +239,7 @@ def test_a_summary_from_before_the_rank_and_trigram_indexes_gets_them_at_its_mig
     law.conn.execute("DROP TABLE person_grams")
     for column in ("witnessed", "roles"):  # added by a later migration
         law.conn.execute(f"ALTER TABLE archive_mentions DROP COLUMN {column}")
-    for table in ("handover_records", "handovers_received", "receipts_applied", "receipt_signers"):
-        law.conn.execute(f"DROP TABLE {table}")
-    for table, column in (("recipients", "own_archive"), ("export_records", "version"),
-                          ("export_records", "record_sha256")):
-        law.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    undo_handover_migrations(law.conn)
     law.conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_person_summary_indexes)}")
     law.conn.close()
     law.conn = connect(law.config.database_path, law.vault.db_key)

@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from intake.archive import catalogue, receipts
+from intake.archive import catalogue, receipts, register
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, own_keys, recipient_keys, selection
 from intake.bundles import reader as bundle_reader
@@ -317,16 +317,46 @@ def test_a_replayed_receipt_is_refused(field, law, archive, tmp_path):
     assert _ids(field) == {ids[0]}
 
 
-def test_a_handover_after_a_receipt_sends_no_revocation_for_what_was_destroyed(
+def test_what_a_receipt_destroyed_gets_no_revocation_but_what_was_destroyed_by_hand_does(
         field, law, archive, tmp_path):
-    _add(field)
+    received, by_hand = _add(field), _add(field)
     summary = _hand_over(field, law, archive, tmp_path, name="first")
+    record = testimonies.load(field.conn, field.vault, by_hand, field.user)
+    testimonies.save(field.conn, field.vault, field.user, by_hand,
+                     {**record.document, "notes": "Edited."})
     _apply(field, _receipt(law, summary.bundle_id))
+    assert _ids(field) == {by_hand}
+    testimonies.delete(field.conn, field.vault, field.user, by_hand)  # she asked us to
     _add(field)
     plan = selection.plan(field.conn, field.vault, field.user, "handover", [archive])
-    assert plan.revocations == [] and len(plan.included) == 1
+    assert [n["record_id"] for n in plan.revocations] == [by_hand] and len(plan.included) == 1
+    assert received not in {n["record_id"] for n in plan.revocations}
 
 
 def test_the_version_written_for_each_purpose():
     assert {p: exports.format_version(p) for p in ("reparations", "research", "handover")} == \
-        {"reparations": 1, "research": 1, "handover": 3}
+        {"reparations": 1, "research": 3, "handover": 3}  # research keeps version-3 fields
+
+
+def test_a_receipt_carries_the_register_without_a_name_and_the_laptop_remembers_it(
+        field, law, archive, tmp_path):
+    document = full_record()
+    document["survivor"].update(full_name="Khalida Khalaf Murad", other_names=["Umm Ali"],
+                                date_of_birth="1994", place_of_origin="Kocho")
+    record = testimonies.create(field.conn, field.vault, field.user, document, completed=True)
+    summary = _hand_over(field, law, archive, tmp_path)
+    data = _receipt(law, summary.bundle_id)
+    text = base64.b64decode(json.loads(data)["signed"]).decode()
+    for word in ("Khalida", "Khalaf", "Murad", "Umm Ali", "1994", "Kocho", "khalida", "murad"):
+        assert word not in text and word.encode() not in data
+    (entry,) = receipts.read(data).register
+    assert entry["record_id"] == record.id and entry["names"] and entry["chains"]
+    _apply(field, data)
+    later = testimonies.create(field.conn, field.vault, field.user,
+                               {**full_record(), "survivor": {"full_name": "خالدة خلف مراد",
+                                                              "date_of_birth": "1995"}},
+                               completed=True)
+    found = register.candidates(field.conn, field.vault, field.user, later.document,
+                                exclude=later.id)
+    assert [(c.witness_code, c.where, c.strong) for c in found] == \
+        [(record.witness_code, "archive", True)]

@@ -62,3 +62,26 @@ def test_hand_over_then_apply_the_archives_receipt(runner, homes, tmp_path):  # 
     assert list(_listed(runner, field)) == ["W-0003"]
     again = run(runner, "--home", field, "receipt", "apply", receipt)
     assert again.exit_code == 1 and "applied already" in again.output
+
+
+def test_earlier_testimonies_of_the_same_survivor_are_listed_and_linked(runner, homes, tmp_path):  # noqa: F811
+    field, _ = homes
+    source = tmp_path / "records.json"
+    first, second = full_record(), full_record()
+    first["survivor"].update(full_name="Khalida Khalaf Murad", date_of_birth="1994")
+    second["survivor"].update(full_name="Xalida Xelef Mirad", date_of_birth="1994")
+    source.write_text(json.dumps([first, second]), "utf-8")
+    ids = run(runner, "--home", field, "testimony", "import", source).output.split()
+    listed = run(runner, "--home", field, "testimony", "earlier", ids[1])
+    assert listed.exit_code == 0 and listed.output.startswith(f"{ids[0]}  W-0001  ")
+    assert "on this laptop  strong" in listed.output and "Khalida" not in listed.output
+    found = json.loads(run(runner, "--home", field, "testimony", "earlier", ids[1], "--json")
+                       .output)
+    assert found["witness_code"] == "W-0001" and found["where"] == "here"
+    linked = run(runner, "--home", field, "testimony", "link", ids[1], ids[0])
+    assert linked.exit_code == 0 and "Linked W-0001" in linked.output
+    assert run(runner, "--home", field, "testimony", "earlier", ids[1]).output == ""
+    wrong = run(runner, "--home", field, "testimony", "link", ids[1], "0" * 32)
+    assert wrong.exit_code == 1 and "not one of this testimony's earlier candidates" in wrong.output
+    missing = run(runner, "--home", field, "testimony", "link", "f" * 32, ids[0])
+    assert missing.exit_code == 1 and "no testimony with id" in missing.output

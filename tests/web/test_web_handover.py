@@ -20,8 +20,9 @@ def _bundle(client, purpose: str, recipients: str) -> bytes:
     assert post(client, "/export/", {"purpose": purpose, "recipients": recipients}) \
         .headers["Location"].endswith("/export/preview")
     job_url = post(client, "/export/run", page="/export/preview").headers["Location"]
+    download_link = f"/export/jobs/{job_url.rsplit('/', 1)[-1]}/bundle"
     for _ in range(200):
-        if "/bundle" in client.get(job_url).get_data(as_text=True):
+        if download_link in client.get(job_url).get_data(as_text=True):
             break
         time.sleep(0.05)
     download = client.get(job_url + "/bundle")

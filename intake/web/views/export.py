@@ -1,7 +1,11 @@
 """Export pages (supervisors and administrators): choose a purpose and recipients, preview
 exactly what will leave with every redaction highlighted, mark more words to remove, confirm,
 watch the progress, and download the bundle; and apply our archive's receipt of a hand-over.
-The plan lives in the server-side session only."""
+The plan lives in the server-side session only.
+
+On an archive the same pages export its hand-over records onward (archive/onward.py), for the
+four export purposes; marking words and applying a receipt stay a field laptop's
+(web/workspace.py), since an archive never edits a record it imported."""
 
 from __future__ import annotations
 
@@ -24,11 +28,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 
-from intake.archive import receipts
+from intake.archive import onward, receipts
 from intake.bundles import export as exports
 from intake.bundles import fingerprints, recipient_keys, selection
 from intake.bundles.redaction import MARKER_PATTERN
 from intake.clock import now_utc
+from intake.home.mode import mode
 from intake.records import testimonies
 from intake.records.consent import HANDOVER
 from intake.web import export_jobs, labels
@@ -56,14 +61,25 @@ def _recipients(names: list[str]) -> list[recipient_keys.Recipient]:
     return [recipient_keys.recipient(db(), name) for name in names]
 
 
+def _on_archive() -> bool:
+    return mode(db()) == "archive"
+
+
+def _purposes() -> dict:
+    """The purposes offered: an archive hands nothing over."""
+    return labels.EXPORT_PURPOSES if _on_archive() else labels.BUNDLE_PURPOSES
+
+
 def _plan(purpose: str, names: list[str]) -> selection.ExportPlan:
-    return selection.plan(db(), current_vault(), signed_in_user(), purpose, _recipients(names))
+    planner = onward.plan if _on_archive() else selection.plan
+    return planner(db(), current_vault(), signed_in_user(), purpose, _recipients(names))
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required("supervisor", "admin")
 def start() -> ResponseReturnValue:
     form = ExportForm()
+    form.purpose.choices = options(_purposes())
     form.recipients.choices = options((r.name, r.name) for r in recipient_keys.recipients(db()))
     if form.validate_on_submit():
         if form.purpose.data == HANDOVER and not all(
@@ -78,7 +94,8 @@ def start() -> ResponseReturnValue:
     past = db().execute("SELECT bundle_id, purpose, created_at, record_count, revocation_count "
                         "FROM exports ORDER BY created_at DESC LIMIT 20").fetchall()
     return render_template("export/start.html", form=form, past=past,
-                           purposes=labels.BUNDLE_PURPOSES, receipt=ReceiptForm())
+                           purposes=labels.BUNDLE_PURPOSES, receipt=ReceiptForm(),
+                           on_archive=_on_archive())
 
 
 @bp.route("/receipt", methods=["POST"])
@@ -125,14 +142,15 @@ def preview() -> ResponseReturnValue:
     plan = _plan(state["purpose"], state["recipients"])
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     shown = plan.included[(page - 1) * _PREVIEW_PAGE:page * _PREVIEW_PAGE]
+    previewer = onward.preview if _on_archive() else exports.preview
     items = [(envelope, report, json.dumps(envelope, ensure_ascii=False, indent=2))
-             for envelope, report in exports.preview(db(), current_vault(), signed_in_user(),
-                                                     plan.purpose, shown)]
+             for envelope, report in previewer(db(), current_vault(), signed_in_user(),
+                                               plan.purpose, shown)]
     pages = max(1, -(-len(plan.included) // _PREVIEW_PAGE))
     return render_template("export/preview.html", plan=plan, state=state, items=items,
                            page=page, pages=pages, purposes=labels.BUNDLE_PURPOSES,
                            reasons=labels.EXCLUSION_REASONS, mark=MarkForm(), confirm=ConfirmForm(),
-                           mark_reasons=MARK_REASONS)
+                           mark_reasons=MARK_REASONS, on_archive=_on_archive())
 
 
 @bp.route("/mark/<record_id>", methods=["POST"])
@@ -174,7 +192,8 @@ def run() -> ResponseReturnValue:
         return redirect(url_for("export.preview"))
     name = f"{plan.purpose}-{datetime.now(UTC):%Y%m%d-%H%M%S}.intake.age"
     job = export_jobs.start(config(), current_vault(), signed_in_user(), plan,
-                            _recipients(state["recipients"]), name)
+                            _recipients(state["recipients"]), name,
+                            write=onward.write if _on_archive() else exports.write)
     session.pop("export", None)
     return redirect(url_for("export.job", job_id=job.id))
 

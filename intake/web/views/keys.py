@@ -1,5 +1,7 @@
 """Keys and recipients (supervisors and administrators): this laptop's signing fingerprint, the
-legal teams it exports to, and, on an archive, the age identity bundles are encrypted to."""
+legal teams it exports to, and, on an archive, the age identity bundles are encrypted to. An
+archive's recipients are the teams its onward bundles go to (archive/onward.py), never an own
+archive: it hands nothing over."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake.bundles import fingerprints, own_keys, recipient_keys
+from intake.home.mode import mode
 from intake.vault import agefile
 from intake.web.bundle_forms import RecipientForm
 from intake.web.forms import ConfirmForm
@@ -20,10 +23,13 @@ bp = Blueprint("keys", __name__, url_prefix="/keys")
 @login_required("supervisor", "admin")
 def index() -> ResponseReturnValue:
     form = RecipientForm()
+    own_archive = mode(db()) != "archive"  # an archive hands nothing over: no such tick there
+    if not own_archive:
+        del form.own_archive
     if form.validate_on_submit():
         try:
             recipient_keys.add_recipient(db(), form.name.data, form.public_key.data,
-                                         own_archive=form.own_archive.data)
+                                         own_archive=own_archive and form.own_archive.data)
         except fingerprints.KeyringError:
             form.public_key.errors.append(
                 _("This is not a valid age public key, or the name or key is already listed."))

@@ -27,14 +27,16 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from intake.archive import receipts
+from intake.archive import receipts, register
 from intake.clock import today_local
 from intake.home import audit, backup_reminder
+from intake.home.instance import organisation
 from intake.records import attachments, consent, testimonies, withdrawal
 from intake.records.schema import DocumentError
 from intake.records.taxonomy import acts
 from intake.web import consent_form
 from intake.web.bundle_forms import WithdrawForm
+from intake.web.dates import in_words
 from intake.web.forms import AttachmentForm, ConfirmForm, SearchForm
 from intake.web.i18n import LANGUAGES, select_locale, text_direction
 from intake.web.interview import (
@@ -63,6 +65,7 @@ from intake.web.labels import (
 )
 from intake.web.request import config, current_vault, db, login_required, signed_in_user
 
+SURVIVOR_STEP = 3  # web/interview.py STEPS: where her names are asked
 bp = Blueprint("testimonies", __name__)
 
 
@@ -71,6 +74,9 @@ def _load(record_id: str) -> testimonies.Testimony:
         return testimonies.load(db(), current_vault(), record_id, signed_in_user())
     except testimonies.NotFound:
         abort(404)
+
+
+bp.add_app_template_filter(in_words, "in_words")  # an EDTF date in words (web/dates.py)
 
 
 @bp.app_template_filter("when")
@@ -206,7 +212,40 @@ def _render_step(current: Step, form: FlaskForm, testimony: testimonies.Testimon
     if current.number == 1:
         return _consent_page(form, testimony)
     return render_template(current.template, form=form, step=current, steps=STEPS,
-                           testimony=testimony, **_attachments(testimony))
+                           testimony=testimony, **_earlier(current, testimony),
+                           **_attachments(testimony))
+
+
+def _earlier(current: Step, testimony: testimonies.Testimony) -> dict:
+    """On the survivor step: the earlier testimonies that may be hers (archive/register.py),
+    and those already linked. Nothing of them but their witness code and date."""
+    if current.number != SURVIVOR_STEP:
+        return {}
+    found = register.candidates(db(), current_vault(), signed_in_user(), testimony.document,
+                                exclude=testimony.id)
+    linked = [e for e in testimony.document.get("interview", {}).get("earlier_interviews", [])
+              if e.get("record_id")]
+    return {"earlier": found, "linked": linked, "link_form": ConfirmForm()}
+
+
+@bp.route("/testimonies/<record_id>/earlier", methods=["POST"])
+@login_required()
+def link_earlier(record_id: str) -> ResponseReturnValue:
+    """Link an earlier testimony of the same survivor, one the register offered, as an earlier
+    interview (its id in the form's body, never in the address)."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            chosen = register.link(db(), current_vault(), signed_in_user(), record_id,
+                                   request.form.get("earlier", ""), organisation(db()))
+        except testimonies.NotFound:
+            abort(404)
+        except LookupError:
+            flash(_("That testimony is not one this survivor may have given before."), "error")
+        else:
+            flash(_("Linked as an earlier interview: %(code)s.", code=chosen.witness_code),
+                  "success")
+    return redirect(url_for("testimonies.step", record_id=record_id, number=SURVIVOR_STEP,
+                            _anchor="earlier"))
 
 
 def _attachments(testimony: testimonies.Testimony) -> dict:
