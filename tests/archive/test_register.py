@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import secrets
 from pathlib import Path
 
@@ -81,10 +82,11 @@ def test_an_entry_holds_no_name_year_or_place_and_reads_back(words, others, year
     assert made == register.entry(document, KEY, record_id="a" * 32, witness_code="W-0001",
                                   organisation="Field Org")
     text = json.dumps(made, ensure_ascii=False)
+    readable = re.sub(r"[0-9a-f]{64}", "<hash>", text)  # a hash's hex may hold "1945" by chance
     for word in {*words, *(w for o in others for w in o), origin} - {""}:
-        assert word not in text and fold(word) not in text
+        assert word not in readable and fold(word) not in readable
     if year:
-        assert str(year) not in text
+        assert str(year) not in readable
     assert register.check_entry(json.loads(text)) == {**made, "names": sorted(set(made["names"])),
                                                        "chains": sorted(set(made["chains"]))}
     other_key = register.entry(document, secrets.token_bytes(32), record_id="a" * 32,

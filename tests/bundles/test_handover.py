@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 
 import pytest
 
@@ -346,9 +347,12 @@ def test_a_receipt_carries_the_register_without_a_name_and_the_laptop_remembers_
     record = testimonies.create(field.conn, field.vault, field.user, document, completed=True)
     summary = _hand_over(field, law, archive, tmp_path)
     data = _receipt(law, summary.bundle_id)
-    text = base64.b64decode(json.loads(data)["signed"]).decode()
+    outer = json.loads(data)
+    text = base64.b64decode(outer["signed"]).decode()
+    readable = re.sub(r"[0-9a-f]{32,}", "<hash>", text)  # a hash's hex may hold "1994" by chance
+    unsigned = json.dumps({k: v for k, v in outer.items() if k not in ("signed", "signature")})
     for word in ("Khalida", "Khalaf", "Murad", "Umm Ali", "1994", "Kocho", "khalida", "murad"):
-        assert word not in text and word.encode() not in data
+        assert word not in readable and word not in unsigned
     (entry,) = receipts.read(data).register
     assert entry["record_id"] == record.id and entry["names"] and entry["chains"]
     _apply(field, data)
