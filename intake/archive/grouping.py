@@ -241,6 +241,7 @@ class _Persons:
         self.forbidden: dict[str, set[str]] = {i: set(distinct[i]) for i in ids if i in distinct}
         self.names: dict[str, set[Name] | tuple[Name]] = {i: (names[i],) for i in ids}
         self.verdicts: dict[tuple[Name, Name], Comparison] = {}
+        self.same: dict[Name, set[Name]] = {}  # the names each name was found the same as
 
     def find(self, i: str) -> str:
         while self.parent[i] != i:
@@ -264,7 +265,8 @@ class _Persons:
         if checked:
             verdicts, theirs = self.verdicts, self.names[rb]
             for x in self.names[ra]:
-                for y in theirs:
+                found_same = self.same.get(x)  # names found the same as x have no conflict
+                for y in theirs if not found_same else set(theirs) - found_same:
                     if (verdicts.get((x, y)) or self.compared(x, y)).parted:
                         return False
         if len(self.members[ra]) < len(self.members[rb]):
@@ -295,11 +297,16 @@ def _ambiguous(name: Name, others: list[Name], persons: _Persons) -> bool:
     if len(name.chains) == 1 and len(name.chains[0]) >= len(_CHAIN_PARTS) and len(name.nisbas) == 1:
         return False
     # What the name agrees on with each other name, compared once for each (not for each pair).
+    # Two names found the same have no conflict: only the other pairs are looked at.
     verdicts, compared = persons.verdicts, persons.compared
     agreed = [frozenset(compared(name, x).agree) for x in others]
+    position = {x: i for i, x in enumerate(others)}
     for i, x in enumerate(others):
-        for j in range(i + 1, len(others)):
-            between = verdicts.get((x, others[j])) or compared(x, others[j])
+        for y in position.keys() - persons.same.get(x, set()):
+            j = position[y]
+            if j <= i:
+                continue
+            between = verdicts.get((x, y)) or compared(x, y)
             if between.conflict and between.parted and not (agreed[i] & agreed[j]) >= set(between.conflict):
                 return True
     return False
@@ -331,6 +338,7 @@ def group(mentions: Iterable[Mention], decisions: Decisions | None = None) -> li
         for key, cell in set(strong_keys(name)):
             blocks[key][cell].append(name)
     same: dict[Name, set[Name]] = defaultdict(set)
+    persons.same = same
     for key in sorted(blocks):
         for a, b in _pairs_of(blocks[key]):
             if persons.compared(a, b).verdict == "same":

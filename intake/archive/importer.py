@@ -212,7 +212,7 @@ def _store_record(conn: Connection, vault: Vault, bundle: Bundle, envelope: dict
         persons.index_record(conn, seq, bundle.fingerprint, envelope, touched, marked=True)
         return "updated", Owner(f"archive:{seq}", key, data_key)
     reindex(conn, "archive_search", seq, None, _search_body(envelope))
-    persons.index_record(conn, seq, bundle.fingerprint, envelope, touched, marked=True)
+    persons.index_record(conn, seq, bundle.fingerprint, envelope, touched, marked=True, new=True)
     return outcome, Owner(f"archive:{seq}", key, data_key)
 
 

@@ -77,24 +77,37 @@ def _acts_qualified(conn: Connection) -> dict[str, list[str]]:
 
 
 def refresh(conn: Connection, person_ids: Iterable[str]) -> None:
-    """Compute the summary of these persons again (a person left without mentions leaves it)."""
+    """Compute the summary of these persons again (a person left without mentions leaves it).
+    Their folded spellings are compared with those held, so that only a spelling gone leaves
+    the trigram index and only a new one enters it (each leaving costs FTS5's secure-delete a
+    rewrite of the pages holding its trigrams)."""
     ids = sorted(set(person_ids))
+    held: dict[tuple[str, str], int] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" * len(chunk))
         for table in TABLES:
-            conn.execute(f"DELETE FROM {table} WHERE person IN ({marks})", chunk)  # noqa: S608
-    _insert(conn, corroboration.persons_in(conn, ids))
+            if table != "person_folded":
+                conn.execute(f"DELETE FROM {table} WHERE person IN ({marks})", chunk)  # noqa: S608
+        held.update(((person, folded), row) for row, person, folded in conn.execute(
+            f"SELECT id, person, folded FROM person_folded WHERE person IN ({marks})",  # noqa: S608
+            chunk))
+    wanted = _insert(conn, corroboration.persons_in(conn, ids), held)
+    gone = [(row, spelling[1]) for spelling, row in held.items() if spelling not in wanted]
+    conn.executemany("INSERT INTO person_grams (person_grams, rowid, folded) "
+                     "VALUES ('delete', ?, ?)", gone)
+    conn.executemany("DELETE FROM person_folded WHERE id = ?", [(row,) for row, _f in gone])
 
 
 def rebuild(conn: Connection) -> None:
     """The summary of every person, from the mentions, :data:`BATCH` persons at a time."""
+    conn.execute("INSERT INTO person_grams (person_grams) VALUES ('delete-all')")
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")  # noqa: S608
     ids = [person for (person,) in conn.execute(
         "SELECT DISTINCT person FROM archive_mentions WHERE person IS NOT NULL ORDER BY person")]
     for start in range(0, len(ids), BATCH):
-        _insert(conn, corroboration.persons_in(conn, ids[start:start + BATCH]))
+        _insert(conn, corroboration.persons_in(conn, ids[start:start + BATCH]), {})
 
 
 def refresh_source(conn: Connection, fingerprint: str) -> None:
@@ -104,7 +117,10 @@ def refresh_source(conn: Connection, fingerprint: str) -> None:
         (fingerprint,))])
 
 
-def _insert(conn: Connection, found: Iterable[Person]) -> None:
+def _insert(conn: Connection, found: Iterable[Person],
+            held: dict[tuple[str, str], int]) -> set[tuple[str, str]]:
+    """Write the summary rows of these persons (their other rows deleted already); a folded
+    spelling ``held`` is kept as it is. Returns the persons' folded spellings."""
     summaries, facets, spellings, folded, words, blocks = [], [], [], [], [], []
     for p in found:
         summaries.append((p.id, json.dumps(p.names, ensure_ascii=False), p.testimonies,
@@ -131,9 +147,15 @@ def _insert(conn: Connection, found: Iterable[Person]) -> None:
                      "VALUES (?, ?, ?, ?, ?)", facets)
     conn.executemany("INSERT INTO person_spellings (person, text, folded) VALUES (?, ?, ?)",
                      spellings)
-    conn.executemany("INSERT INTO person_folded (person, folded) VALUES (?, ?)", folded)
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM person_folded").fetchone()
+    conn.executemany("INSERT INTO person_folded (person, folded) VALUES (?, ?)",
+                     [row for row in folded if row not in held])
+    # The new rows' trigrams in one statement (row by row, FTS5 takes twenty times longer).
+    conn.execute("INSERT INTO person_grams (rowid, folded) SELECT id, folded FROM person_folded "
+                 "WHERE id > ?", (last,))
     conn.executemany("INSERT INTO person_words (key, word, person) VALUES (?, ?, ?)", words)
     conn.executemany("INSERT INTO person_blocks (key, person) VALUES (?, ?)", blocks)
+    return set(folded)
 
 
 def values(conn: Connection, kind: str) -> list[str]:

@@ -21,10 +21,12 @@ groups a regroup of everything would give, without reading 200,000 mentions for 
 
 from __future__ import annotations
 
+import gc
 import json
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from intake.archive import catalogue, person_summary
@@ -62,14 +64,16 @@ def mention_id(source: str, record_id: str, incident: int, perpetrator: int) -> 
 
 
 def index_record(conn: Connection, seq: int, source: str, envelope: dict,
-                 touched: Touched, *, marked: bool = False) -> None:
+                 touched: Touched, *, marked: bool = False, new: bool = False) -> None:
     """Replace the record's mentions with those of this version (none once it is withdrawn);
     a mention named again keeps its person until the next :func:`regroup`. ``marked``: the
     caller wrote the record's row with ``persons_indexed = 1`` already (the importer, which
-    writes it anyway), so that its sealed document is not written a second time here."""
-    before = dict(conn.execute("SELECT mention_id, person FROM archive_mentions "
-                               "WHERE record_seq = ?", (seq,)).fetchall())
-    _erase(conn, [seq], touched)
+    writes it anyway), so that its sealed document is not written a second time here.
+    ``new``: the caller has just inserted the row, which has no mentions to replace."""
+    before = {} if new else dict(conn.execute("SELECT mention_id, person FROM archive_mentions "
+                                              "WHERE record_seq = ?", (seq,)).fetchall())
+    if not new:
+        _erase(conn, [seq], touched)
     if not marked:
         conn.execute("UPDATE archive_records SET persons_indexed = 1 WHERE seq = ?", (seq,))
     if conn.execute("SELECT 1 FROM archive_records r JOIN archive_withdrawals w ON "
@@ -191,11 +195,30 @@ def regroup(conn: Connection, touched: Touched | None = None) -> None:
     give each group its person id (module docstring)."""
     if touched is not None and not touched:
         return
+    with _cycle_collector_paused():
+        _regroup(conn, touched)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Grouping and the summary make hundreds of thousands of small objects and no reference
+    cycles: Python's cycle collector scanning them again and again took about a tenth of an
+    import's time (docs/benchmarks.md). Memory is freed as usual, by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _regroup(conn: Connection, touched: Touched | None) -> None:
     query = ("SELECT mention_id, name, aliases, person FROM archive_mentions "
              "ORDER BY record_seq, incident, perpetrator")
-    rows = conn.execute(query) if touched is None else \
-        _select_in(conn, query.replace("ORDER", "WHERE mention_id IN ({}) ORDER"),
-                   reachable(conn, touched))
+    found = None if touched is None else reachable(conn, touched)
+    rows = conn.execute(query) if found is None else \
+        _select_in(conn, query.replace("ORDER", "WHERE mention_id IN ({}) ORDER"), found)
     # Read row by row and held compactly (every mention of the index, for a regroup of all).
     mentions: dict[str, Mention] = {}
     held: dict[str, tuple[str | None, ...]] = {}  # each mention's persons (one mention, 2 records)
@@ -220,9 +243,15 @@ def regroup(conn: Connection, touched: Touched | None = None) -> None:
     person_summary.refresh(conn, affected)
 
 
-def reachable(conn: Connection, touched: Touched) -> set[str]:
+def reachable(conn: Connection, touched: Touched) -> set[str] | None:
     """The mentions linked to those touched by a shared blocking key, a person or a decision,
-    and so on: everything a full regroup could group with them."""
+    and so on: everything a full regroup could group with them. None when that is every
+    mention (the first import's, say): each one was touched."""
+    (total,) = conn.execute("SELECT count(*) FROM archive_mentions").fetchone()
+    if len(touched.mentions) >= total and len(_select_values(
+            conn, "SELECT mention_id FROM archive_mentions WHERE mention_id IN ({})",
+            touched.mentions)) == total:
+        return None
     mentions, keys, persons = set(), set(touched.keys), set(touched.persons)
     frontier = set(touched.mentions)
     frontier |= _select_values(conn, "SELECT mention_id FROM archive_mention_keys "

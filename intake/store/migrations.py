@@ -399,6 +399,12 @@ MIGRATIONS: tuple[str | Callable[[Connection], None], ...] = (
     ALTER TABLE archive_mentions ADD COLUMN witnessed TEXT NOT NULL DEFAULT '';
     ALTER TABLE archive_mentions ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
     """,
+    # The trigram index of the folded spellings is written by archive/person_summary.py in one
+    # statement for each refresh, not row by row by triggers (twenty times faster to fill).
+    """
+    DROP TRIGGER IF EXISTS person_folded_added;
+    DROP TRIGGER IF EXISTS person_folded_removed;
+    """,
 )
 
 

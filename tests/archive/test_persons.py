@@ -262,6 +262,8 @@ def test_grouping_only_what_an_import_touches_gives_what_grouping_everything_giv
     assert assigned() == before
     hamid = persons.Touched({persons.mention_id(source, record, 0, 0)})
     assert len(persons.reachable(law.conn, hamid)) < len(before) / 4  # not everything
+    assert persons.reachable(law.conn, persons.Touched(set(before))) is None  # everything
+    assert persons.reachable(law.conn, persons.Touched(set(list(before)[1:]) | {"gone"}))
 
 
 def test_an_id_no_group_keeps_is_never_given_again(homes, ship, monkeypatch):
