@@ -32,7 +32,7 @@ from intake.records import attachments
 from intake.records.attachments import AttachmentError, Owner, Upload
 from intake.records.consent import HANDOVER
 from intake.records.folding import fold_words
-from intake.store.connection import Connection, scrub_wal
+from intake.store.connection import Connection, large_cache, scrub_wal
 from intake.store.search_index import indexed_words, reindex
 from intake.store.transactions import transaction
 from intake.vault.crypto import CryptoError
@@ -99,7 +99,7 @@ def import_bundle(conn: Connection, vault: Vault, user: User, path: Path, identi
         return uploads[-1]
 
     try:
-        with transaction(conn):
+        with large_cache(conn), transaction(conn):
             _import(conn, vault, user, bundle, path, identities, new_source, stamp, counts,
                     current, open_sink)
     except BaseException:

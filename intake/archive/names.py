@@ -199,10 +199,15 @@ def fold_arabic(text: str) -> str:
     inside a word (it writes a short vowel Arabic leaves unwritten) but kept at a word's end,
     where it stands for ة."""
     # Kurdish ئ carries a word's first vowel: ئا is Arabic's ا (ئازاد / ازاد), ئە its أ (ئەبو).
-    folded = re.sub(r"(?<!\w)ئا", "ا", text)
-    folded = re.sub(r"(?<!\w)ئ", "ا", folded.translate(_ARABIC_FOLD))
-    folded = re.sub(r"ە(?=\w)", "", folded)
+    folded = _FIRST_YEH_ALEF.sub("ا", text)
+    folded = _FIRST_YEH.sub("ا", folded.translate(_ARABIC_FOLD))
+    folded = _INNER_AE.sub("", folded)
     return fold(folded)
+
+
+_FIRST_YEH_ALEF = re.compile(r"(?<!\w)ئا")
+_FIRST_YEH = re.compile(r"(?<!\w)ئ")
+_INNER_AE = re.compile(r"ە(?=\w)")
 
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")

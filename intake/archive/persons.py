@@ -90,11 +90,11 @@ def index_record(conn: Connection, seq: int, source: str, envelope: dict,
                 continue
             key = mention_id(source, record_id, i, j)
             rows.append((seq, i, j, key, source, record_id, witness_code, name,
-                         json.dumps(aliases, ensure_ascii=False), str(named.get("role") or ""),
-                         json.dumps(list(incident.get("acts") or [])),
+                         _listed(aliases), str(named.get("role") or ""),
+                         _listed(list(incident.get("acts") or [])),
                          str(incident.get("date") or ""), str(incident.get("place") or ""),
                          str(incident.get("witnessed") or ""),
-                         json.dumps([str(r) for r in named.get("roles") or []]),
+                         _listed([str(r) for r in named.get("roles") or []]),
                          before.get(key)))
             keys += [(seq, key, block) for block in _blocks(name, aliases)]
             touched.mentions.add(key)
@@ -105,6 +105,10 @@ def index_record(conn: Connection, seq: int, source: str, envelope: dict,
     conn.executemany("INSERT INTO archive_mention_keys (record_seq, mention_id, key) "
                      "VALUES (?, ?, ?)", keys)
     touched.keys.update(block for _seq, _key, block in keys)
+
+
+def _listed(values: list) -> str:
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
 
 
 def drop_withdrawn(conn: Connection, source: str, record_id: str, purpose: str,
@@ -312,12 +316,18 @@ def _ids(conn: Connection, groups: list[Group],
         if index not in kept and pid not in taken:
             kept[index] = pid
             taken.add(pid)
-    return [kept.get(index) or _new_id(conn) for index in range(len(groups))]
+    new = iter(_new_ids(conn, len(groups) - len(kept)))
+    return [kept.get(index) or next(new) for index in range(len(groups))]
 
 
-def _new_id(conn: Connection) -> str:
-    while True:
-        pid = f"P-{secrets.token_hex(4)}"
-        if not conn.execute("SELECT 1 FROM persons WHERE id = ?", (pid,)).fetchone():
-            conn.execute("INSERT INTO persons (id, created_at) VALUES (?, ?)", (pid, now_utc()))
-            return pid
+def _new_ids(conn: Connection, count: int) -> list[str]:
+    """``count`` person ids never given before, each written to ``persons`` in this order."""
+    made: list[str] = []
+    while len(made) < count:
+        drawn = {f"P-{secrets.token_hex(4)}" for _ in range(count - len(made))} - set(made)
+        made += sorted(drawn - _select_values(conn, "SELECT id FROM persons WHERE id IN ({})",
+                                              drawn))
+    stamp = now_utc()
+    conn.executemany("INSERT INTO persons (id, created_at) VALUES (?, ?)",
+                     [(pid, stamp) for pid in made])
+    return made

@@ -7,6 +7,8 @@ else; docs/security.md lists each one and why.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -45,6 +47,23 @@ def connect(path: Path, key: bytes) -> Connection:
         conn.close()
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
     return conn
+
+
+IMPORT_CACHE_KIB = 32768  # SQLite's default is 2,000 KiB
+
+
+@contextmanager
+def large_cache(conn: Connection) -> Iterator[None]:
+    """A page cache of :data:`IMPORT_CACHE_KIB` while an import writes one transaction of
+    thousands of records: with the default, the pages of the indexes it inserts into in key
+    order (the perpetrator index's mention ids, the search index) leave the cache and are read
+    back and decrypted again and again (docs/benchmarks.md). The cache is freed after."""
+    (before,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def scrub_wal(conn: Connection) -> bool:
