@@ -1,8 +1,8 @@
 """The import of a trial bundle with and without the perpetrator index, on the same bundle in
 the same run: does the index, kept inside the import's transaction, keep import throughput
 within 1.5× of an import without it? `python -m tools.bench_import [SIZE [ROUNDS]]` (10,000
-and 3 by default; `make bench` runs it with IMPORT_BENCH_SIZE); each import runs in a process of its own
-(tools/bench_worker.py), into a fresh archive. The records name tools/bench_data.py's invented
+and 3 by default; `make bench` runs it with IMPORT_BENCH_SIZE); each import runs in a process
+of its own (tools/bench_worker.py), into a fresh archive. The records name tools/bench_data.py's invented
 perpetrators (four-part names, kunyas and nisbas in Arabic and Latin letters, many named in
 several records), so the import's regroup groups what it brings with what it finds. Prints
 records/s both ways and their ratio for each round (the two imports one after the other: the
